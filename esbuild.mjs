@@ -1,0 +1,36 @@
+// Bundles the three entry points. The engine is shared; only the extension bundle may see `vscode`.
+import * as esbuild from 'esbuild';
+import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  external: ['pg-native'],
+};
+
+// PGlite's ESM build uses top-level await; its CJS build finds its wasm/data files next to the bundle.
+const pgliteCjs = { '@electric-sql/pglite': './node_modules/@electric-sql/pglite/dist/index.cjs' };
+
+const builds = [
+  // The CLI keeps PGlite external: it is a dependency, loaded only for the embedded database.
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: [...common.external, '@electric-sql/pglite'] },
+  { ...common, entryPoints: ['src/engine/index.ts'], outfile: 'dist/engine.js', external: [...common.external, '@electric-sql/pglite'] },
+  // The extension ships without node_modules, so everything is inside, PGlite's assets beside it.
+  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode'], alias: pgliteCjs },
+];
+
+mkdirSync('dist', { recursive: true });
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  chmodSync('dist/cli.js', 0o755);
+}
+for (const f of ['pglite.wasm', 'pglite.data', 'initdb.wasm']) {
+  copyFileSync(`node_modules/@electric-sql/pglite/dist/${f}`, `dist/${f}`);
+}
