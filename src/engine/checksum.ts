@@ -1,0 +1,12 @@
+import { createHash } from 'node:crypto';
+
+/** Line endings normalised to LF, so a checkout on Windows does not look like drift. */
+export function normaliseText(text: string): string {
+  const noBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return noBom.includes('\r') ? noBom.replace(/\r\n?/g, '\n') : noBom;
+}
+
+/** SHA-256 hex of text that has already been normalised. */
+export function checksum(normalisedText: string): string {
+  return createHash('sha256').update(normalisedText, 'utf8').digest('hex');
+}

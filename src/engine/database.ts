@@ -1,0 +1,41 @@
+import type { ConnectionSettings } from './config';
+import { redact } from './redact';
+
+/**
+ * The one thing the engine needs from a database: run SQL on a single session (so that an
+ * advisory lock and a transaction stay on it) and read rows.
+ */
+export interface Database {
+  readonly kind: 'pg' | 'pglite';
+  /** Where we are connected, safe to print: never a password. */
+  readonly description: string;
+  /** One statement with `$n` parameters. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Any number of statements without parameters (simple query protocol). */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** An error from the database, with the fields the engine uses to place it. */
+export interface DatabaseErrorInfo {
+  message: string;
+  /** 1-based character position in the SQL that was sent, when the server gives one. */
+  position?: number;
+  code?: string;
+}
+
+export function databaseErrorInfo(err: unknown): DatabaseErrorInfo {
+  const e = err as { message?: string; position?: string | number; code?: string; detail?: string };
+  const message = redact(String(e?.message ?? err)) + (e?.detail ? ` (${redact(e.detail)})` : '');
+  const position = e?.position !== undefined && e.position !== '' ? Number(e.position) : undefined;
+  return { message, position: Number.isFinite(position) ? position : undefined, code: e?.code };
+}
+
+export async function openDatabase(settings: ConnectionSettings): Promise<Database> {
+  if (settings.kind === 'embedded') {
+    const { openPglite } = await import('./pglite');
+    return openPglite(settings.dataDir, settings.description);
+  }
+  const { openPg } = await import('./pg');
+  return openPg(settings);
+}

@@ -1,0 +1,210 @@
+import type { Database } from './database';
+import { quoteIdent, sqlLiteral } from './sql';
+import type { HistoryRow, RowStatus } from './types';
+
+/**
+ * Columns of the tracking table in order of introduction. A newer release appends here; `ensure`
+ * adds whatever an older table lacks, so upgrading is in place and idempotent.
+ */
+const COLUMNS: [name: string, type: string][] = [
+  ['version', 'bigint PRIMARY KEY'],
+  ['name', "text NOT NULL DEFAULT ''"],
+  ['checksum', "text NOT NULL DEFAULT ''"],
+  ['status', "text NOT NULL DEFAULT 'applied'"],
+  ['batch', 'integer'],
+  ['applied_at', 'timestamptz'],
+  ['execution_time_ms', 'double precision'],
+  ['error', 'text'],
+  ['error_statement', 'integer'],
+  ['error_line', 'integer'],
+  ['script', 'text'],
+  ['kind', "text NOT NULL DEFAULT 'file'"],
+  ['no_transaction', 'boolean NOT NULL DEFAULT false'],
+  ['rolled_back_at', 'timestamptz'],
+  ['note', 'text'],
+];
+
+export interface AppliedRecord {
+  version: string;
+  name: string;
+  checksum: string;
+  batch: number;
+  script: string | null;
+  kind: 'file' | 'code';
+  noTransaction: boolean;
+  /** Measured by the client when the server cannot (statement-by-statement runs). */
+  executionTimeMs?: number;
+}
+
+export interface FailedRecord extends Omit<AppliedRecord, 'executionTimeMs'> {
+  error: string;
+  errorStatement: number | null;
+  errorLine: number | null;
+  executionTimeMs: number;
+}
+
+type RawRow = Record<string, unknown>;
+
+/** The tracking table: one row per migration that was ever run. */
+export class History {
+  readonly qualified: string;
+
+  constructor(
+    private readonly db: Database,
+    readonly schema: string,
+    readonly table: string,
+  ) {
+    this.qualified = `${quoteIdent(schema)}.${quoteIdent(table)}`;
+  }
+
+  async exists(): Promise<boolean> {
+    const rows = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace s ON s.oid = c.relnamespace
+       WHERE s.nspname = $1 AND c.relname = $2`,
+      [this.schema, this.table],
+    );
+    return rows[0].n > 0;
+  }
+
+  /** Creates the table, or adds the columns an older release did not have. */
+  async ensure(): Promise<void> {
+    const existing = await this.db.query<{ column_name: string }>(
+      `SELECT a.attname AS column_name FROM pg_catalog.pg_attribute a
+       JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace s ON s.oid = c.relnamespace
+       WHERE s.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped`,
+      [this.schema, this.table],
+    );
+    if (existing.length === 0) {
+      const columns = COLUMNS.map(([n, t]) => `${quoteIdent(n)} ${t}`).join(',\n  ');
+      await this.db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.schema)};
+CREATE TABLE IF NOT EXISTS ${this.qualified} (\n  ${columns}\n)`);
+      return;
+    }
+    const have = new Set(existing.map((r) => r.column_name));
+    const missing = COLUMNS.filter(([n]) => !have.has(n));
+    if (missing.length) {
+      await this.db.exec(missing.map(([n, t]) => `ALTER TABLE ${this.qualified} ADD COLUMN IF NOT EXISTS ${quoteIdent(n)} ${t}`).join(';\n'));
+    }
+  }
+
+  async read(): Promise<HistoryRow[]> {
+    const rows = await this.db.query<RawRow>(
+      `SELECT version::text AS version, name, checksum, status, batch, applied_at, execution_time_ms, error,
+              error_statement, error_line, script, kind, no_transaction, rolled_back_at, note
+       FROM ${this.qualified} ORDER BY version`,
+    );
+    return rows.map(toHistoryRow);
+  }
+
+  /**
+   * SQL that records a successful apply, to run inside the migration's own transaction and in the
+   * same round trip. The server times the transaction: now() is its start, clock_timestamp() is now.
+   */
+  appliedSql(r: AppliedRecord): string {
+    const time = r.executionTimeMs !== undefined ? sqlLiteral(round(r.executionTimeMs)) : `round((extract(epoch FROM clock_timestamp() - now()) * 1000)::numeric, 2)::double precision`;
+    const v = [digits(r.version), sqlLiteral(r.name), sqlLiteral(r.checksum), String(r.batch), sqlLiteral(r.script), sqlLiteral(r.kind), sqlLiteral(r.noTransaction)];
+    return `INSERT INTO ${this.qualified} AS h (version, name, checksum, status, batch, applied_at, execution_time_ms, error, error_statement, error_line, script, kind, no_transaction, rolled_back_at, note)
+VALUES (${v[0]}, ${v[1]}, ${v[2]}, 'applied', ${v[3]}, now(), ${time}, NULL, NULL, NULL, ${v[4]}, ${v[5]}, ${v[6]}, NULL, NULL)
+ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, checksum = EXCLUDED.checksum, status = 'applied', batch = EXCLUDED.batch,
+  applied_at = EXCLUDED.applied_at, execution_time_ms = EXCLUDED.execution_time_ms, error = NULL, error_statement = NULL, error_line = NULL,
+  script = EXCLUDED.script, kind = EXCLUDED.kind, no_transaction = EXCLUDED.no_transaction, rolled_back_at = NULL, note = NULL`;
+  }
+
+  /** SQL that records a rollback, to run inside the Down transaction. */
+  rolledBackSql(version: string, executionTimeMs?: number): string {
+    const time = executionTimeMs !== undefined ? sqlLiteral(round(executionTimeMs)) : `round((extract(epoch FROM clock_timestamp() - now()) * 1000)::numeric, 2)::double precision`;
+    return `UPDATE ${this.qualified} SET status = 'rollback', rolled_back_at = now(), execution_time_ms = ${time}, error = NULL, error_statement = NULL, error_line = NULL WHERE version = ${digits(version)}`;
+  }
+
+  /** Written after the failed transaction was rolled back, so the record survives it. */
+  async recordFailed(r: FailedRecord): Promise<void> {
+    await this.db.query(
+      `INSERT INTO ${this.qualified} AS h (version, name, checksum, status, batch, applied_at, execution_time_ms, error, error_statement, error_line, script, kind, no_transaction)
+       VALUES ($1, $2, $3, 'failed', $4, now(), $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, checksum = EXCLUDED.checksum, status = 'failed', batch = EXCLUDED.batch,
+         applied_at = EXCLUDED.applied_at, execution_time_ms = EXCLUDED.execution_time_ms, error = EXCLUDED.error,
+         error_statement = EXCLUDED.error_statement, error_line = EXCLUDED.error_line, script = EXCLUDED.script,
+         kind = EXCLUDED.kind, no_transaction = EXCLUDED.no_transaction, rolled_back_at = NULL`,
+      [r.version, r.name, r.checksum, r.batch, round(r.executionTimeMs), r.error, r.errorStatement, r.errorLine, r.script, r.kind, r.noTransaction],
+    );
+  }
+
+  /** A failed Down leaves the migration applied; the error is kept beside it. */
+  async recordDownFailure(version: string, error: string, errorStatement: number | null, errorLine: number | null): Promise<void> {
+    await this.db.query(`UPDATE ${this.qualified} SET error = $2, error_statement = $3, error_line = $4 WHERE version = $1`, [
+      version,
+      `down failed: ${error}`,
+      errorStatement,
+      errorLine,
+    ]);
+  }
+
+  async insert(r: AppliedRecord & { status: RowStatus; note: string }): Promise<void> {
+    await this.db.query(
+      `INSERT INTO ${this.qualified} (version, name, checksum, status, batch, applied_at, script, kind, no_transaction, note)
+       VALUES ($1, $2, $3, $4, $5, now(), $6, $7, $8, $9)
+       ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, checksum = EXCLUDED.checksum, status = EXCLUDED.status,
+         batch = EXCLUDED.batch, applied_at = EXCLUDED.applied_at, execution_time_ms = NULL, error = NULL, error_statement = NULL,
+         error_line = NULL, script = EXCLUDED.script, kind = EXCLUDED.kind, no_transaction = EXCLUDED.no_transaction,
+         rolled_back_at = NULL, note = EXCLUDED.note`,
+      [r.version, r.name, r.checksum, r.status, r.batch, r.script, r.kind, r.noTransaction, r.note],
+    );
+  }
+
+  async update(version: string, fields: { status?: RowStatus; checksum?: string; script?: string | null; note: string }): Promise<void> {
+    const sets: string[] = ['note = $2'];
+    const params: unknown[] = [version, fields.note];
+    if (fields.status) {
+      params.push(fields.status);
+      sets.push(`status = $${params.length}`);
+      if (fields.status === 'rollback') sets.push('rolled_back_at = now()');
+    }
+    if (fields.checksum !== undefined) {
+      params.push(fields.checksum);
+      sets.push(`checksum = $${params.length}`);
+    }
+    if (fields.script !== undefined) {
+      params.push(fields.script);
+      sets.push(`script = $${params.length}`);
+    }
+    await this.db.query(`UPDATE ${this.qualified} SET ${sets.join(', ')} WHERE version = $1`, params);
+  }
+
+  async delete(version: string): Promise<void> {
+    await this.db.query(`DELETE FROM ${this.qualified} WHERE version = $1`, [version]);
+  }
+}
+
+function toHistoryRow(r: RawRow): HistoryRow {
+  return {
+    version: String(r.version),
+    name: String(r.name ?? ''),
+    checksum: String(r.checksum ?? ''),
+    status: String(r.status) as RowStatus,
+    batch: r.batch === null || r.batch === undefined ? null : Number(r.batch),
+    appliedAt: toDate(r.applied_at),
+    executionTimeMs: r.execution_time_ms === null || r.execution_time_ms === undefined ? null : Number(r.execution_time_ms),
+    error: (r.error as string | null) ?? null,
+    errorStatement: r.error_statement === null || r.error_statement === undefined ? null : Number(r.error_statement),
+    errorLine: r.error_line === null || r.error_line === undefined ? null : Number(r.error_line),
+    script: (r.script as string | null) ?? null,
+    kind: r.kind === 'code' ? 'code' : 'file',
+    noTransaction: r.no_transaction === true,
+    rolledBackAt: toDate(r.rolled_back_at),
+    note: (r.note as string | null) ?? null,
+  };
+}
+
+function toDate(v: unknown): Date | null {
+  if (v === null || v === undefined) return null;
+  return v instanceof Date ? v : new Date(String(v));
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
+
+function digits(version: string): string {
+  if (!/^\d{1,18}$/.test(version)) throw new Error(`not a version number: ${version}`);
+  return version;
+}

@@ -1,0 +1,13 @@
+export * from './types';
+export * from './errors';
+export { DIRECTIVES, parseMigration, splitStatements } from './parser';
+export { checksum, normaliseText } from './checksum';
+export { loadMigrations, readMigrationFile, compareVersions, FILE_NAME_PATTERN } from './source';
+export { openDatabase, type Database } from './database';
+export { resolveSettings, parseConfig, expandVars, EMBEDDED_DATA_DIR, DEFAULT_LOCK_TIMEOUT_MS, type Settings, type ConnectionSettings, type ResolveOptions } from './config';
+export { redact, registerSecret, describeUrl } from './redact';
+export { buildStatus, planUp, planDown, isApplied, type UpOptions, type DownOptions } from './plan';
+export { Migrator, type MigratorOptions } from './migrator';
+export { registerMigration, clearRegisteredMigrations } from './registry';
+export { createMigrationFile, migrationTemplate, snakeName, timestamp } from './create';
+export { quoteIdent } from './sql';

@@ -1,0 +1,362 @@
+import { normaliseText } from './checksum';
+import { ParseError } from './errors';
+import type { ParsedMigration, Section, Statement } from './types';
+
+/**
+ * The `-- +migrate` directive words, as written in the documentation. Matching is
+ * case-insensitive. The TextMate grammar mirrors this list and a test keeps them equal.
+ */
+export const DIRECTIVES = ['Up', 'Down', 'StatementBegin', 'StatementEnd', 'notransaction'] as const;
+export type Directive = (typeof DIRECTIVES)[number];
+
+const DIRECTIVE_BY_LOWER = new Map<string, Directive>(DIRECTIVES.map((d) => [d.toLowerCase(), d]));
+const DIRECTIVE_LINE = /^--[ \t]*\+migrate(.*)$/i;
+const STATEMENT_END_LINE = /^[ \t]*--[ \t]*\+migrate[ \t]+statementend[ \t]*$/i;
+const DOLLAR_TAG = /\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/y;
+
+const CH_TAB = 9, CH_LF = 10, CH_CR = 13, CH_SPACE = 32, CH_DQUOTE = 34, CH_DOLLAR = 36, CH_QUOTE = 39;
+const CH_STAR = 42, CH_DASH = 45, CH_SLASH = 47, CH_SEMI = 59;
+
+/** Characters that may change the lexer's state; everything else is plain statement text. */
+const SPECIAL = new Uint8Array(128);
+for (const c of [CH_DQUOTE, CH_DOLLAR, CH_QUOTE, CH_DASH, CH_SLASH, CH_SEMI]) SPECIAL[c] = 1;
+
+function isSpace(c: number): boolean {
+  return c === CH_SPACE || c === CH_LF || c === CH_TAB || c === CH_CR || c === 12 || c === 11;
+}
+
+function isIdentChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === CH_DOLLAR || c >= 128;
+}
+
+type Mode = { kind: 'split' } | { kind: 'migration' };
+
+/**
+ * One pass over the text: a small SQL lexer that knows where strings, quoted identifiers,
+ * dollar quotes and comments begin and end, so that only a top-level `;` ends a statement.
+ */
+class Scanner {
+  private pos = 0;
+  private lineCountedTo = 0;
+  private lineAtCounted: number;
+  private readonly n: number;
+
+  // The statement being collected: where its text starts (comments included) and where its code starts.
+  private textStart = -1;
+  private codeStart = -1;
+
+  private up: Section | null = null;
+  private down: Section | null = null;
+  private section: Section | null = null;
+
+  constructor(
+    private readonly src: string,
+    private readonly file: string,
+    private readonly mode: Mode,
+    firstLine: number,
+  ) {
+    this.n = src.length;
+    this.lineAtCounted = firstLine;
+    if (mode.kind === 'split') this.section = { line: firstLine, noTransaction: false, statements: [] };
+  }
+
+  /** 1-based line of a position; positions are asked for in increasing order almost always. */
+  lineAt(pos: number): number {
+    if (pos < this.lineCountedTo) {
+      this.lineCountedTo = 0;
+      this.lineAtCounted = this.mode.kind === 'split' ? this.section!.line : 1;
+    }
+    let line = this.lineAtCounted;
+    let i = this.src.indexOf('\n', this.lineCountedTo);
+    while (i !== -1 && i < pos) {
+      line++;
+      i = this.src.indexOf('\n', i + 1);
+    }
+    this.lineCountedTo = pos;
+    this.lineAtCounted = line;
+    return line;
+  }
+
+  private fail(pos: number, reason: string): never {
+    throw new ParseError(this.file, this.lineAt(pos), reason);
+  }
+
+  run(): Section {
+    const { src, n } = this;
+    while (this.pos < n) {
+      const c = src.charCodeAt(this.pos);
+      if (c < 128 && SPECIAL[c] === 0) {
+        if (!isSpace(c)) this.markCode(this.pos);
+        this.pos++;
+        continue;
+      }
+      if (c >= 128) {
+        this.markCode(this.pos);
+        this.pos++;
+        continue;
+      }
+      const next = src.charCodeAt(this.pos + 1);
+      switch (c) {
+        case CH_DASH:
+          if (next === CH_DASH) {
+            if (this.mode.kind === 'migration' && this.atLineStart(this.pos) && this.tryDirective()) break;
+            this.markText(this.pos);
+            const eol = src.indexOf('\n', this.pos);
+            this.pos = eol === -1 ? n : eol + 1;
+          } else {
+            this.markCode(this.pos);
+            this.pos++;
+          }
+          break;
+        case CH_SLASH:
+          if (next === CH_STAR) {
+            this.markText(this.pos);
+            this.pos = this.skipBlockComment(this.pos);
+          } else {
+            this.markCode(this.pos);
+            this.pos++;
+          }
+          break;
+        case CH_QUOTE:
+          this.markCode(this.pos);
+          this.pos = this.skipString(this.pos, this.isEscapeString(this.pos));
+          break;
+        case CH_DQUOTE:
+          this.markCode(this.pos);
+          this.pos = this.skipQuotedIdentifier(this.pos);
+          break;
+        case CH_DOLLAR:
+          this.markCode(this.pos);
+          this.pos = this.skipDollar(this.pos);
+          break;
+        case CH_SEMI:
+          this.endStatement(this.pos);
+          this.pos++;
+          break;
+      }
+    }
+    this.endStatement(n);
+    return this.section!;
+  }
+
+  result(): ParsedMigration {
+    if (!this.up) {
+      const empty = this.src.trim() === '';
+      throw new ParseError(this.file, 1, empty ? 'empty file: missing -- +migrate Up' : 'missing -- +migrate Up');
+    }
+    return { up: this.up, down: this.down };
+  }
+
+  private markCode(pos: number): void {
+    if (this.codeStart === -1) {
+      if (!this.section) this.fail(pos, 'SQL before -- +migrate Up; every statement belongs to an Up or Down section');
+      this.codeStart = pos;
+      if (this.textStart === -1) this.textStart = pos;
+    }
+  }
+
+  private markText(pos: number): void {
+    if (this.textStart === -1) this.textStart = pos;
+  }
+
+  /** Ends the statement collected so far at `end` (exclusive); comment-only text is dropped. */
+  private endStatement(end: number): void {
+    if (this.codeStart !== -1) {
+      const sql = this.src.slice(this.textStart, end).trimEnd();
+      this.section!.statements.push({ sql, line: this.lineAt(this.codeStart) });
+    }
+    this.textStart = -1;
+    this.codeStart = -1;
+  }
+
+  private atLineStart(pos: number): boolean {
+    for (let i = pos - 1; i >= 0; i--) {
+      const c = this.src.charCodeAt(i);
+      if (c === CH_LF) return true;
+      if (c !== CH_SPACE && c !== CH_TAB) return false;
+    }
+    return true;
+  }
+
+  private isEscapeString(pos: number): boolean {
+    const prev = this.src.charCodeAt(pos - 1);
+    if (prev !== 69 && prev !== 101) return false; // E or e
+    return pos < 2 || !isIdentChar(this.src.charCodeAt(pos - 2));
+  }
+
+  private skipString(pos: number, backslashEscapes: boolean): number {
+    const { src } = this;
+    let i = pos + 1;
+    for (;;) {
+      const q = src.indexOf("'", i);
+      if (q === -1) this.fail(pos, 'unterminated quoted string');
+      if (backslashEscapes) {
+        const b = src.indexOf('\\', i);
+        if (b !== -1 && b < q) {
+          i = b + 2;
+          continue;
+        }
+      }
+      if (src.charCodeAt(q + 1) === CH_QUOTE) {
+        i = q + 2;
+        continue;
+      }
+      return q + 1;
+    }
+  }
+
+  private skipQuotedIdentifier(pos: number): number {
+    let i = pos + 1;
+    for (;;) {
+      const q = this.src.indexOf('"', i);
+      if (q === -1) this.fail(pos, 'unterminated quoted identifier');
+      if (this.src.charCodeAt(q + 1) === CH_DQUOTE) {
+        i = q + 2;
+        continue;
+      }
+      return q + 1;
+    }
+  }
+
+  private skipDollar(pos: number): number {
+    if (pos > 0 && isIdentChar(this.src.charCodeAt(pos - 1))) return pos + 1; // part of an identifier
+    DOLLAR_TAG.lastIndex = pos;
+    const m = DOLLAR_TAG.exec(this.src);
+    if (!m) return pos + 1; // $1 parameter or a lone $
+    const tag = m[0];
+    const close = this.src.indexOf(tag, pos + tag.length);
+    if (close === -1) this.fail(pos, `unterminated dollar quote ${tag}`);
+    return close + tag.length;
+  }
+
+  private skipBlockComment(pos: number): number {
+    const { src } = this;
+    let depth = 1;
+    let i = pos + 2;
+    while (depth > 0) {
+      const close = src.indexOf('*/', i);
+      if (close === -1) this.fail(pos, 'unterminated /* comment');
+      const open = src.indexOf('/*', i);
+      if (open !== -1 && open < close) {
+        depth++;
+        i = open + 2;
+      } else {
+        depth--;
+        i = close + 2;
+      }
+    }
+    return i;
+  }
+
+  /** At a line-leading `--`: handles a `-- +migrate` directive and returns true, or returns false. */
+  private tryDirective(): boolean {
+    const { src } = this;
+    const start = this.pos;
+    let eol = src.indexOf('\n', start);
+    if (eol === -1) eol = this.n;
+    const m = DIRECTIVE_LINE.exec(src.slice(start, eol));
+    if (!m) return false;
+    const rest = m[1];
+    if (rest !== '' && rest.charCodeAt(0) !== CH_SPACE && rest.charCodeAt(0) !== CH_TAB) {
+      this.fail(start, `unknown directive "+migrate${rest.trim().split(/\s+/)[0]}"; expected ${expected()}`);
+    }
+    const words = rest.trim().split(/[ \t]+/).filter(Boolean);
+    if (words.length === 0) this.fail(start, `-- +migrate without a directive; expected ${expected()}`);
+    const directive = DIRECTIVE_BY_LOWER.get(words[0].toLowerCase());
+    if (!directive) this.fail(start, `unknown directive "-- +migrate ${words[0]}"; expected ${expected()}`);
+    const options = words.slice(1);
+    const line = this.lineAt(start);
+    this.endStatement(start);
+    this.pos = eol === this.n ? eol : eol + 1;
+
+    switch (directive) {
+      case 'Up':
+      case 'Down': {
+        const noTransaction = this.sectionOptions(start, directive, options);
+        if (directive === 'Up') {
+          if (this.up) this.fail(start, `duplicate -- +migrate Up (the first is on line ${this.up.line})`);
+          if (this.down) this.fail(start, `-- +migrate Up after -- +migrate Down (line ${this.down.line}); Up comes first`);
+          this.up = this.section = { line, noTransaction, statements: [] };
+        } else {
+          if (!this.up) this.fail(start, '-- +migrate Down before -- +migrate Up; Up comes first');
+          if (this.down) this.fail(start, `duplicate -- +migrate Down (the first is on line ${this.down.line})`);
+          this.down = this.section = { line, noTransaction, statements: [] };
+        }
+        break;
+      }
+      case 'notransaction':
+        if (options.length) this.fail(start, `unexpected "${options[0]}" after -- +migrate notransaction`);
+        if (!this.section) this.fail(start, '-- +migrate notransaction before -- +migrate Up; it belongs to a section');
+        this.section.noTransaction = true;
+        break;
+      case 'StatementBegin':
+        if (options.length) this.fail(start, `unexpected "${options[0]}" after -- +migrate StatementBegin`);
+        if (!this.section) this.fail(start, '-- +migrate StatementBegin before -- +migrate Up');
+        this.readBlock(start, line);
+        break;
+      case 'StatementEnd':
+        this.fail(start, '-- +migrate StatementEnd without a StatementBegin');
+    }
+    return true;
+  }
+
+  private sectionOptions(pos: number, directive: string, options: string[]): boolean {
+    let noTransaction = false;
+    for (const o of options) {
+      if (o.toLowerCase() === 'notransaction') noTransaction = true;
+      else this.fail(pos, `unknown option "${o}" after -- +migrate ${directive}; only notransaction is allowed`);
+    }
+    return noTransaction;
+  }
+
+  /** StatementBegin … StatementEnd: the lines between are one statement, taken verbatim. */
+  private readBlock(beginPos: number, beginLine: number): void {
+    const { src } = this;
+    const bodyStart = this.pos;
+    let lineStart = bodyStart;
+    while (lineStart < this.n) {
+      let eol = src.indexOf('\n', lineStart);
+      if (eol === -1) eol = this.n;
+      const text = src.slice(lineStart, eol);
+      if (STATEMENT_END_LINE.test(text)) {
+        this.pushBlock(bodyStart, lineStart);
+        this.pos = eol === this.n ? eol : eol + 1;
+        return;
+      }
+      const trimmed = text.trimStart();
+      if (DIRECTIVE_LINE.test(trimmed) && /^--[ \t]*\+migrate[ \t]/i.test(trimmed)) {
+        this.fail(lineStart, `${trimmed.trim()} inside the StatementBegin block opened on line ${beginLine}; close it with -- +migrate StatementEnd first`);
+      }
+      lineStart = eol + 1;
+    }
+    this.fail(beginPos, 'unterminated -- +migrate StatementBegin: no StatementEnd before the end of the file');
+  }
+
+  private pushBlock(from: number, to: number): void {
+    let body = this.src.slice(from, to).trim();
+    if (body.endsWith(';')) body = body.slice(0, -1).trimEnd();
+    if (body === '') return;
+    let first = from;
+    while (isSpace(this.src.charCodeAt(first))) first++;
+    this.section!.statements.push({ sql: body, line: this.lineAt(first) });
+  }
+}
+
+function expected(): string {
+  return DIRECTIVES.join(', ');
+}
+
+/** Parses one migration file's text (sql-migrate format). Throws ParseError naming file and line. */
+export function parseMigration(text: string, file = '<input>'): ParsedMigration {
+  const scanner = new Scanner(normaliseText(text), file, { kind: 'migration' }, 1);
+  scanner.run();
+  return scanner.result();
+}
+
+/**
+ * Splits plain SQL into statements at top-level semicolons. Statements keep their leading
+ * comments but not the terminating `;`; pieces that hold only comments and white space are dropped.
+ */
+export function splitStatements(sql: string, firstLine = 1, file = '<input>'): Statement[] {
+  return new Scanner(normaliseText(sql), file, { kind: 'split' }, firstLine).run().statements;
+}

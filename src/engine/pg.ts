@@ -1,0 +1,53 @@
+import pg from 'pg';
+import type { ConnectionSettings } from './config';
+import type { Database } from './database';
+
+// Keep int8 and timestamps as the driver's defaults; the history layer converts explicitly.
+
+class PgDatabase implements Database {
+  readonly kind = 'pg' as const;
+  private lost: Error | null = null;
+
+  constructor(
+    private readonly client: pg.Client,
+    readonly description: string,
+  ) {
+    // A server-side disconnect arrives as an 'error' event; without a listener it would crash the process.
+    client.on('error', (err) => {
+      this.lost = err;
+    });
+  }
+
+  async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
+    this.throwIfLost();
+    const res = await this.client.query(sql, params as unknown[]);
+    return res.rows as T[];
+  }
+
+  async exec(sql: string): Promise<void> {
+    this.throwIfLost();
+    await this.client.query(sql);
+  }
+
+  async close(): Promise<void> {
+    await this.client.end().catch(() => undefined);
+  }
+
+  private throwIfLost(): void {
+    if (this.lost) throw new Error(`connection to the database was lost: ${this.lost.message}`);
+  }
+}
+
+export async function openPg(settings: Exclude<ConnectionSettings, { kind: 'embedded' }>): Promise<Database> {
+  const base: pg.ClientConfig = {
+    application_name: 'migrate-lens',
+    connectionTimeoutMillis: settings.connectTimeoutMs ?? 10_000,
+  };
+  // With no connection string, pg reads libpq's PG* variables itself.
+  const config: pg.ClientConfig =
+    settings.kind === 'url' ? { ...base, connectionString: settings.url, password: settings.password ?? undefined } : base;
+  if (settings.kind === 'url' && settings.password === undefined) delete config.password;
+  const client = new pg.Client(config);
+  await client.connect();
+  return new PgDatabase(client, settings.description);
+}

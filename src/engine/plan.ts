@@ -1,0 +1,154 @@
+import { ChecksumMismatchError, NoDownError, OutOfOrderError, StateError, UnknownVersionError } from './errors';
+import { parseMigration } from './parser';
+import { compareVersions } from './source';
+import type { HistoryRow, Migration, StatusEntry } from './types';
+
+/** Rows that mean "this migration's changes are in the database". */
+export function isApplied(entry: StatusEntry): boolean {
+  return entry.status === 'applied' || entry.status === 'drifted' || entry.status === 'missing';
+}
+
+/** Status of every known migration and every applied row, sorted by version. A pure function. */
+export function buildStatus(migrations: Migration[], rows: HistoryRow[]): StatusEntry[] {
+  const rowByVersion = new Map<string, HistoryRow>();
+  for (const r of rows) rowByVersion.set(r.version, r);
+  let newestApplied: string | null = null;
+  for (const r of rows) {
+    if (r.status === 'applied' && (newestApplied === null || compareVersions(r.version, newestApplied) > 0)) newestApplied = r.version;
+  }
+  const entries: StatusEntry[] = [];
+  const seen = new Set<string>();
+  for (const m of migrations) {
+    seen.add(m.version);
+    const row = rowByVersion.get(m.version) ?? null;
+    let status: StatusEntry['status'];
+    if (!row) status = 'pending';
+    else if (row.status === 'applied') status = row.checksum === m.checksum ? 'applied' : 'drifted';
+    else status = row.status;
+    const waiting = status === 'pending' || status === 'rollback' || status === 'failed';
+    const outOfOrder = waiting && newestApplied !== null && compareVersions(m.version, newestApplied) < 0;
+    entries.push({ version: m.version, name: m.name, status, migration: m, row, outOfOrder, hint: null });
+  }
+  for (const r of rows) {
+    if (seen.has(r.version) || r.status === 'rollback') continue;
+    entries.push({ version: r.version, name: r.name, status: r.status === 'applied' ? 'missing' : r.status, migration: null, row: r, outOfOrder: false, hint: null });
+  }
+  entries.sort((a, b) => compareVersions(a.version, b.version));
+  for (const e of entries) e.hint = hintFor(e);
+  return entries;
+}
+
+/** The command that fits each problem, as `status` prints it. */
+function hintFor(e: StatusEntry): string | null {
+  const v = e.version;
+  switch (e.status) {
+    case 'drifted':
+      return `file changed after it was applied: restore it, or run "accept-checksum -version ${v}" if the change is intended`;
+    case 'missing':
+      return `applied but the file is gone (another branch?): restore it, or "down" can still roll it back from the stored copy; "mark-rolled-back -version ${v}" if it was undone by hand`;
+    case 'failed':
+      return e.row?.noTransaction
+        ? `failed part-way outside a transaction: finish or undo its statements by hand, then "mark-applied -version ${v}" or "forget -version ${v}"`
+        : `nothing of it was applied: fix the file and run "up" again (or "forget -version ${v}" to clear the record)`;
+    case 'pending':
+    case 'rollback':
+      return e.outOfOrder
+        ? `older than the newest applied migration: run "up --out-of-order", or "mark-applied -version ${v}" if it is already in the database`
+        : null;
+    default:
+      return null;
+  }
+}
+
+export interface UpOptions {
+  target?: string;
+  only?: string;
+  allowOutOfOrder?: boolean;
+}
+
+/** What `up` would apply, in order. Throws when drift or order forbids running. */
+export function planUp(entries: StatusEntry[], opts: UpOptions = {}): Migration[] {
+  const drifted = entries.find((e) => e.status === 'drifted');
+  if (drifted) throw new ChecksumMismatchError(drifted.version, drifted.migration?.path ?? drifted.name, drifted.row?.appliedAt ?? null);
+  const partial = entries.find((e) => e.status === 'failed' && e.row?.noTransaction && e.migration);
+  if (partial) {
+    throw new StateError(
+      `${partial.migration!.path ?? partial.version}: migration ${partial.version} failed part-way outside a transaction; ` +
+        `finish or undo it by hand, then "mark-applied -version ${partial.version}" or "forget -version ${partial.version}"`,
+    );
+  }
+  if (opts.target !== undefined && !entries.some((e) => e.version === opts.target)) throw new UnknownVersionError(opts.target);
+  let candidates = entries.filter((e) => e.migration && (e.status === 'pending' || e.status === 'rollback' || e.status === 'failed'));
+  if (opts.only !== undefined) {
+    const entry = entries.find((e) => e.version === opts.only);
+    if (!entry?.migration) throw new UnknownVersionError(opts.only);
+    if (isApplied(entry)) throw new UnknownVersionError(opts.only, 'already applied');
+    candidates = [entry];
+  } else if (opts.target !== undefined) {
+    candidates = candidates.filter((e) => compareVersions(e.version, opts.target!) <= 0);
+  }
+  if (!opts.allowOutOfOrder) {
+    const early = candidates.find((e) => e.outOfOrder);
+    if (early) {
+      const newest = entries.filter(isApplied).reduce((a, b) => (compareVersions(a.version, b.version) > 0 ? a : b));
+      throw new OutOfOrderError(early.version, early.migration!.path ?? early.name, newest.version);
+    }
+  }
+  return candidates.map((e) => e.migration!);
+}
+
+export interface DownOptions {
+  /** Roll back everything applied after this version ("0": everything). */
+  target?: string;
+  /** Roll back the whole last batch. */
+  batch?: boolean;
+  /** Roll back every applied migration. */
+  all?: boolean;
+  /** Roll back exactly this version. */
+  only?: string;
+}
+
+/** What `down` would roll back, most recent first. Throws before anything runs when one cannot be. */
+export function planDown(entries: StatusEntry[], opts: DownOptions = {}): Migration[] {
+  const applied = entries.filter(isApplied).sort(mostRecentFirst);
+  let chosen: StatusEntry[];
+  if (opts.only !== undefined) {
+    const entry = applied.find((e) => e.version === opts.only);
+    if (!entry) throw new UnknownVersionError(opts.only, entries.some((e) => e.version === opts.only) ? 'not applied' : 'no such migration');
+    chosen = [entry];
+  } else if (opts.target !== undefined) {
+    if (opts.target !== '0' && !entries.some((e) => e.version === opts.target)) throw new UnknownVersionError(opts.target);
+    chosen = applied.filter((e) => compareVersions(e.version, opts.target!) > 0);
+  } else if (opts.all) {
+    chosen = applied;
+  } else if (opts.batch) {
+    const last = applied[0]?.row?.batch;
+    chosen = applied.filter((e) => e.row?.batch === last);
+  } else {
+    chosen = applied.slice(0, 1);
+  }
+  return chosen.map(downMigration);
+}
+
+/** Reverse of the order things were applied in: latest batch, then latest applied, then highest version. */
+function mostRecentFirst(a: StatusEntry, b: StatusEntry): number {
+  const batch = (b.row?.batch ?? 0) - (a.row?.batch ?? 0);
+  if (batch) return batch;
+  const time = (b.row?.appliedAt?.getTime() ?? 0) - (a.row?.appliedAt?.getTime() ?? 0);
+  return time || compareVersions(b.version, a.version);
+}
+
+function downMigration(e: StatusEntry): Migration {
+  if (e.status === 'drifted') throw new ChecksumMismatchError(e.version, e.migration?.path ?? e.name, e.row?.appliedAt ?? null);
+  if (e.migration) {
+    if (e.migration.kind === 'code' ? !e.migration.downFn : !e.migration.parsed?.down) throw new NoDownError(e.version, e.migration.path ?? e.name);
+    return e.migration;
+  }
+  // The file is gone: roll back from the copy stored when it was applied.
+  const row = e.row!;
+  const label = `${row.version}_${row.name}.sql (stored copy)`;
+  if (!row.script) throw new StateError(`migration ${row.version} is applied but neither its file nor a stored copy exists; "mark-rolled-back -version ${row.version}" after undoing it by hand`);
+  const parsed = parseMigration(row.script, label);
+  if (!parsed.down) throw new NoDownError(row.version, label);
+  return { version: row.version, name: row.name, kind: 'file', path: label, checksum: row.checksum, text: row.script, parsed };
+}

@@ -1,0 +1,97 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { checksum, normaliseText } from './checksum';
+import { ParseError } from './errors';
+import { parseMigration } from './parser';
+import type { Migration } from './types';
+
+/** `YYYYMMDDHHMMSS_name.sql`: a 14-digit UTC timestamp, an underscore, a snake_case name. */
+export const FILE_NAME_PATTERN = /^(\d{14})_([A-Za-z0-9_]+)\.sql$/;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Reads and validates every migration file of a folder, sorted by version. */
+export function loadMigrations(dir: string): Migration[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch (err) {
+    throw new ParseError(dir, 0, `cannot read the migrations folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  const byVersion = new Map<string, Migration>();
+  for (const entry of entries.sort()) {
+    if (!entry.toLowerCase().endsWith('.sql')) continue;
+    const path = join(dir, entry);
+    const match = FILE_NAME_PATTERN.exec(entry);
+    if (!match) {
+      throw new ParseError(path, 0, 'bad file name: expected YYYYMMDDHHMMSS_name.sql (14 digits, an underscore, letters, digits or _)');
+    }
+    const [, version, name] = match;
+    const badStamp = timestampProblem(version);
+    if (badStamp) throw new ParseError(path, 0, `bad version ${version}: ${badStamp}`);
+    const previous = byVersion.get(version);
+    if (previous) throw new ParseError(path, 0, `duplicate version ${version}: also used by ${previous.path}`);
+    const migration = readMigrationFile(path, version, name);
+    if (migration) byVersion.set(version, migration);
+  }
+  return [...byVersion.values()];
+}
+
+/** Parses one file; returns null for an entry that is a folder named like a migration. */
+export function readMigrationFile(path: string, version: string, name: string): Migration | null {
+  let bytes: Buffer;
+  try {
+    if (statSync(path).isDirectory()) return null;
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new ParseError(path, 0, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  const text = normaliseText(decode(bytes, path));
+  return { version, name, kind: 'file', path, checksum: checksum(text), text, parsed: parseMigration(text, path) };
+}
+
+function decode(bytes: Buffer, path: string): string {
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) throw new ParseError(path, lineOfByte(bytes, nul), 'binary file: NUL byte; a migration is UTF-8 text');
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new ParseError(path, lineOfByte(bytes, firstInvalidUtf8(bytes)), 'not valid UTF-8 text; save the file as UTF-8');
+  }
+}
+
+function lineOfByte(bytes: Buffer, offset: number): number {
+  let line = 1;
+  for (let i = bytes.indexOf(10); i !== -1 && i < offset; i = bytes.indexOf(10, i + 1)) line++;
+  return line;
+}
+
+/** Offset of the first byte that breaks UTF-8 (the decoder only says that one does). */
+function firstInvalidUtf8(bytes: Buffer): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    const len = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (len === 0 || i + len > bytes.length) return i;
+    try {
+      utf8.decode(bytes.subarray(i, i + len));
+    } catch {
+      return i;
+    }
+    i += len;
+  }
+  return 0;
+}
+
+function timestampProblem(v: string): string | null {
+  const month = +v.slice(4, 6), day = +v.slice(6, 8), hour = +v.slice(8, 10), minute = +v.slice(10, 12), second = +v.slice(12, 14);
+  if (month < 1 || month > 12) return 'month must be 01-12 (YYYYMMDDHHMMSS)';
+  if (day < 1 || day > 31) return 'day must be 01-31 (YYYYMMDDHHMMSS)';
+  if (hour > 23 || minute > 59 || second > 59) return 'time must be HHMMSS within a day (YYYYMMDDHHMMSS)';
+  return null;
+}
+
+/** Orders versions numerically (all are digit strings). */
+export function compareVersions(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}

@@ -1,0 +1,111 @@
+/** One SQL statement of a migration section, with the 1-based file line it starts on. */
+export interface Statement {
+  sql: string;
+  line: number;
+}
+
+export type Direction = 'up' | 'down';
+
+export interface Section {
+  /** Line of the `-- +migrate Up|Down` directive. */
+  line: number;
+  noTransaction: boolean;
+  statements: Statement[];
+}
+
+export interface ParsedMigration {
+  up: Section;
+  down: Section | null;
+}
+
+/** Something the runner can apply: a parsed file or a migration registered from code. */
+export interface Migration {
+  /** Digits only, e.g. "20240101120000". Compared numerically. */
+  version: string;
+  name: string;
+  kind: 'file' | 'code';
+  /** Absolute path for file migrations. */
+  path?: string;
+  /** SHA-256 hex of the LF-normalised file text (code migrations: of their version+name). */
+  checksum: string;
+  /** File text, LF-normalised (file migrations). */
+  text?: string;
+  parsed?: ParsedMigration;
+  description?: string;
+  upFn?: (db: MigrationHandle) => Promise<void>;
+  downFn?: (db: MigrationHandle) => Promise<void>;
+}
+
+/** What a code-registered migration's up/down receive: SQL inside the migration's transaction. */
+export interface MigrationHandle {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+export interface CodeMigrationDefinition {
+  version: string | number;
+  name: string;
+  description?: string;
+  up: (db: MigrationHandle) => Promise<void>;
+  down?: (db: MigrationHandle) => Promise<void>;
+}
+
+/** Status of a row in the tracking table. Pending migrations have no row. */
+export type RowStatus = 'applied' | 'failed' | 'rollback';
+
+export interface HistoryRow {
+  version: string;
+  name: string;
+  checksum: string;
+  status: RowStatus;
+  batch: number | null;
+  appliedAt: Date | null;
+  executionTimeMs: number | null;
+  error: string | null;
+  /** 0-based index of the failing statement in its section. */
+  errorStatement: number | null;
+  /** File line of the failing statement. */
+  errorLine: number | null;
+  /** The applied file's text (LF-normalised). */
+  script: string | null;
+  kind: 'file' | 'code';
+  noTransaction: boolean;
+  rolledBackAt: Date | null;
+  /** Free text for recovery actions, e.g. "checksum accepted by alice at …". */
+  note: string | null;
+}
+
+/** What status shows per migration. */
+export type DisplayStatus = 'pending' | 'applied' | 'failed' | 'rollback' | 'drifted' | 'missing';
+
+export interface StatusEntry {
+  version: string;
+  name: string;
+  status: DisplayStatus;
+  migration: Migration | null;
+  row: HistoryRow | null;
+  /** Pending but older than the newest applied migration. */
+  outOfOrder: boolean;
+  /** A one-line hint naming the command that fits the problem, if any. */
+  hint: string | null;
+}
+
+export type RunEvent =
+  | { type: 'start'; direction: Direction; migration: Migration; index: number; total: number }
+  | { type: 'done'; direction: Direction; migration: Migration; executionTimeMs: number; index: number; total: number }
+  | { type: 'lock-wait'; holder: string }
+  | { type: 'info'; message: string };
+
+export interface AppliedResult {
+  version: string;
+  name: string;
+  direction: Direction;
+  executionTimeMs: number;
+}
+
+export interface RunResult {
+  batch: number | null;
+  applied: AppliedResult[];
+  /** Dry run: the statements that would run, per migration. */
+  planned: { version: string; name: string; direction: Direction; noTransaction: boolean; statements: Statement[] }[];
+  cancelled: boolean;
+}
