@@ -1,0 +1,85 @@
+import type { RunResult, StatusEntry } from '../engine';
+
+/** `2024-01-01 12:34:56` in UTC: sortable and the same on every machine. */
+export function formatTime(d: Date | null): string {
+  return d ? d.toISOString().replace('T', ' ').slice(0, 19) : '-';
+}
+
+export function formatMs(ms: number | null): string {
+  if (ms === null) return '-';
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
+}
+
+/** The status table: VERSION, STATUS, NAME, APPLIED AT, EXECUTION TIME; hints for problems below. */
+export function statusTable(entries: StatusEntry[]): string {
+  const header = ['VERSION', 'STATUS', 'NAME', 'APPLIED AT', 'EXECUTION TIME'];
+  const rows = entries.map((e) => [
+    e.version,
+    e.status + (e.outOfOrder ? ' (out of order)' : ''),
+    e.name,
+    e.status === 'pending' || e.status === 'rollback' ? '-' : formatTime(e.row?.appliedAt ?? null),
+    e.status === 'pending' ? '-' : formatMs(e.row?.executionTimeMs ?? null),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const out = [line(header), ...rows.map(line)];
+  const problems = entries.filter((e) => e.hint || e.row?.error);
+  if (problems.length) {
+    out.push('');
+    for (const e of problems) {
+      if (e.status === 'failed' && e.row?.error) {
+        const where = e.row.errorLine ? ` at line ${e.row.errorLine}` : '';
+        out.push(`${e.version} failed${where}: ${e.row.error}`);
+      }
+      if (e.hint) out.push(`${e.version} ${e.status}: ${e.hint}`);
+    }
+  }
+  out.push('', summary(entries));
+  return out.join('\n') + '\n';
+}
+
+export function summary(entries: StatusEntry[]): string {
+  if (entries.length === 0) return 'No migrations found.';
+  const counts = new Map<string, number>();
+  for (const e of entries) counts.set(e.status, (counts.get(e.status) ?? 0) + 1);
+  const parts = ['applied', 'pending', 'failed', 'rollback', 'drifted', 'missing'].filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${s}`);
+  return `${entries.length} migration${entries.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
+}
+
+export function statusJson(entries: StatusEntry[]): string {
+  return (
+    JSON.stringify(
+      entries.map((e) => ({
+        version: e.version,
+        name: e.name,
+        status: e.status,
+        outOfOrder: e.outOfOrder,
+        batch: e.row?.batch ?? null,
+        appliedAt: e.row?.appliedAt?.toISOString() ?? null,
+        executionTimeMs: e.row?.executionTimeMs ?? null,
+        error: e.row?.error ?? null,
+        errorLine: e.row?.errorLine ?? null,
+        file: e.migration?.path ?? null,
+        hint: e.hint,
+      })),
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+/** The statements a dry run would send, as SQL a person can read or pipe into psql. */
+export function dryRunText(result: RunResult): string {
+  if (result.planned.length === 0) return '-- nothing to do\n';
+  return result.planned
+    .map((p) => {
+      const head = `-- ${p.direction} ${p.version}_${p.name}${p.noTransaction ? ' (notransaction)' : ''}`;
+      const body = p.statements.map((s) => s.sql + (lastLine(s.sql).includes("--") ? "\n;" : ";")).join('\n');
+      return p.noTransaction ? `${head}\n${body}\n` : `${head}\nBEGIN;\n${body}\nCOMMIT;\n`;
+    })
+    .join('\n');
+}
+
+function lastLine(text: string): string {
+  return text.slice(text.lastIndexOf('\n') + 1);
+}
