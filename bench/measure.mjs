@@ -1,0 +1,33 @@
+// Timing a command end to end, from spawn to exit, as a user would see it.
+import { spawn } from 'node:child_process';
+
+const KEEP = 4000;
+
+/**
+ * Runs `cmd args` and resolves with its wall time in seconds.
+ * Rejects with the tail of its output when it exits non-zero.
+ */
+export function timeCommand(cmd, args, { cwd, env } = {}) {
+  return new Promise((resolve, reject) => {
+    let tail = '';
+    const keep = (chunk) => {
+      tail = (tail + chunk).slice(-KEEP);
+    };
+    const start = process.hrtime.bigint();
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      if (code === 0) resolve(seconds);
+      else reject(new Error(`${cmd} ${args.join(' ')} exited ${code ?? signal}:\n${tail.trim()}`));
+    });
+  });
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}

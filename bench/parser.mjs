@@ -1,0 +1,32 @@
+// Parser throughput: `node bench/parser.mjs FILE REPS` prints JSON with the
+// seconds parseMigration and splitStatements take on FILE, each run REPS times.
+import { readFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const enginePath = fileURLToPath(new URL('../dist/engine.js', import.meta.url));
+if (!existsSync(enginePath)) {
+  console.log(JSON.stringify({ error: 'dist/engine.js not built (npm run build)' }));
+  process.exit(0);
+}
+const { parseMigration, splitStatements } = createRequire(import.meta.url)(enginePath);
+
+const [file, reps = '3'] = process.argv.slice(2);
+const text = readFileSync(file, 'utf8');
+
+function time(fn) {
+  const start = process.hrtime.bigint();
+  const result = fn();
+  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, result };
+}
+
+const parse = [];
+const split = [];
+let statements = 0;
+for (let i = 0; i < Number(reps); i++) {
+  const p = time(() => parseMigration(text, file));
+  parse.push(p.seconds);
+  statements = p.result.up?.statements?.length ?? statements;
+  split.push(time(() => splitStatements(text)).seconds);
+}
+console.log(JSON.stringify({ bytes: Buffer.byteLength(text), upStatements: statements, parse, split }));

@@ -1,0 +1,94 @@
+// Turning measurements into the markdown table and the target checks.
+
+export const PHASES = ['apply', 'noop', 'rollback'];
+const PHASE_TITLES = { apply: 'apply all', noop: 'no-op run', rollback: 'roll back all' };
+
+const seconds = (s) => (s < 10 ? s.toFixed(2) : s.toFixed(1));
+
+function cell(result, floor) {
+  if (!result) return '–';
+  if (result.error) return 'failed';
+  if (result.median == null) return result.skipped ?? 'n/a';
+  const ratio = floor?.median ? ` (${(result.median / floor.median).toFixed(2)}×)` : '';
+  return `${seconds(result.median)} s${ratio}`;
+}
+
+/** Markdown table for one workload: one row per tool, seconds and ratio to the psql floor. */
+export function workloadTable(workload, tools, results) {
+  const floorOf = (phase) => results.find((r) => r.workload === workload.name && r.tool === 'psql' && r.phase === phase);
+  const lines = [
+    `**${workload.title}** — median of ${workload.reps}, seconds (ratio to the psql floor)`,
+    '',
+    `| tool | ${PHASES.map((p) => PHASE_TITLES[p]).join(' | ')} |`,
+    `|---|${PHASES.map(() => '---:').join('|')}|`,
+  ];
+  for (const tool of tools) {
+    const cells = PHASES.map((phase) => {
+      const r = results.find((x) => x.workload === workload.name && x.tool === tool.name && x.phase === phase);
+      return cell(r, tool.name === 'psql' ? null : floorOf(phase));
+    });
+    const name = tool.name === 'psql' ? 'psql (floor)' : tool.name === 'migrate-lens' ? '**migrate-lens**' : tool.name;
+    lines.push(`| ${name} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * The issue's targets, checked against this run. Each: { target, measured, pass }
+ * where pass is true/false, or null when a figure is missing.
+ */
+export function checkTargets(results, extra) {
+  const get = (workload, tool, phase) =>
+    results.find((r) => r.workload === workload && r.tool === tool && r.phase === phase)?.median ?? null;
+  const ratio = (workload, phase) => {
+    const ours = get(workload, 'migrate-lens', phase);
+    const floor = get(workload, 'psql', phase);
+    return ours != null && floor ? ours / floor : null;
+  };
+  const checks = [];
+  const add = (target, measured, pass) => checks.push({ target, measured, pass: measured == null ? null : pass });
+
+  const w = extra.names;
+  const r1 = ratio(w.trivial, 'apply');
+  add(`own overhead, ${w.trivial} apply ≤ 2× floor`, r1 == null ? null : `${r1.toFixed(2)}×`, r1 <= 2);
+  const r2 = ratio(w.ddl, 'apply');
+  add(`${w.ddl} apply ≤ 1.10× floor`, r2 == null ? null : `${r2.toFixed(2)}×`, r2 <= 1.1);
+  const r3 = ratio(w.ddl, 'rollback');
+  add(`${w.ddl} roll back ≤ 1.3× floor`, r3 == null ? null : `${r3.toFixed(2)}×`, r3 <= 1.3);
+
+  const noop = get(w.trivial, 'migrate-lens', 'noop');
+  const dbmateNoop = get(w.trivial, 'dbmate', 'noop');
+  add(
+    `no-op on ${w.trivial} ≤ dbmate (Go) ${dbmateNoop == null ? '?' : seconds(dbmateNoop) + ' s'}; bare \`node -e ''\` ${seconds(extra.nodeStart)} s`,
+    noop == null ? null : `${seconds(noop)} s`,
+    dbmateNoop != null && noop <= dbmateNoop,
+  );
+
+  const big = get(w.big, 'migrate-lens', 'apply');
+  const peers = results.filter((r) => r.workload === w.big && r.phase === 'apply' && r.median != null && !['psql', 'migrate-lens', 'node-pg (raw)'].includes(r.tool));
+  const best = peers.sort((a, b) => a.median - b.median)[0];
+  add(
+    `${w.big} apply ahead of every peer${best ? ` (best: ${best.tool} ${seconds(best.median)} s)` : ''}`,
+    big == null ? null : `${seconds(big)} s`,
+    best ? big < best.median : true,
+  );
+
+  const status = extra.status;
+  add(`\`status\` on ${w.big.replace('trivial-', '')} files < 0.5 s`, status == null ? null : `${seconds(status)} s`, status < 0.5);
+  const mbps = extra.parser?.mbPerSecond ?? null;
+  add('parser ≥ 50 MB/s', mbps == null ? null : `${mbps.toFixed(1)} MB/s`, mbps >= 50);
+  return checks;
+}
+
+export function targetsTable(checks) {
+  const mark = (p) => (p === true ? 'yes' : p === false ? '**no**' : 'not measured');
+  return [
+    '| target | migrate-lens | met |',
+    '|---|---:|:---:|',
+    ...checks.map((c) => `| ${c.target} | ${c.measured ?? '–'} | ${mark(c.pass)} |`),
+  ].join('\n');
+}
+
+export function machineLine(m) {
+  return `${m.cpu} × ${m.cores} cores, ${m.memoryGb} GB RAM, ${m.os}; Node ${m.node}; PostgreSQL ${m.postgres} (same machine, ${m.server})`;
+}

@@ -1,0 +1,225 @@
+#!/usr/bin/env node
+// npm run bench [-- --quick] [-- --only=NAME[,NAME]] [-- --reps=N] [-- --keep]
+//
+// Runs every tool on the same PostgreSQL server, each rep on a fresh database,
+// tools interleaved (rotated order per rep), and reports medians and ratios to
+// the psql floor. Writes bench/results/latest.json and latest.md.
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir, cpus, totalmem, release, type } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { tools as allTools } from './tools/index.mjs';
+import { trivialWorkload, ddlWorkload, dataMigrationText } from './workloads.mjs';
+import { createDatabase, dropDatabase, dropAll, queryValue, serverVersion, baseUrl } from './db.mjs';
+import { timeCommand, median } from './measure.mjs';
+import { PHASES, workloadTable, checkTargets, targetsTable, machineLine } from './report.mjs';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--?/, '').split('=');
+    return [k, v ?? true];
+  }),
+);
+const quick = Boolean(args.quick);
+const sizes = quick
+  ? { trivial: 300, ddl: 100, big: 2000, dataMb: 5, reps: 1 }
+  : { trivial: 1000, ddl: 1000, big: 10000, dataMb: 50, reps: 3 };
+const reps = Number(args.reps ?? sizes.reps);
+const only = typeof args.only === 'string' ? args.only.split(',') : null;
+
+const workloads = [trivialWorkload(sizes.trivial), ddlWorkload(sizes.ddl), trivialWorkload(sizes.big)];
+const names = { trivial: workloads[0].name, ddl: workloads[1].name, big: workloads[2].name };
+// With --only, a name selects tools and/or workloads; the psql floor always runs.
+const selectedWorkloads = workloads.filter((w) => !only || !only.some((n) => workloads.some((x) => x.name === n)) || only.includes(w.name));
+const selectedTools = allTools.filter((t) => !only || t.floor || !only.some((n) => allTools.some((x) => x.name === n)) || only.includes(t.name));
+const runParser = !only || only.includes('parser') || only.includes('migrate-lens');
+
+const root = mkdtempSync(join(tmpdir(), 'migrate-lens-bench-'));
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+const log = (...m) => console.error(...m);
+
+process.on('SIGINT', async () => {
+  await dropAll();
+  if (!args.keep) rmSync(root, { recursive: true, force: true });
+  process.exit(130);
+});
+
+function machine(postgres) {
+  return {
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    cores: cpus().length,
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    os: `${type()} ${release()}`,
+    node: process.versions.node,
+    postgres,
+    server: new URL(baseUrl).host,
+  };
+}
+
+async function verify(workload, url, expected, tool, phase) {
+  const { n } = await queryValue(url, workload.verify);
+  if (n !== expected) throw new Error(`${tool} ${phase}: expected ${expected} migrations' effects, found ${n}`);
+}
+
+/** One rep of one tool on one workload, on a fresh database. Returns { phase: seconds | Error }. */
+async function runOnce(tool, ctx, workload) {
+  const db = await createDatabase(workload.setup);
+  const count = workload.migrations.length;
+  const out = {};
+  try {
+    const phases = tool.phases(ctx, db.url);
+    const run = async (phase, expected) => {
+      const p = phases[phase];
+      if (!p) return;
+      try {
+        out[phase] = await timeCommand(p.cmd, p.args, { cwd: p.cwd ?? root, env: { DATABASE_URL: db.url, ...p.env } });
+        if (expected != null) await verify(workload, db.url, expected, tool.name, phase);
+      } catch (error) {
+        out[phase] = error;
+      }
+    };
+    await run('apply', count);
+    if (out.apply instanceof Error) return out;
+    await run('noop', tool.floor ? null : count);
+    if (workload.name === names.big) await run('status', null);
+    await run('rollback', 0);
+    return out;
+  } finally {
+    await dropDatabase(db.name);
+  }
+}
+
+async function benchWorkload(workload, tools) {
+  log(`\n== ${workload.title}`);
+  const ready = [];
+  for (const tool of tools) ready.push({ tool, ctx: tool.prepare(workload, join(root, workload.name)) });
+  const runs = new Map(tools.map((t) => [t.name, []]));
+  for (let rep = 0; rep < reps; rep++) {
+    const order = ready.map((_, i) => ready[(i + rep) % ready.length]);
+    for (const { tool, ctx } of order) {
+      const out = await runOnce(tool, ctx, workload);
+      runs.get(tool.name).push(out);
+      const shown = Object.entries(out).map(([k, v]) => `${k} ${v instanceof Error ? 'FAILED' : v.toFixed(2)}`);
+      log(`  rep ${rep + 1}  ${tool.name.padEnd(20)} ${shown.join('  ')}`);
+    }
+  }
+  const results = [];
+  for (const tool of tools) {
+    for (const phase of [...PHASES, 'status']) {
+      const outs = runs.get(tool.name).map((o) => o[phase]).filter((v) => v !== undefined);
+      if (!outs.length) continue;
+      const error = outs.find((v) => v instanceof Error);
+      if (error) log(`  ${tool.name} ${phase} failed: ${error.message}`);
+      results.push({
+        workload: workload.name,
+        tool: tool.name,
+        phase,
+        runs: error ? [] : outs,
+        median: error ? null : median(outs),
+        ...(error ? { error: error.message.slice(0, 2000) } : {}),
+      });
+    }
+  }
+  return results;
+}
+
+async function nodeStart() {
+  const times = [];
+  for (let i = 0; i < 7; i++) times.push(await timeCommand(process.execPath, ['-e', '']));
+  return median(times);
+}
+
+async function parserThroughput() {
+  const file = join(root, 'data-migration.sql');
+  writeFileSync(file, dataMigrationText(sizes.dataMb * 1e6));
+  const script = fileURLToPath(new URL('./parser.mjs', import.meta.url));
+  const out = JSON.parse(execFileSync(process.execPath, [script, file, '3'], { encoding: 'utf8', maxBuffer: 1e6 }));
+  if (out.error) return out;
+  const mb = out.bytes / 1e6;
+  return {
+    bytes: out.bytes,
+    upStatements: out.upStatements,
+    parseSeconds: out.parse,
+    splitSeconds: out.split,
+    mbPerSecond: mb / median(out.parse),
+    splitMbPerSecond: mb / median(out.split),
+  };
+}
+
+async function main() {
+  const started = Date.now();
+  const info = machine(await serverVersion());
+  log(`migrate-lens benchmark${quick ? ' (quick)' : ''}: ${machineLine(info)}; temp ${root}`);
+  const available = [];
+  const missing = {};
+  for (const tool of selectedTools) {
+    const reason = tool.available();
+    if (reason) missing[tool.name] = reason;
+    else available.push(tool);
+  }
+  for (const [name, reason] of Object.entries(missing)) log(`  ${name}: ${reason}`);
+
+  const results = [];
+  for (const w of selectedWorkloads) {
+    w.reps = reps;
+    results.push(...(await benchWorkload(w, available)));
+  }
+  const start = await nodeStart();
+  const parser = runParser ? await parserThroughput() : null;
+  const status = results.find((r) => r.workload === names.big && r.tool === 'migrate-lens' && r.phase === 'status')?.median ?? null;
+  const checks = checkTargets(results, { names, nodeStart: start, status, parser });
+
+  const toolRows = [...available, ...selectedTools.filter((t) => missing[t.name])];
+  const md = [
+    `Machine: ${machineLine(info)}. Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${quick ? ' (quick mode)' : ''}, ${Math.round((Date.now() - started) / 1000)} s in all.`,
+    '',
+    ...selectedWorkloads.flatMap((w) => [workloadTable(w, available, results), '']),
+    `Bare \`node -e ''\` start: ${start.toFixed(3)} s.` +
+      (status != null ? ` \`migrate-lens status\` on ${names.big.replace('trivial-', '')} applied files: ${status.toFixed(3)} s.` : '') +
+      (parser?.mbPerSecond ? ` Parser on a ${(parser.bytes / 1e6).toFixed(0)} MB data migration: parseMigration ${parser.mbPerSecond.toFixed(1)} MB/s, splitStatements ${parser.splitMbPerSecond.toFixed(1)} MB/s.` : parser?.error ? ` Parser: ${parser.error}.` : ''),
+    '',
+    targetsTable(checks),
+    '',
+    'How each tool runs:',
+    '',
+    ...toolRows.map((t) => `- ${t.name}: ${missing[t.name] ? `**${missing[t.name]}**` : t.note}`),
+    '',
+  ].join('\n');
+
+  const json = {
+    date: new Date().toISOString(),
+    quick,
+    reps,
+    machine: info,
+    workloads: selectedWorkloads.map((w) => ({ name: w.name, title: w.title, migrations: w.migrations.length })),
+    tools: Object.fromEntries(toolRows.map((t) => [t.name, missing[t.name] ? { missing: missing[t.name] } : { note: t.note }])),
+    results,
+    nodeStartSeconds: start,
+    statusSeconds: status,
+    parser,
+    targets: checks,
+  };
+  console.log(`\n${md}`);
+  if (!quick && !only) {
+    mkdirSync(resultsDir, { recursive: true });
+    writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
+    writeFileSync(join(resultsDir, 'latest.md'), md);
+    log(`wrote bench/results/latest.json and latest.md`);
+  } else {
+    const out = join(resultsDir, 'partial.json');
+    mkdirSync(resultsDir, { recursive: true });
+    writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
+    log(`--quick/--only run: wrote bench/results/partial.json (latest.* keep the last full run)`);
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  await dropAll();
+  if (!args.keep) rmSync(root, { recursive: true, force: true });
+}
