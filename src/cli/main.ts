@@ -90,7 +90,8 @@ async function execute(command: Command, args: ParsedArgs, io: Io): Promise<numb
     const name = args.strings.name ?? args.positionals.join(' ');
     if (!name.trim()) throw new UsageError('create needs -name NAME');
     const path = createMigrationFile(settings.migrationsDir, name);
-    io.out(`Created ${relative(io.cwd, path) || path}\n`);
+    const rel = relative(io.cwd, path);
+    io.out(`Created ${rel && !rel.startsWith('..') ? rel : path}\n`);
     return 0;
   }
   if (args.positionals.length) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);

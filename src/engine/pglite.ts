@@ -28,9 +28,9 @@ class PgliteDatabase implements Database {
   }
 }
 
-/** The embedded database: PostgreSQL in WebAssembly, its data in a folder of the project. */
+/** The embedded database: PostgreSQL in WebAssembly, its data in a folder of the project (or `memory://`). */
 export async function openPglite(dataDir: string, description: string): Promise<Database> {
-  mkdirSync(dataDir, { recursive: true });
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   const { PGlite } = await import('@electric-sql/pglite');
   const db = (await PGlite.create(dataDir)) as unknown as PGliteInstance;
   return new PgliteDatabase(db, description);

