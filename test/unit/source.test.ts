@@ -1,0 +1,131 @@
+// Reading a migrations folder: names, versions, encodings and checksums. Temp folders, no database.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checksum, FILE_NAME_PATTERN, loadMigrations, ParseError } from '../../src/engine';
+
+const OK = '-- +migrate Up\nCREATE TABLE t (id int);\n-- +migrate Down\nDROP TABLE t;\n';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'migrate-lens-source-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function put(name: string, content: string | Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+async function loadError(folder = dir): Promise<ParseError> {
+  try {
+    await loadMigrations(folder);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ParseError);
+    return err as ParseError;
+  }
+  throw new Error('expected a ParseError');
+}
+
+describe('loadMigrations', () => {
+  it('returns file migrations sorted by version, with name, path, text, checksum and parsed sections', async () => {
+    put('20240301000000_third.sql', OK);
+    put('20240101000000_first.sql', OK);
+    put('20240201000000_second_one.sql', OK);
+    const ms = await loadMigrations(dir);
+    expect(ms.map((m) => [m.version, m.name])).toEqual([
+      ['20240101000000', 'first'],
+      ['20240201000000', 'second_one'],
+      ['20240301000000', 'third'],
+    ]);
+    expect(ms[0]).toMatchObject({ kind: 'file', path: join(dir, '20240101000000_first.sql'), text: OK, checksum: checksum(OK) });
+    expect(ms[0].parsed?.up.statements[0]).toEqual({ sql: 'CREATE TABLE t (id int)', line: 2 });
+    expect(ms[0].parsed?.down?.statements[0]).toEqual({ sql: 'DROP TABLE t', line: 4 });
+  });
+
+  it('ignores files that are not .sql, and folders', async () => {
+    put('20240101000000_first.sql', OK);
+    put('README.md', '# notes; not a migration');
+    put('.gitkeep', '');
+    put('20240102000000_draft.sql.bak', 'garbage');
+    mkdirSync(join(dir, 'archive'));
+    mkdirSync(join(dir, '20240103000000_folder.sql'));
+    expect((await loadMigrations(dir)).map((m) => m.version)).toEqual(['20240101000000']);
+  });
+
+  it('returns an empty list for an empty folder and names a folder that cannot be read', async () => {
+    expect(await loadMigrations(dir)).toEqual([]);
+    const err = await loadError(join(dir, 'nope'));
+    expect(err.message).toBe(`${join(dir, 'nope')}: cannot read the migrations folder (ENOENT)`);
+  });
+
+  it.each(['add_users.sql', '2024_add_users.sql', '20240101000000-add-users.sql', '20240101000000_add users.sql', '20240101000000_.sql', '202401010000001_x.sql', '20240101000000_x.SQL'])(
+    'refuses the badly named .sql file %s',
+    async (name) => {
+      const path = put(name, OK);
+      const err = await loadError();
+      expect(err.file).toBe(path);
+      expect(err.message).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: bad file name: expected YYYYMMDDHHMMSS_name\\.sql`));
+    },
+  );
+
+  it.each([
+    ['20241301000000_x.sql', 'month must be 01-12'],
+    ['20240100000000_x.sql', 'day must be 01-31'],
+    ['20240101250000_x.sql', 'time must be HHMMSS'],
+    ['20240101006000_x.sql', 'time must be HHMMSS'],
+    ['20240101000060_x.sql', 'time must be HHMMSS'],
+  ])('refuses the impossible timestamp in %s', async (name, reason) => {
+    put(name, OK);
+    const err = await loadError();
+    expect(err.message).toContain(`bad version ${name.slice(0, 14)}: ${reason}`);
+  });
+
+  it('refuses two files with one version, naming both', async () => {
+    const a = put('20240101000000_a.sql', OK);
+    const b = put('20240101000000_b.sql', OK);
+    const err = await loadError();
+    expect(err.message).toBe(`${b}: duplicate version 20240101000000: also used by ${a}`);
+  });
+
+  it('reports a parse error with the file path and line', async () => {
+    const path = put('20240101000000_bad.sql', '-- +migrate Up\nSELECT 1;\n-- +migrate Sideways\n');
+    const err = await loadError();
+    expect(err.file).toBe(path);
+    expect(err.line).toBe(3);
+    expect(err.message).toMatch(new RegExp(`:3: unknown directive "-- \\+migrate Sideways"`));
+  });
+
+  it('refuses a binary file, naming the line of the NUL byte', async () => {
+    const path = put('20240101000000_bin.sql', Buffer.from('-- +migrate Up\nSELECT 1;\nSELECT \u0000;\n', 'utf8'));
+    const err = await loadError();
+    expect(err.message).toBe(`${path}:3: binary file: NUL byte; a migration is UTF-8 text`);
+  });
+
+  it('refuses invalid UTF-8, naming the line', async () => {
+    const latin1 = Buffer.concat([Buffer.from('-- +migrate Up\nSELECT 1;\n\nSELECT \'caf'), Buffer.from([0xe9]), Buffer.from("';\n")]);
+    const path = put('20240101000000_latin1.sql', latin1);
+    const err = await loadError();
+    expect(err.message).toBe(`${path}:4: not valid UTF-8 text; save the file as UTF-8`);
+  });
+
+  it('gives CRLF, LF and BOM copies of a file the same checksum and text', async () => {
+    put('20240101000000_lf.sql', OK);
+    put('20240102000000_crlf.sql', OK.replace(/\n/g, '\r\n'));
+    put('20240103000000_bom.sql', '\ufeff' + OK.replace(/\n/g, '\r\n'));
+    const [lf, crlf, bom] = await loadMigrations(dir);
+    expect(crlf.checksum).toBe(lf.checksum);
+    expect(bom.checksum).toBe(lf.checksum);
+    expect(crlf.text).toBe(OK);
+    expect(crlf.parsed).toEqual(lf.parsed);
+    // …and a real change is still a change.
+    expect(checksum(OK + ' ')).not.toBe(lf.checksum);
+  });
+
+  it('exposes the file name pattern', () => {
+    expect(FILE_NAME_PATTERN.exec('20240101000000_add_users.sql')?.slice(1)).toEqual(['20240101000000', 'add_users']);
+    expect(FILE_NAME_PATTERN.test('20240101000000_add_users.sql.orig')).toBe(false);
+  });
+});
