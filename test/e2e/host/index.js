@@ -1,0 +1,224 @@
+// In-extension-host tests: loaded through `extensionTestsPath` (code-server payload in run.mjs, or
+// @vscode/test-electron in electron.mjs). `run()` executes inside the extension host with the real
+// `vscode` API and checks the exact output of the providers against a fresh database.
+// The workspace holds a copy of examples/migrations and .vscode/settings.json with
+// migrateLens.connectionString pointing at an empty database.
+'use strict';
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const vscode = require('vscode');
+const pg = require('pg');
+
+const EXTENSION_ID = 'migrate-lens.migrate-lens';
+const COMMANDS = ['up', 'down', 'status', 'create', 'reset', 'refresh', 'version', 'setPassword', 'showOutput', 'runUp', 'runDown']
+  .map((c) => 'migrateLens.' + c);
+const DATE = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d`;
+const APPLIED = (batch) => new RegExp(`^applied ${DATE} · batch ${batch} · \\d+ ms$`);
+const FILE_NAME = /^(\d{14})_([A-Za-z0-9_]+)\.sql$/;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function eventually(fn, what, timeout = 20000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ': ' + last.message : ''}`);
+    await sleep(200);
+  }
+}
+
+function lineOf(text, regex) {
+  return text.split(/\r?\n/).findIndex((l) => regex.test(l));
+}
+
+exports.run = async function run() {
+  const results = [];
+  const test = async (name, fn) => {
+    const t = Date.now();
+    try {
+      await fn();
+      results.push({ name, ok: true, ms: Date.now() - t });
+    } catch (err) {
+      results.push({ name, ok: false, ms: Date.now() - t, error: String((err && err.stack) || err) });
+    }
+    const r = results[results.length - 1];
+    console.log(`[host] ${r.ok ? 'PASS' : 'FAIL'} ${name}${r.ok ? '' : ' - ' + r.error.split('\n')[0]}`);
+  };
+
+  const folder = vscode.workspace.workspaceFolders[0].uri.fsPath;
+  const config = vscode.workspace.getConfiguration('migrateLens');
+  const migrationsDir = path.join(folder, config.get('migrationsDir') || 'migrations');
+  const dbUrl = process.env.MIGRATE_LENS_E2E_DB || config.get('connectionString');
+  const files = fs.readdirSync(migrationsDir).filter((f) => FILE_NAME.test(f)).sort();
+  const uriOf = (f) => vscode.Uri.file(path.join(migrationsDir, f));
+  const versionOf = (f) => FILE_NAME.exec(f)[1];
+  const labelOf = (f) => `${versionOf(f)} ${FILE_NAME.exec(f)[2]}`;
+  const newest = files.map(versionOf).sort().pop();
+  // Extra files get versions after every example, so they are never "out of order".
+  const extraVersion = (n) => String(BigInt(newest) + BigInt(n));
+
+  async function query(sql, params) {
+    const c = new pg.Client({ connectionString: dbUrl });
+    await c.connect();
+    try {
+      return (await c.query(sql, params)).rows;
+    } finally {
+      await c.end();
+    }
+  }
+  async function rows() {
+    const t = await query(`SELECT to_regclass('public.schema_migrations') AS t`);
+    if (!t[0].t) return [];
+    return query(`SELECT version::text AS version, status, batch, error, error_line FROM public.schema_migrations ORDER BY version`);
+  }
+  async function lenses(uri) {
+    const found = (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri, 100)) || [];
+    return found
+      .filter((l) => l.command)
+      .sort((a, b) => a.range.start.line - b.range.start.line)
+      .map((l) => ({ line: l.range.start.line, title: l.command.title, command: l.command.command }));
+  }
+  const diagnostics = (uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'migrate-lens');
+  const codeOf = (d) => (d.code && typeof d.code === 'object' ? String(d.code.value) : String(d.code));
+
+  let api;
+  const tree = () => api.getTreeItems();
+  const treeItem = (f) => tree().find((i) => i.label === labelOf(f));
+  const created = [];
+  const writeMigration = (version, name, text) => {
+    const f = `${version}_${name}.sql`;
+    fs.writeFileSync(path.join(migrationsDir, f), text);
+    created.push(f);
+    return f;
+  };
+
+  await test('the extension is installed, activates and exports its API', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, `${EXTENSION_ID} not installed`);
+    api = await ext.activate();
+    assert.ok(ext.isActive);
+    assert.equal(typeof api?.refresh, 'function', 'exports.refresh');
+    assert.equal(typeof api?.getTreeItems, 'function', 'exports.getTreeItems');
+  });
+  if (!results[0].ok) return finish(results);
+
+  await test('every command of the issue is registered', async () => {
+    const all = new Set(await vscode.commands.getCommands(true));
+    assert.deepEqual(COMMANDS.filter((c) => !all.has(c)), []);
+  });
+
+  await test('the tree lists the example migrations as pending', async () => {
+    await api.refresh();
+    const items = tree().filter((i) => i.version);
+    assert.deepEqual(items.map((i) => [i.label, i.description, i.status, i.contextValue]),
+      files.map((f) => [labelOf(f), 'pending', 'pending', 'migration.pending']));
+  });
+
+  const [first, ...rest] = files;
+  const firstText = fs.readFileSync(path.join(migrationsDir, first), 'utf8');
+  const upLine = lineOf(firstText, /^\s*--\s*\+migrate\s+up\b/i);
+  const downLine = lineOf(firstText, /^\s*--\s*\+migrate\s+down\b/i);
+
+  await test('a pending file has exactly one lens: "Run Up" on its Up line', async () => {
+    const got = await lenses(uriOf(first));
+    assert.deepEqual(got, [{ line: upLine, title: 'Run Up', command: 'migrateLens.runUp' }]);
+  });
+
+  await test('migrateLens.runUp applies exactly that file; its lenses say applied and Run Down', async () => {
+    await vscode.commands.executeCommand('migrateLens.runUp', uriOf(first));
+    const r = await rows();
+    assert.deepEqual(r.map((x) => [x.version, x.status, x.batch]), [[versionOf(first), 'applied', 1]]);
+    const got = await eventually(async () => {
+      const l = await lenses(uriOf(first));
+      return l.length && l[0].title !== 'Run Up' ? l : null;
+    }, 'lenses to change');
+    assert.equal(got.length, downLine >= 0 ? 2 : 1, JSON.stringify(got));
+    assert.equal(got[0].line, upLine);
+    assert.match(got[0].title, APPLIED(1));
+    if (downLine >= 0) assert.deepEqual(got[1], { line: downLine, title: 'Run Down', command: 'migrateLens.runDown' });
+    assert.match(treeItem(first).description, APPLIED(1));
+    assert.equal(treeItem(first).contextValue, 'migration.applied');
+  });
+
+  await test('migrateLens.up applies the rest in one new batch', async () => {
+    await vscode.commands.executeCommand('migrateLens.up');
+    const r = await rows();
+    assert.deepEqual(r.map((x) => [x.version, x.status, x.batch]),
+      [[versionOf(first), 'applied', 1], ...rest.map((f) => [versionOf(f), 'applied', 2])]);
+    await api.refresh();
+    for (const f of rest) assert.match(treeItem(f).description, APPLIED(2));
+  });
+
+  await test('an unknown directive is an Error diagnostic on its line', async () => {
+    const f = writeMigration(extraVersion(1), 'e2e_typo', '-- +migrate Up\nSELECT 1;\n-- +migrate Upp\nSELECT 2;\n');
+    await api.refresh();
+    const d = await eventually(() => diagnostics(uriOf(f)).length && diagnostics(uriOf(f)), 'parse-error diagnostic');
+    assert.equal(d.length, 1, JSON.stringify(d.map((x) => x.message)));
+    assert.equal(d[0].severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(d[0].range.start.line, 2);
+    assert.equal(codeOf(d[0]), 'parse-error');
+    assert.match(d[0].message, /unknown directive.*Upp/);
+    fs.unlinkSync(path.join(migrationsDir, f));
+    await api.refresh();
+    assert.deepEqual(diagnostics(uriOf(f)), []);
+  });
+
+  await test('a failing statement puts the database error on its line', async () => {
+    const f = writeMigration(extraVersion(2), 'e2e_broken',
+      '-- +migrate Up\nCREATE TABLE e2e_host_widgets (id int);\n\nINSERT INTO e2e_host_missing VALUES (1);\n\n-- +migrate Down\nDROP TABLE e2e_host_widgets;\n');
+    await api.refresh();
+    await vscode.commands.executeCommand('migrateLens.runUp', uriOf(f));
+    const row = (await rows()).find((x) => x.version === versionOf(f));
+    assert.equal(row && row.status, 'failed');
+    assert.equal(Number(row.error_line), 4);
+    const d = await eventually(() => diagnostics(uriOf(f)).length && diagnostics(uriOf(f)), 'failed diagnostic');
+    assert.equal(d.length, 1, JSON.stringify(d.map((x) => x.message)));
+    assert.equal(d[0].severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(d[0].range.start.line, 3);
+    assert.equal(codeOf(d[0]), 'failed');
+    assert.equal(d[0].message, 'migration failed: relation "e2e_host_missing" does not exist');
+    assert.match(treeItem(f).description, new RegExp(`^failed ${DATE}$`));
+    const l = await lenses(uriOf(f));
+    assert.match(l[0].title, new RegExp(`^failed ${DATE}: relation "e2e_host_missing" does not exist$`));
+    assert.ok(l.some((x) => x.title === 'Run Up' && x.command === 'migrateLens.runUp'), JSON.stringify(l));
+    const leftover = await query(`SELECT to_regclass('public.e2e_host_widgets') AS t`);
+    assert.equal(leftover[0].t, null, 'first statement of the failed migration was not rolled back');
+  });
+
+  await test('editing an applied file is drift: warning, lens and tree say so', async () => {
+    const f = rest[0] || first;
+    fs.appendFileSync(path.join(migrationsDir, f), '\n-- edited after it was applied\n');
+    await api.refresh();
+    const d = await eventually(() => diagnostics(uriOf(f)).length && diagnostics(uriOf(f)), 'drift diagnostic');
+    const text = fs.readFileSync(path.join(migrationsDir, f), 'utf8');
+    assert.equal(d.length, 1, JSON.stringify(d.map((x) => x.message)));
+    assert.equal(d[0].severity, vscode.DiagnosticSeverity.Warning);
+    assert.equal(codeOf(d[0]), 'drift');
+    assert.equal(d[0].range.start.line, lineOf(text, /^\s*--\s*\+migrate\s+up\b/i));
+    assert.match(d[0].message, new RegExp(`^modified after it was applied on ${DATE}; restore the file or run "Migrate Lens: Accept Changed File"$`));
+    assert.match(treeItem(f).description, new RegExp(`^drifted · applied ${DATE} · batch \\d+$`));
+    const l = await lenses(uriOf(f));
+    assert.match(l[0].title, new RegExp(`^drifted: modified after it was applied on ${DATE}$`));
+    assert.ok(l.some((x) => x.title === 'Accept Changed File'), JSON.stringify(l));
+  });
+
+  for (const f of created) fs.rmSync(path.join(migrationsDir, f), { force: true });
+  return finish(results);
+};
+
+function finish(results) {
+  const failed = results.filter((r) => !r.ok).length;
+  const summary = `${results.length - failed} passed, ${failed} failed`;
+  if (process.env.MIGRATE_LENS_E2E_RESULTS) {
+    fs.writeFileSync(process.env.MIGRATE_LENS_E2E_RESULTS, JSON.stringify({ results, summary }, null, 2));
+  }
+  console.log(`[host] ${summary}`);
+  if (failed) throw new Error(`${failed} in-extension-host tests failed`);
+}

@@ -1,0 +1,149 @@
+// Playwright helpers for the VS Code 1.100 workbench served by code-server.
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}
+
+/** Monaco renders spaces as U+00A0; compare text the way a person reads it. */
+export const plain = (s) => s.replace(/\u00a0/g, ' ');
+
+export class Workbench {
+  constructor(page) {
+    this.page = page;
+  }
+
+  async open(url) {
+    await this.page.goto(url);
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await this.page.locator('.part.activitybar').waitFor({ timeout: 60_000 });
+  }
+
+  async dismissNotifications() {
+    await this.runCommand('Notifications: Clear All Notifications').catch(() => {});
+  }
+
+  async quickInput(prefix, text, optionText, { timeout = 15_000 } = {}) {
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout });
+    await input.fill(prefix + text);
+    const option = this.page.locator('.quick-input-list [role="option"]').filter({ hasText: optionText ?? text }).first();
+    await option.waitFor({ timeout });
+    // The list re-sorts while the file index fills in; press Enter on the option we saw.
+    await option.click();
+  }
+
+  /** Runs a palette command by its "Category: Title" label. */
+  async runCommand(label, { timeout = 15_000 } = {}) {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('F1');
+    await this.quickInput('>', label, label, { timeout });
+  }
+
+  /** Labels the command palette offers for a query (empty when nothing matches). */
+  async paletteOptions(query) {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('>' + query);
+    // Give the list a moment to filter; the "no matching commands" row or options appear.
+    await this.page.waitForTimeout(800);
+    const labels = await this.page.locator('.quick-input-list [role="option"]').allInnerTexts();
+    await this.page.keyboard.press('Escape');
+    return labels.map(plain);
+  }
+
+  /** Opens a workspace file through Quick Open and waits until its editor is the active one. */
+  async openFile(fileName) {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('Control+P');
+    await this.quickInput('', fileName, fileName, { timeout: 20_000 });
+    await this.page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor({ timeout: 15_000 });
+    await this.activeEditor().locator('.view-lines').waitFor();
+  }
+
+  activeEditor() {
+    return this.page.locator('.editor-group-container.active .editor-instance .monaco-editor').first();
+  }
+
+  async editorText() {
+    const lines = await this.activeEditor().locator('.view-line').evaluateAll((els) =>
+      els.map((e) => ({ top: parseFloat(e.style.top) || 0, text: e.textContent })).sort((a, b) => a.top - b.top).map((l) => l.text));
+    return plain(lines.join('\n'));
+  }
+
+  /** Texts of the CodeLens entries of the active editor, in document order. */
+  async codeLensTexts() {
+    const decorations = this.activeEditor().locator('.codelens-decoration');
+    const items = await decorations.evaluateAll((els) => els.map((e) => ({
+      top: e.closest('.contentWidgets > *, .view-zones > *, [widgetid]')?.getBoundingClientRect().top ?? e.getBoundingClientRect().top,
+      text: e.textContent,
+    })));
+    return items.sort((a, b) => a.top - b.top).map((i) => plain(i.text));
+  }
+
+  codeLens(text) {
+    return this.activeEditor().locator('.codelens-decoration a', { hasText: text }).first();
+  }
+
+  /** Opens a view container from the activity bar by its title. */
+  async showContainer(title) {
+    const tab = this.page.getByRole('tab', { name: new RegExp(title) }).first();
+    await tab.waitFor({ timeout: 30_000 });
+    if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
+  }
+
+  /** Each tree item in the visible side bar as "label description" (single spaces). */
+  async sideBarTreeItems() {
+    const rows = await this.page.locator('.part.sidebar [role="treeitem"]').evaluateAll((els) => els.map((e) => [
+      e.querySelector('.label-name')?.textContent ?? e.textContent,
+      e.querySelector('.label-description')?.textContent ?? '',
+    ]));
+    return rows.map(([label, description]) => plain(`${label} ${description}`).replace(/\s+/g, ' ').trim());
+  }
+
+  async showProblems() {
+    const panel = this.page.locator('.markers-panel');
+    if (!(await panel.isVisible().catch(() => false))) {
+      await this.runCommand('View: Focus Problems');
+    }
+    await panel.waitFor({ timeout: 10_000 });
+  }
+
+  /** Problems panel rows: the text shown and the accessible label (which includes line and column). */
+  async problems() {
+    return this.page.locator('.markers-panel [role="treeitem"]').evaluateAll((els) =>
+      els.map((e) => ({ text: e.innerText.replace(/\s+/g, ' ').trim(), label: e.getAttribute('aria-label') ?? '' })));
+  }
+
+  async notifications() {
+    return (await this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).map(plain);
+  }
+
+  /** The tokens of the first editor line containing `lineText`: [text, class, colour]. */
+  async lineTokens(lineText) {
+    const line = this.activeEditor().locator('.view-line').filter({ hasText: lineText }).first();
+    await line.waitFor({ timeout: 10_000 });
+    return line.locator('span > span').evaluateAll((els) => els.map((e) => [e.textContent.replace(/\u00a0/g, ' '), e.className, getComputedStyle(e).color]));
+  }
+
+  /** Clicks a button of the modal dialog (confirmations). */
+  async answerDialog(buttonText) {
+    const button = this.page.locator('.monaco-dialog-box .dialog-buttons a, .monaco-dialog-box .dialog-buttons button', { hasText: buttonText }).first();
+    await button.waitFor({ timeout: 10_000 });
+    await button.click();
+  }
+
+  async save() {
+    await this.page.keyboard.press('Control+S');
+    await this.page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: 10_000 }).catch(() => {});
+  }
+}

@@ -1,0 +1,179 @@
+#!/usr/bin/env node
+// End-to-end suite: the packaged extension in a real VS Code 1.100 workbench (code-server),
+// driven by Debian's Chromium through playwright-core, against a fresh PostgreSQL database.
+//
+//   npm run e2e                       package the .vsix, run all suites
+//   npm run e2e -- --screenshot       also refresh media/screenshot.png when everything passes
+//   npm run e2e -- --vsix FILE        test an existing .vsix instead of packaging
+//   npm run e2e -- --suite ui,host,untrusted   run only some suites
+//   npm run e2e -- --keep             keep the temporary folder (workspaces, logs, screenshots)
+//
+// Needs test/e2e/setup.sh to have run (code-server in the cache folder, chromium).
+// The last line is "N passed, M failed"; the exit code is non-zero when anything failed.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { CodeServer, defaultCacheDir } from './lib/code-server.mjs';
+import { createDatabase } from './lib/database.mjs';
+import { Report } from './lib/report.mjs';
+import { createWorkspace } from './lib/workspace.mjs';
+import { Workbench, launchBrowser } from './lib/workbench.mjs';
+import { trustedScenarios } from './scenarios/trusted.mjs';
+import { untrustedScenarios } from './scenarios/untrusted.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '..', '..');
+const EXTENSION_ID = 'migrate-lens.migrate-lens';
+
+const { values: opts } = parseArgs({
+  options: {
+    vsix: { type: 'string' },
+    'cache-dir': { type: 'string', default: process.env.MIGRATE_LENS_E2E_CACHE || defaultCacheDir() },
+    examples: { type: 'string', default: path.join(REPO, 'examples', 'migrations') },
+    suite: { type: 'string', default: 'ui,host,untrusted' },
+    screenshot: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const suites = new Set(opts.suite.split(','));
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'migrate-lens-e2e-'));
+const report = new Report(path.join(root, 'screenshots'));
+report.log('work folder', root);
+report.log('screenshots of failed checks go to', report.shotsDir);
+
+function sh(cmd, args, cwd) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${out.slice(-3000)}`))));
+  });
+}
+
+async function packageExtension() {
+  if (opts.vsix) return path.resolve(opts.vsix);
+  const vsix = path.join(root, 'migrate-lens.vsix');
+  const t = Date.now();
+  await sh('npm', ['run', '--silent', 'package', '--', '--out', vsix], REPO);
+  report.log(`packaged ${path.relative(REPO, vsix) || vsix} in ${Date.now() - t} ms (${(fs.statSync(vsix).size / 1e6).toFixed(1)} MB)`);
+  return vsix;
+}
+
+/** One suite = its own database, workspace and code-server; everything is cleaned up after. */
+async function withSuite(name, { trust = false, env = {} }, body) {
+  const db = await createDatabase();
+  const ws = createWorkspace({ root, name: `${name}-workspace`, examplesDir: opts.examples, databaseUrl: db.url });
+  const server = new CodeServer({ cacheDir: opts['cache-dir'], root, trust, name, env });
+  report.log(`suite "${name}": database ${db.name}, workspace ${ws.dir}, log ${server.logFile}`);
+  try {
+    await body({ db, ws, server });
+  } finally {
+    await server.stop().catch((e) => report.log('stopping code-server:', e.message));
+    await db.drop().catch((e) => report.log(`dropping ${db.name}:`, e.message));
+  }
+}
+
+async function withPage(browser, fn) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  report.page = page;
+  try {
+    return await fn(page);
+  } finally {
+    report.page = null;
+    await context.close();
+  }
+}
+
+async function uiSuite(browser, vsix, { trust }) {
+  const name = trust ? 'untrusted' : 'ui';
+  await withSuite(name, { trust }, async ({ db, ws, server }) => {
+    const installed = await report.check(`${name}: the .vsix installs into code-server`, async () => {
+      const out = await server.installExtension(vsix);
+      if (!/successfully installed/i.test(out)) throw new Error(out);
+    });
+    if (!installed) return;
+    await server.start(ws.dir);
+    await withPage(browser, async (page) => {
+      const wb = new Workbench(page);
+      const opened = await report.check(`${name}: the workbench opens the workspace`, () => wb.open(server.url(ws.dir)));
+      if (!opened) return;
+      if (trust) {
+        await untrustedScenarios({ report, wb, ws, db });
+      } else {
+        const shot = path.join(report.shotsDir, 'screenshot.png');
+        await trustedScenarios({ report, wb, ws, db, screenshotPath: shot });
+        if (opts.screenshot && report.failed === 0 && fs.existsSync(shot)) {
+          fs.copyFileSync(shot, path.join(REPO, 'media', 'screenshot.png'));
+          report.log('updated media/screenshot.png');
+        }
+      }
+    });
+  });
+}
+
+/** Runs test/e2e/host/index.js inside the extension host of the packaged extension. */
+async function hostSuite(browser, vsix) {
+  const resultsFile = path.join(root, 'host-results.json');
+  await withSuite('host', { env: { MIGRATE_LENS_E2E_RESULTS: resultsFile } }, async ({ db, ws, server }) => {
+    // Unpack the .vsix through code-server's installer into a folder the server does not scan,
+    // then load that folder as the development extension: the tests see exactly what ships.
+    const unpacked = path.join(root, 'host-unpacked');
+    const ok = await report.check('host: the .vsix installs into code-server', async () => {
+      const out = await server.installExtension(vsix, unpacked);
+      if (!/successfully installed/i.test(out)) throw new Error(out);
+    });
+    if (!ok) return;
+    const extFolder = fs.readdirSync(unpacked).find((d) => d.startsWith(EXTENSION_ID + '-'));
+    await server.start(ws.dir);
+    const payload = [
+      ['extensionDevelopmentPath', server.remoteUri(path.join(unpacked, extFolder))],
+      ['extensionTestsPath', server.remoteUri(path.join(HERE, 'host', 'index.js'))],
+    ];
+    let exitCode;
+    await withPage(browser, async (page) => {
+      let resolveExit;
+      const exited = new Promise((resolve) => { resolveExit = resolve; });
+      await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
+      page.on('console', (m) => { if (m.text().includes('[host]')) report.log(' ', m.text().replace(/^.*?\[host\]/, '[host]')); });
+      await page.goto(server.url(ws.dir, payload));
+      exitCode = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout after 180 s'), 180_000))]);
+      if (exitCode !== 0) await report.screenshot('host-exit');
+    });
+    report.log('extension host test run exited with', exitCode);
+    if (!fs.existsSync(resultsFile)) {
+      report.blocked('host: in-extension-host tests', `no results written (exit ${exitCode}); see ${server.logFile} and ${server.userDataDir}/logs`);
+      return;
+    }
+    for (const r of JSON.parse(fs.readFileSync(resultsFile, 'utf8')).results) {
+      report.results.push({ name: 'host: ' + r.name, ok: r.ok, error: r.error });
+      if (!r.ok) report.log('  host FAIL', r.name, '\n    ' + r.error.split('\n').slice(0, 4).join('\n    '));
+    }
+  });
+}
+
+let browser;
+try {
+  const vsix = await packageExtension();
+  browser = await launchBrowser();
+  if (suites.has('ui')) await uiSuite(browser, vsix, { trust: false });
+  if (suites.has('host')) await hostSuite(browser, vsix);
+  if (suites.has('untrusted')) await uiSuite(browser, vsix, { trust: true });
+} catch (err) {
+  report.results.push({ name: 'e2e harness', ok: false, error: err });
+  report.log('FAIL e2e harness:', err.stack || err);
+} finally {
+  await browser?.close().catch(() => {});
+}
+
+report.log(`total ${((Date.now() - report.t0) / 1000).toFixed(1)} s`);
+for (const r of report.results.filter((x) => !x.ok)) console.log(`  failed: ${r.name}`);
+if (report.failed === 0 && !opts.keep) fs.rmSync(root, { recursive: true, force: true });
+else report.log('kept', root);
+console.log(`${report.passed} passed, ${report.failed} failed`);
+process.exitCode = report.failed === 0 && report.passed > 0 ? 0 : 1;

@@ -1,0 +1,191 @@
+// The user's day in a trusted workspace, driven through the real workbench UI.
+import fs from 'node:fs';
+import path from 'node:path';
+import { assert, assertMatch, eventually } from '../lib/assert.mjs';
+import { trackingRows } from '../lib/database.mjs';
+import { parseFileName, timestampVersion } from '../lib/workspace.mjs';
+
+const APPLIED = /^applied \d{4}-\d\d-\d\d \d\d:\d\d · batch (\d+) · \d+ ms$/;
+const DRIFT_MESSAGE = /modified after it was applied on \d{4}-\d\d-\d\d \d\d:\d\d/;
+
+// Line 5 (1-based) holds the statement that fails; line 3 succeeds and must be rolled back with it.
+export const BROKEN_MIGRATION = [
+  '-- A migration whose second statement fails: its error belongs on line 5.',
+  '-- +migrate Up',
+  'CREATE TABLE e2e_widgets (id int PRIMARY KEY);',
+  '',
+  'INSERT INTO e2e_no_such_table VALUES (1);',
+  '',
+  '-- +migrate Down',
+  'DROP TABLE e2e_widgets;',
+  '',
+].join('\n');
+export const BROKEN_LINE = 5;
+export const BROKEN_ERROR = 'relation "e2e_no_such_table" does not exist';
+
+/** "20240101120000_create_users.sql" -> the tree label "20240101120000 create_users". */
+const treeLabel = (file) => { const { version, name } = parseFileName(file); return `${version} ${name}`; };
+
+/** Waits until the tree shows `file` with a description matching `description`; returns the row text. */
+async function treeRow(wb, file, description, timeout = 30_000) {
+  const label = treeLabel(file);
+  let rows = [];
+  try {
+    return await eventually(async () => {
+      rows = await wb.sideBarTreeItems();
+      const row = rows.find((r) => r.startsWith(label + ' '));
+      return row && description.test(row.slice(label.length + 1)) ? row : null;
+    }, { timeout, what: `tree item "${label}" ${description}` });
+  } catch (err) {
+    throw new Error(`${err.message}; tree shows ${JSON.stringify(rows)}`);
+  }
+}
+
+async function lensesMatching(wb, predicate, what, timeout = 30_000) {
+  let texts = [];
+  try {
+    return await eventually(async () => { texts = await wb.codeLensTexts(); return predicate(texts) ? texts : null; }, { timeout, what });
+  } catch (err) {
+    throw new Error(`${err.message}; CodeLens texts ${JSON.stringify(texts)}`);
+  }
+}
+
+async function problemMatching(wb, regex, what, timeout = 30_000) {
+  await wb.showProblems();
+  let rows = [];
+  try {
+    return await eventually(async () => { rows = await wb.problems(); return rows.find((r) => regex.test(r.text) || regex.test(r.label)); }, { timeout, what });
+  } catch (err) {
+    throw new Error(`${err.message}; Problems panel shows ${JSON.stringify(rows.map((r) => r.label || r.text))}`);
+  }
+}
+
+export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
+  const { files } = ws;
+  const [first, ...rest] = files;
+  const versionOf = (f) => parseFileName(f).version;
+  const state = {};
+
+  state.activated = await report.check('extension activates and shows the "Migrations" container', async () => {
+    await wb.showContainer('Migrations');
+    await eventually(async () => (await wb.sideBarTreeItems()).length > 0, { timeout: 45_000, what: 'tree items in the Migrations view' });
+  });
+  if (!state.activated) {
+    for (const name of ['tree', 'Run Up lens', 'palette Up', 'broken migration', 'drift', 'create', 'highlighting', 'snippet']) report.blocked(name, 'the extension did not activate');
+    return;
+  }
+
+  await report.check(`tree lists the ${files.length} example migrations as pending`, async () => {
+    for (const f of files) await treeRow(wb, f, /^pending$/);
+    const rows = await wb.sideBarTreeItems();
+    const ours = rows.filter((r) => /^\d{14} /.test(r));
+    assert(ours.length === files.length, `expected ${files.length} migrations in the tree, got ${JSON.stringify(rows)}`);
+    assert((await trackingRows(db)).length === 0, 'database already has applied rows');
+  });
+
+  state.runUp = await report.check('clicking the "Run Up" CodeLens applies that migration; lens and tree turn to applied', async () => {
+    await wb.openFile(first);
+    await lensesMatching(wb, (t) => t.includes('Run Up'), '"Run Up" CodeLens');
+    await wb.codeLens('Run Up').click();
+    const lenses = await lensesMatching(wb, (t) => t.some((x) => APPLIED.test(x)), 'the applied CodeLens');
+    assert(!lenses.includes('Run Up'), `"Run Up" still shown after applying: ${JSON.stringify(lenses)}`);
+    assert(APPLIED.exec(lenses.find((x) => APPLIED.test(x)))[1] === '1', `expected batch 1 in ${JSON.stringify(lenses)}`);
+    await treeRow(wb, first, APPLIED);
+    for (const f of rest) await treeRow(wb, f, /^pending$/, 5_000);
+    const rows = await trackingRows(db);
+    assert(rows.length === 1 && rows[0].version === versionOf(first) && rows[0].status === 'applied',
+      `tracking table: ${JSON.stringify(rows)}`);
+  });
+
+  await report.check('"Migrate Lens: Up" from the palette applies the rest', async () => {
+    await wb.runCommand('Migrate Lens: Up');
+    for (const f of rest) await treeRow(wb, f, APPLIED);
+    const rows = await trackingRows(db);
+    const applied = rows.filter((r) => r.status === 'applied').map((r) => r.version);
+    assert(JSON.stringify(applied) === JSON.stringify(files.map(versionOf)), `tracking table: ${JSON.stringify(rows)}`);
+    const batches = new Set(rows.filter((r) => r.version !== versionOf(first)).map((r) => r.batch));
+    assert(batches.size === 1 && !batches.has(rows[0].batch), `the palette run should be one new batch: ${JSON.stringify(rows)}`);
+  });
+
+  const brokenFile = `${timestampVersion()}_e2e_broken_insert.sql`;
+  await report.check('a broken migration shows the database error on the failing line after Run Up', async () => {
+    fs.writeFileSync(path.join(ws.migrationsDir, brokenFile), BROKEN_MIGRATION);
+    await treeRow(wb, brokenFile, /^pending/);
+    await wb.openFile(brokenFile);
+    await lensesMatching(wb, (t) => t.includes('Run Up'), '"Run Up" CodeLens');
+    await wb.codeLens('Run Up').click();
+    await treeRow(wb, brokenFile, /^failed /);
+    const problem = await problemMatching(wb, /e2e_no_such_table/, 'the database error in Problems');
+    assertMatch(problem.text, new RegExp(`\\[Ln ${BROKEN_LINE}, Col \\d+\\]`), 'Problems row position');
+    const row = (await trackingRows(db)).find((r) => r.version === parseFileName(brokenFile).version);
+    assert(row && row.status === 'failed' && Number(row.error_line) === BROKEN_LINE && row.error.includes(BROKEN_ERROR),
+      `tracking row: ${JSON.stringify(row)}`);
+    const leftover = await db.query(`SELECT to_regclass('public.e2e_widgets') AS t`);
+    assert(leftover[0].t === null, 'the successful first statement was not rolled back with the failing one');
+    await lensesMatching(wb, (t) => t.some((x) => x.startsWith('failed ') && x.includes(BROKEN_ERROR)), 'the failed CodeLens', 5_000);
+    if (screenshotPath) await wb.page.screenshot({ path: screenshotPath });
+  });
+
+  const drifted = rest[0] ?? first;
+  await report.check('editing an applied file shows a drift warning in the Problems panel', async () => {
+    await wb.openFile(drifted);
+    await wb.activeEditor().click();
+    await wb.page.keyboard.press('Control+End');
+    await wb.page.keyboard.type('\n-- edited after it was applied');
+    await wb.save();
+    const problem = await problemMatching(wb, DRIFT_MESSAGE, 'the drift diagnostic');
+    assert(problem.text.includes(drifted) || problem.label.includes(drifted) || (await wb.problems()).some((r) => r.text.includes(drifted)),
+      `drift problem is not under ${drifted}: ${JSON.stringify(problem)}`);
+    await treeRow(wb, drifted, /^drifted · applied /, 10_000);
+  });
+
+  let created = null;
+  await report.check('"Create Migration" makes and opens a file with the template', async () => {
+    const before = new Set(fs.readdirSync(ws.migrationsDir));
+    await wb.runCommand('Migrate Lens: Create Migration');
+    const input = wb.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('add_e2e_gadgets');
+    await wb.page.keyboard.press('Enter');
+    created = await eventually(() => fs.readdirSync(ws.migrationsDir).find((f) => !before.has(f)), { what: 'a new file in migrations/' });
+    assertMatch(created, /^\d{14}_add_e2e_gadgets\.sql$/, 'new file name');
+    await wb.page.locator('.tabs-container .tab.active', { hasText: created }).waitFor({ timeout: 15_000 });
+    const text = fs.readFileSync(path.join(ws.migrationsDir, created), 'utf8');
+    assert(/^--\s*\+migrate Up\s*$/m.test(text) && /^--\s*\+migrate Down\s*$/m.test(text), `template: ${JSON.stringify(text)}`);
+    const shown = await wb.editorText();
+    assert(shown.includes('-- +migrate Up'), `editor shows ${JSON.stringify(shown)}`);
+    await treeRow(wb, created, /^pending/);
+  });
+
+  await report.check('directive tokens are coloured differently from comments', async () => {
+    await wb.openFile(brokenFile);
+    const comment = await wb.lineTokens('A migration whose second statement fails');
+    const directive = await wb.lineTokens('+migrate Up');
+    const commentClasses = new Set(comment.filter(([t]) => t.trim()).map(([, c]) => c));
+    assert(commentClasses.size === 1, `a plain comment should be one token class: ${JSON.stringify(comment)}`);
+    const [commentClass] = commentClasses;
+    const distinct = directive.filter(([t, c]) => /migrate|Up/.test(t) && c !== commentClass);
+    assert(distinct.length > 0, `directive tokens ${JSON.stringify(directive)} all look like the comment ${JSON.stringify(comment)}`);
+  });
+
+  await report.check('the "migrate" snippet expands to the migration skeleton', async () => {
+    assert(created, 'needs the file from "Create Migration"');
+    await wb.openFile(created);
+    await wb.activeEditor().click();
+    await wb.page.keyboard.press('Control+A');
+    await wb.page.keyboard.press('Delete');
+    await wb.page.keyboard.type('migrate');
+    const suggestion = wb.page.locator('.suggest-widget .monaco-list-row', { hasText: 'migrate' }).first();
+    if (!(await suggestion.isVisible().catch(() => false))) await wb.page.keyboard.press('Control+Space');
+    await suggestion.waitFor({ timeout: 10_000 });
+    const rows = await wb.page.locator('.suggest-widget .monaco-list-row').allInnerTexts();
+    // Pick our snippet, not a word-based suggestion.
+    const index = rows.findIndex((r) => /snippet|skeleton|migration/i.test(r) && r.includes('migrate'));
+    assert(index >= 0, `no snippet among suggestions ${JSON.stringify(rows)}`);
+    for (let i = 0; i < index; i++) await wb.page.keyboard.press('ArrowDown');
+    await wb.page.keyboard.press('Enter');
+    const text = await eventually(async () => { const t = await wb.editorText(); return /-- \+migrate Down/.test(t) ? t : null; }, { timeout: 5_000, what: 'the expanded snippet' });
+    assert(/^-- \+migrate Up/m.test(text), `editor shows ${JSON.stringify(text)}`);
+    await wb.save();
+  });
+}
