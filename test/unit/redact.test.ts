@@ -1,0 +1,57 @@
+// Passwords never reach output: URLs, password= pairs, registered secrets and their encoded forms.
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { describeUrl, redact, registerSecret } from '../../src/engine';
+
+/** A fresh secret per test: registered secrets are process-wide. */
+const secret = (prefix = 'S') => `${prefix}${randomBytes(6).toString('hex')}`;
+
+describe('redact', () => {
+  it('hides the password of connection URLs and keeps the rest', () => {
+    const pw = secret();
+    expect(redact(`connect postgres://alice:${pw}@db.example:5432/app failed`)).toBe('connect postgres://alice:***@db.example:5432/app failed');
+    expect(redact(`postgresql://bob:${pw}@h/d and postgres://carol:${pw}x@h2/d2`)).toBe('postgresql://bob:***@h/d and postgres://carol:***@h2/d2');
+    expect(redact('postgres://nopass@h/d')).toBe('postgres://nopass@h/d');
+    expect(redact(`postgres://:${pw}@h/d`)).not.toContain(pw);
+  });
+
+  it('hides password= values, quoted or not, in any case', () => {
+    const pw = secret();
+    expect(redact(`host=h password=${pw} user=u`)).toBe('host=h password=*** user=u');
+    expect(redact(`host=h PASSWORD = ${pw}`)).toBe('host=h PASSWORD = ***');
+    expect(redact(`host=h password='with space ${pw}' user=u`)).toBe('host=h password=*** user=u');
+    expect(redact(`postgres://h/d?sslmode=require&password=${pw}`)).not.toContain(pw);
+  });
+
+  it('hides registered secrets wherever they appear', () => {
+    const pw = secret('reg');
+    expect(redact(`error near ${pw}; again ${pw}`)).toContain(pw);
+    registerSecret(pw);
+    expect(redact(`error near ${pw}; again ${pw}`)).toBe('error near ***; again ***');
+  });
+
+  it('hides the URL-encoded form of a registered secret', () => {
+    const pw = `p@ss/${secret()}:#`;
+    registerSecret(pw);
+    const encoded = encodeURIComponent(pw);
+    expect(encoded).not.toBe(pw);
+    expect(redact(`url was ?pw=${encoded}`)).toBe('url was ?pw=***');
+    expect(redact(`postgres://u:${encoded}@h/d`)).not.toContain(encoded);
+  });
+
+  it('ignores empty and missing secrets', () => {
+    registerSecret('');
+    registerSecret(undefined);
+    registerSecret(null);
+    expect(redact('nothing to hide')).toBe('nothing to hide');
+  });
+});
+
+describe('describeUrl', () => {
+  it('prints user, host, port and database, never the password', () => {
+    expect(describeUrl('postgres://alice:pw-123@db.example:6543/app?sslmode=require')).toBe('postgres://alice@db.example:6543/app');
+    expect(describeUrl('postgres://alice:pw-123@db.example/app')).toBe('postgres://alice@db.example:5432/app');
+    expect(describeUrl('postgresql://h')).toBe('postgres://h:5432/postgres');
+    expect(describeUrl('not a url')).not.toContain('not a url');
+  });
+});
