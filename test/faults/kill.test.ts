@@ -1,0 +1,151 @@
+// Faults in the middle of a run: the runner process killed (SIGKILL), its connection terminated by the
+// server (pg_terminate_backend), a waiting runner killed, Ctrl-C. After each: the database itself is checked.
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { isOneCleanLine, project, runCli, startCli, waitFor } from '../support/cli';
+import { createDatabase, getServer, type PgServer, type TestDatabase } from '../support/pg';
+import { activeQueryPid, expectedTables, inspect, loggedSet, runCounts, v } from './state';
+
+// Migration 3 sleeps for as long as the test says (fault_control is the test's, not a migration's).
+const SLEEP = 'SELECT pg_sleep((SELECT seconds FROM public.fault_control));';
+const files = loggedSet(4, { 3: SLEEP });
+const TABLES = expectedTables(4, 'public.schema_migrations', ['public.fault_control']);
+
+let server: PgServer;
+const cleanups: (() => Promise<void> | void)[] = [];
+beforeAll(async () => {
+  server = await getServer();
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+async function setup(sleepSeconds: number): Promise<{ db: TestDatabase; dir: string; env: Record<string, string> }> {
+  const db = await createDatabase(server, 'ml_fault_kill');
+  cleanups.push(() => db.drop());
+  await db.query('CREATE TABLE public.fault_control (seconds float8 NOT NULL)');
+  await db.query('INSERT INTO public.fault_control VALUES ($1)', [sleepSeconds]);
+  const p = project(files);
+  cleanups.push(() => p.remove());
+  return { db, dir: p.migrations, env: { DATABASE_URL: db.url } };
+}
+
+/** State while migration 3 is cut off: 1 and 2 committed in batch 1, nothing of 3 anywhere. */
+async function expectCutAfterTwo(db: TestDatabase): Promise<void> {
+  const state = await inspect(db);
+  expect(state.tables).toEqual(expectedTables(2, 'public.schema_migrations', ['public.fault_control']));
+  expect(state.history.filter((h) => h.status === 'applied')).toEqual([
+    { version: v(1), status: 'applied', batch: 1 },
+    { version: v(2), status: 'applied', batch: 1 },
+  ]);
+  expect(await runCounts(db)).toEqual({ [v(1)]: 1, [v(2)]: 1 });
+}
+
+async function expectAllAppliedOnce(db: TestDatabase, batches: number[]): Promise<void> {
+  const state = await waitFor('CLI sessions to close', async () => {
+    const s = await inspect(db);
+    return s.cliSessions === 0 ? s : null;
+  });
+  expect(state.tables).toEqual(TABLES);
+  expect(state.history).toEqual(batches.map((batch, i) => ({ version: v(i + 1), status: 'applied', batch })));
+  expect(state.advisoryLocks).toBe(0);
+  expect(await runCounts(db)).toEqual({ [v(1)]: 1, [v(2)]: 1, [v(3)]: 1, [v(4)]: 1 });
+}
+
+describe('a run cut off in the middle', () => {
+  test('runner killed with SIGKILL inside a long migration: not applied, no row claims it, lock released, next up succeeds', async () => {
+    const { db, dir, env } = await setup(4);
+    const runner = startCli(['up', '-migrations', dir], { env, timeoutMs: 60_000 });
+    await waitFor('migration 3 to be sleeping', () => activeQueryPid(db, 'pg_sleep'));
+    process.kill(runner.pid, 'SIGKILL');
+    expect((await runner.done).signal).toBe('SIGKILL');
+
+    await expectCutAfterTwo(db);
+    expect((await inspect(db)).history.map((h) => h.version)).not.toContain(v(3));
+
+    // The orphaned server session ends when its statement does; then the lock is free without anyone's help.
+    await db.query('UPDATE public.fault_control SET seconds = 0');
+    const killedAt = Date.now();
+    await waitFor('the advisory lock to be released', async () => (await inspect(db)).advisoryLocks === 0, 20_000);
+    const releasedAfterMs = Date.now() - killedAt;
+    expect(releasedAfterMs).toBeLessThan(20_000);
+    await expectCutAfterTwo(db);
+
+    const next = await runCli(['up', '-migrations', dir], { env });
+    expect(next, JSON.stringify(next)).toMatchObject({ code: 0 });
+    expect(next.stdout).toMatch(new RegExp(`Applied ${v(3)}_t3`));
+    expect(next.stdout).toMatch(new RegExp(`Applied ${v(4)}_t4`));
+    await expectAllAppliedOnce(db, [1, 1, 2, 2]);
+  });
+
+  test('the next up started right after the kill waits for the orphaned session, then succeeds', async () => {
+    const { db, dir, env } = await setup(3);
+    const runner = startCli(['up', '-migrations', dir], { env, timeoutMs: 60_000 });
+    await waitFor('migration 3 to be sleeping', () => activeQueryPid(db, 'pg_sleep'));
+    process.kill(runner.pid, 'SIGKILL');
+    await runner.done;
+    await db.query('UPDATE public.fault_control SET seconds = 0');
+    const next = await runCli(['up', '-migrations', dir, '--lock-timeout', '30'], { env });
+    expect(next, JSON.stringify(next)).toMatchObject({ code: 0 });
+    await expectAllAppliedOnce(db, [1, 1, 2, 2]);
+  });
+
+  test('connection terminated by the server (pg_terminate_backend): a clear error, consistent state, next run succeeds', async () => {
+    const { db, dir, env } = await setup(30);
+    const runner = startCli(['up', '-migrations', dir], { env, timeoutMs: 60_000 });
+    const pid = await waitFor('migration 3 to be sleeping', () => activeQueryPid(db, 'pg_sleep'));
+    await db.query('SELECT pg_terminate_backend($1)', [pid]);
+    const result = await runner.done;
+
+    expect(result.code).toBe(1);
+    expect(result.ms).toBeLessThan(20_000); // it noticed, rather than sleeping out the 30 s
+    expect(isOneCleanLine(result.stderr), result.stderr).toBe(true);
+    expect(result.stderr).toMatch(/^error: .*terminat/i);
+    expect(result.stderr).toContain(v(3));
+    expect(result.stdout).not.toContain(`Applied ${v(3)}`);
+
+    await expectCutAfterTwo(db);
+    const state = await inspect(db);
+    const row3 = state.history.find((h) => h.version === v(3));
+    expect(row3 === undefined || row3.status === 'failed').toBe(true);
+    expect(state.advisoryLocks).toBe(0);
+
+    await db.query('UPDATE public.fault_control SET seconds = 0');
+    const next = await runCli(['up', '-migrations', dir], { env });
+    expect(next, JSON.stringify(next)).toMatchObject({ code: 0 });
+    await expectAllAppliedOnce(db, [1, 1, 2, 2]);
+  });
+
+  test('a runner killed while it waits for the lock changes nothing; the holder finishes', async () => {
+    const { db, dir, env } = await setup(2);
+    const holder = startCli(['up', '-migrations', dir], { env, timeoutMs: 60_000 });
+    await waitFor('migration 3 to be sleeping', () => activeQueryPid(db, 'pg_sleep'));
+    const waiter = startCli(['up', '-migrations', dir], { env, timeoutMs: 60_000 });
+    await waitFor('the second runner to wait', async () => waiter.output().stderr.includes('Waiting for the migration lock'));
+    process.kill(waiter.pid, 'SIGKILL');
+    expect((await waiter.done).signal).toBe('SIGKILL');
+    expect((await holder.done).code).toBe(0);
+    await expectAllAppliedOnce(db, [1, 1, 1, 1]);
+  });
+
+  test('Ctrl-C (SIGINT) stops after the current migration: it commits, the next one does not start', async () => {
+    const { db, dir, env } = await setup(1.5);
+    const runner = startCli(['up', '-migrations', dir], { env, timeoutMs: 60_000 });
+    await waitFor('migration 3 to be sleeping', () => activeQueryPid(db, 'pg_sleep'));
+    process.kill(runner.pid, 'SIGINT');
+    const result = await runner.done;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Stopping after the current migration');
+    expect(result.stdout).toMatch(new RegExp(`Applied ${v(3)}_t3`));
+    expect(result.stdout).not.toMatch(new RegExp(`Applied ${v(4)}`));
+    const state = await inspect(db);
+    expect(state.history).toEqual([1, 2, 3].map((i) => ({ version: v(i), status: 'applied', batch: 1 })));
+    expect(state.advisoryLocks).toBe(0);
+
+    await db.query('UPDATE public.fault_control SET seconds = 0');
+    expect((await runCli(['up', '-migrations', dir], { env })).code).toBe(0);
+    await expectAllAppliedOnce(db, [1, 1, 1, 2]);
+  });
+});
