@@ -108,6 +108,14 @@ describe('run: help and usage errors', () => {
     expect(await run(['status', '-config', 'missing.yaml'], handle)).toBe(1);
     expect(io.err).toBe('error: missing.yaml: cannot read the config file (ENOENT)\n');
   });
+
+  it('adds the stack trace with --verbose', async () => {
+    const { io, handle } = fakeIo(dir);
+    expect(await run(['status', '-config', 'missing.yaml', '--verbose'], handle)).toBe(1);
+    const lines = io.err.trimEnd().split('\n');
+    expect(lines[0]).toBe('error: missing.yaml: cannot read the config file (ENOENT)');
+    expect(lines.slice(1).some((l) => /^\s+at /.test(l))).toBe(true);
+  });
 });
 
 describe('run: create', () => {

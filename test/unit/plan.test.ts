@@ -282,3 +282,30 @@ describe('planDown', () => {
     expect(versions(planDown(lower))).toEqual([b.version]);
   });
 });
+
+describe('code migrations', () => {
+  const code = (version: string, withDown: boolean): Migration => ({
+    version,
+    name: `code_${version}`,
+    kind: 'code',
+    checksum: checksum(`${version}:code_${version}`),
+    upFn: async () => {},
+    downFn: withDown ? async () => {} : undefined,
+  });
+  const codeRow = (m: Migration, over: Partial<HistoryRow> = {}) => row({ version: m.version, name: m.name, text: '' }, { checksum: m.checksum, kind: 'code', script: null, ...over });
+
+  it('plans code migrations like files', () => {
+    const a = file('20240101000000'), c = code('20240102000000', true);
+    const entries = buildStatus([a, c], [row(a)]);
+    expect(entries.map((e) => e.status)).toEqual(['applied', 'pending']);
+    expect(planUp(entries)).toEqual([c]);
+    expect(planDown(buildStatus([a, c], [row(a), codeRow(c)]))).toEqual([c]);
+  });
+
+  it('refuses to roll back a code migration without down', () => {
+    const c = code('20240102000000', false);
+    const err = thrown(() => planDown(buildStatus([c], [codeRow(c)])));
+    expect(err).toBeInstanceOf(NoDownError);
+    expect(err.message).toContain('20240102000000');
+  });
+});
