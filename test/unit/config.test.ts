@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_LOCK_TIMEOUT_MS, redact, resolveSettings, type ResolveOptions, type Settings } from '../../src/engine';
+import { ConfigError, DEFAULT_LOCK_TIMEOUT_MS, expandVars, redact, resolveSettings, type ResolveOptions, type Settings } from '../../src/engine';
 
 let cwd: string;
 beforeEach(() => {
@@ -99,6 +99,15 @@ describe('config file', () => {
     write('config.yaml', 'database:\n  url: postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST:-localhost}:5432/${DB_NAME:-app}\n');
     const s = resolve({ env: { DB_USER: 'alice', DB_PASSWORD: 'expanded-secret', DB_NAME: 'shop' } });
     expect(url(s)).toBe('postgres://alice:expanded-secret@localhost:5432/shop');
+  });
+
+  it('expands only ${NAME} forms; an empty variable counts as unset', () => {
+    const env = { A: 'a', EMPTY: '' };
+    expect(expandVars('${A}-${A}', env, 'w')).toBe('a-a');
+    expect(expandVars('$A and ${A', env, 'w')).toBe('$A and ${A');
+    expect(expandVars('${MISSING:-}', env, 'w')).toBe('');
+    expect(expandVars('${EMPTY:-fallback}', env, 'w')).toBe('fallback');
+    expect(() => expandVars('${EMPTY}', env, 'f.yaml:3')).toThrow('f.yaml:3: ${EMPTY} is not set in the environment');
   });
 
   it('names file and line of a ${VAR} that is not set', () => {
