@@ -1,29 +1,11 @@
-// The broken-input corpus: every folder under test/fixtures/broken is a migrations folder that must not
-// validate. Its expected.json names the file, the line (0 = the file as a whole) and a pattern of the message.
+// Every folder of the broken corpus (see corpus.ts) must fail to load with the error it expects.
 // A few cases cannot live in git (symlink loops, multi-megabyte lines): they are built here in a temp folder.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { loadMigrations, ParseError } from '../../../src/engine';
-
-export const CORPUS = join(__dirname, '..', '..', 'fixtures', 'broken');
-
-export interface Expected {
-  file: string;
-  line: number;
-  message: string;
-}
-
-export function corpusCases(): { name: string; dir: string; expected: Expected }[] {
-  return readdirSync(CORPUS)
-    .sort()
-    .map((name) => ({
-      name,
-      dir: join(CORPUS, name),
-      expected: JSON.parse(readFileSync(join(CORPUS, name, 'expected.json'), 'utf8')) as Expected,
-    }));
-}
+import { corpusCases, type Expected } from './corpus';
 
 function loadError(dir: string): ParseError {
   try {
