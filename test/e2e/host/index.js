@@ -79,7 +79,9 @@ exports.run = async function run() {
     return query(`SELECT version::text AS version, status, batch, error, error_line FROM public.schema_migrations ORDER BY version`);
   }
   async function lenses(uri) {
-    const found = (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri, 100)) || [];
+    // The provider runs on a text model, so the document must be open (not necessarily shown).
+    await vscode.workspace.openTextDocument(uri);
+    const found = (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri)) || [];
     return found
       .filter((l) => l.command)
       .sort((a, b) => a.range.start.line - b.range.start.line)

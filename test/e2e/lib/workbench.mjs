@@ -101,6 +101,17 @@ export class Workbench {
     if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
   }
 
+  /** Drags the side bar's edge so it is `width` pixels wide (tree descriptions stay readable). */
+  async resizeSideBar(width) {
+    const box = await this.page.locator('.part.sidebar').boundingBox();
+    if (!box) return;
+    const y = box.y + box.height / 2;
+    await this.page.mouse.move(box.x + box.width, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x + width, y, { steps: 8 });
+    await this.page.mouse.up();
+  }
+
   /** Each tree item in the visible side bar as "label description" (single spaces). */
   async sideBarTreeItems() {
     const rows = await this.page.locator('.part.sidebar [role="treeitem"]').evaluateAll((els) => els.map((e) => [

@@ -68,6 +68,7 @@ export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
 
   state.activated = await report.check('extension activates and shows the "Migrations" container', async () => {
     await wb.showContainer('Migrations');
+    await wb.resizeSideBar(520);
     await eventually(async () => (await wb.sideBarTreeItems()).length > 0, { timeout: 45_000, what: 'tree items in the Migrations view' });
   });
   if (!state.activated) {
@@ -152,8 +153,8 @@ export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
     await wb.page.locator('.tabs-container .tab.active', { hasText: created }).waitFor({ timeout: 15_000 });
     const text = fs.readFileSync(path.join(ws.migrationsDir, created), 'utf8');
     assert(/^--\s*\+migrate Up\s*$/m.test(text) && /^--\s*\+migrate Down\s*$/m.test(text), `template: ${JSON.stringify(text)}`);
-    const shown = await wb.editorText();
-    assert(shown.includes('-- +migrate Up'), `editor shows ${JSON.stringify(shown)}`);
+    let shown = '';
+    await eventually(async () => (shown = await wb.editorText()).includes('-- +migrate Up'), { timeout: 10_000, what: `the template in the editor (shows ${JSON.stringify(shown)})` });
     await treeRow(wb, created, /^pending/);
   });
 

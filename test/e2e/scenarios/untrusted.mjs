@@ -1,5 +1,7 @@
 // Restricted Mode: the workspace is not trusted, so nothing may touch the database,
 // while reading and highlighting keep working.
+import fs from 'node:fs';
+import path from 'node:path';
 import { assert, eventually } from '../lib/assert.mjs';
 import { trackingRows } from '../lib/database.mjs';
 
@@ -46,6 +48,8 @@ export async function untrustedScenarios({ report, wb, ws, db }) {
     const tables = await db.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`);
     assert(rows.length === 0 && tables.length === 0,
       `after ${attempts.join(', ') || 'no attempt'} the database has tables ${JSON.stringify(tables)} rows ${JSON.stringify(rows)}`);
+    // The workspace's connection setting is ignored when untrusted; falling back to the embedded database is no better.
+    assert(!fs.existsSync(path.join(ws.dir, '.migrate-lens')), 'an embedded database was created in the untrusted workspace');
     if (attempts.length) {
       const notes = await wb.notifications();
       report.log('  untrusted attempts:', attempts.join(', '), '- notifications:', JSON.stringify(notes));
