@@ -1,0 +1,41 @@
+-- SYNTAX TEST "source.sql" "migrate directives: hand-written edge cases"
+-- +migrate Up
+-- <-- comment.line.double-dash.migrate-lens punctuation.definition.comment.migrate-lens
+-- ^^^^^^^^ meta.directive.section.migrate-lens keyword.other.directive.migrate-lens
+--          ^^ meta.directive.section.migrate-lens keyword.control.section.migrate-lens
+CREATE TABLE users (id int);
+-- <------ source.sql - keyword.other.directive.migrate-lens
+--+MIGRATE down notransaction
+-- <-- punctuation.definition.comment.migrate-lens
+-- <~~-------- keyword.other.directive.migrate-lens
+--         ^^^^ keyword.control.section.migrate-lens
+--              ^^^^^^^^^^^^^ storage.modifier.notransaction.migrate-lens
+  -- +migrate StatementBegin
+-- <~~-- punctuation.definition.comment.migrate-lens
+--   ^^^^^^^^ keyword.other.directive.migrate-lens
+--            ^^^^^^^^^^^^^^ support.function.statement-block.migrate-lens
+-- +migrate statementend
+--          ^^^^^^^^^^^^ support.function.statement-block.migrate-lens
+-- +migrate notransaction
+--          ^^^^^^^^^^^^^ storage.modifier.notransaction.migrate-lens
+-- +migrate Upp
+--          ^^^ invalid.illegal.unknown-directive.migrate-lens
+-- +migrateUp
+-- ^^^^^^^^ keyword.other.directive.migrate-lens
+--         ^^ invalid.illegal.unknown-directive.migrate-lens
+-- +migrate Up sometimes
+--          ^^ keyword.control.section.migrate-lens
+--             ^^^^^^^^^ invalid.illegal.unknown-directive.migrate-lens
+-- +migrate StatementBegin now
+--                         ^^^ invalid.illegal.unknown-directive.migrate-lens
+-- +migrate
+-- ^^^^^^^^ invalid.illegal.unknown-directive.migrate-lens
+-- a plain comment that mentions -- +migrate Up
+-- <-- comment.line.double-dash.sql - keyword.other.directive.migrate-lens
+--                                   ^^^^^^^^^^^ comment.line.double-dash.sql - keyword.other.directive.migrate-lens
+SELECT 1; -- +migrate Up
+--           ^^^^^^^^ comment.line.double-dash.sql - keyword.other.directive.migrate-lens
+/*
+-- +migrate Down
+-- ^^^^^^^^ comment.block - keyword.other.directive.migrate-lens
+*/
