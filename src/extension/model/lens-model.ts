@@ -1,0 +1,68 @@
+// CodeLens content for one migration file, as plain data.
+import type { ParsedMigration, StatusEntry } from '../../engine/types';
+import { appliedSummary, firstLine, formatDateTime } from './format';
+
+export interface LensSpec {
+  /** 0-based line the lens sits above. */
+  line: number;
+  title: string;
+  /** Empty: a plain label, not clickable. */
+  command: string;
+  args: unknown[];
+  tooltip?: string;
+}
+
+export const RUN_UP = 'Run Up';
+export const RUN_DOWN = 'Run Down';
+export const ACCEPT = 'Accept Changed File';
+
+/**
+ * Lenses above `-- +migrate Up` and `-- +migrate Down`. `entry` is this file's status, or
+ * undefined when the database has not been asked (yet): then both run actions are offered.
+ */
+export function lensesFor(path: string, parsed: ParsedMigration, entry: StatusEntry | undefined, version: string | null): LensSpec[] {
+  const up = parsed.up.line - 1;
+  const down = parsed.down ? parsed.down.line - 1 : null;
+  const v = entry?.version ?? version;
+  if (v === null) return [];
+  const run = (line: number, title: string, command: string): LensSpec => ({ line, title, command, args: [path, v], tooltip: `${title}: migration ${v} only` });
+  const lenses: LensSpec[] = [];
+  const row = entry?.row ?? null;
+  switch (entry?.status) {
+    case undefined:
+      lenses.push(run(up, RUN_UP, 'migrateLens.runUp'));
+      if (down !== null) lenses.push(run(down, RUN_DOWN, 'migrateLens.runDown'));
+      break;
+    case 'pending':
+    case 'rollback':
+      lenses.push(run(up, RUN_UP, 'migrateLens.runUp'));
+      break;
+    case 'failed':
+      lenses.push({
+        line: up,
+        title: `failed${row?.appliedAt ? ` ${formatDateTime(row.appliedAt)}` : ''}: ${firstLine(row?.error ?? 'unknown error', 80)}`,
+        command: 'migrateLens.showError',
+        args: [v],
+        tooltip: row?.error ?? undefined,
+      });
+      lenses.push(run(up, RUN_UP, 'migrateLens.runUp'));
+      break;
+    case 'applied':
+      lenses.push({ line: up, title: row ? appliedSummary(row) : 'applied', command: '', args: [] });
+      if (down !== null) lenses.push(run(down, RUN_DOWN, 'migrateLens.runDown'));
+      break;
+    case 'drifted':
+      lenses.push({
+        line: up,
+        title: `drifted: modified after it was applied${row?.appliedAt ? ` on ${formatDateTime(row.appliedAt)}` : ''}`,
+        command: '',
+        args: [],
+      });
+      lenses.push({ line: up, title: ACCEPT, command: 'migrateLens.acceptChecksum', args: [v], tooltip: 'Take the file as it is now as the applied version' });
+      if (down !== null) lenses.push(run(down, RUN_DOWN, 'migrateLens.runDown'));
+      break;
+    case 'missing':
+      break;
+  }
+  return lenses;
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { buildStatus } from '../../../src/engine/plan';
+import { diagnosticsFor } from '../../../src/extension/model/diagnostics-model';
+import { analyseFile, folderModel } from '../../../src/extension/model/migration-files';
+import { row } from './fixtures';
+
+const dir = '/ws/migrations';
+const good = `${dir}/20240101000000_a.sql`;
+const text = '-- +migrate Up\nCREATE TABLE a (id int);\nCREATE TABLE b (id int);\n-- +migrate Down\nDROP TABLE b;\nDROP TABLE a;\n';
+
+function folder(files: [string, string][]) {
+  return folderModel(dir, true, files.map(([p, t]) => analyseFile(p, t)));
+}
+
+describe('diagnosticsFor', () => {
+  it('gives every file an entry, empty when all is well, so old problems are cleared', () => {
+    const f = folder([[good, text]]);
+    expect(diagnosticsFor(f, null)).toEqual(new Map([[good, []]]));
+  });
+
+  it('puts parse errors on their 0-based line', () => {
+    const bad = `${dir}/20240102000000_b.sql`;
+    const f = folder([[bad, '-- +migrate Up\nSELECT 1;\n-- +migrate Dwn\n']]);
+    expect(diagnosticsFor(f, null).get(bad)).toEqual([
+      { line: 2, severity: 'error', code: 'parse-error', message: expect.stringMatching(/^unknown directive "-- \+migrate Dwn"; expected Up, Down/) },
+    ]);
+  });
+
+  it('warns about drift on the Up line with the applied date', () => {
+    const f = folder([[good, `\n${text}`]]);
+    const entries = buildStatus(f.migrations, [row('20240101000000', { checksum: 'before' })]);
+    expect(entries[0].status).toBe('drifted');
+    expect(diagnosticsFor(f, entries).get(good)).toEqual([
+      { line: 1, severity: 'warning', code: 'drift', message: 'modified after it was applied on 2024-01-01 12:34; restore the file or run "Migrate Lens: Accept Changed File"' },
+    ]);
+  });
+
+  it('puts a failed migration\'s database error on the failing statement\'s line', () => {
+    const f = folder([[good, text]]);
+    const entries = buildStatus(f.migrations, [row('20240101000000', { status: 'failed', error: 'relation "b" already exists', errorLine: 3, errorStatement: 1 })]);
+    expect(diagnosticsFor(f, entries).get(good)).toEqual([
+      { line: 2, severity: 'error', code: 'failed', message: 'migration failed: relation "b" already exists' },
+    ]);
+  });
+
+  it('reports a failed rollback kept beside an applied migration', () => {
+    const f = folder([[good, text]]);
+    const checksum = f.migrations[0].checksum;
+    const entries = buildStatus(f.migrations, [row('20240101000000', { checksum, error: 'down failed: table "b" does not exist', errorLine: 5 })]);
+    expect(diagnosticsFor(f, entries).get(good)).toEqual([
+      { line: 4, severity: 'error', code: 'failed', message: 'last rollback failed: table "b" does not exist' },
+    ]);
+  });
+
+  it('falls back to the Up line when the failing line is unknown', () => {
+    const f = folder([[good, text]]);
+    const entries = buildStatus(f.migrations, [row('20240101000000', { status: 'failed', error: 'boom', errorLine: null })]);
+    expect(diagnosticsFor(f, entries).get(good)?.[0].line).toBe(0);
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { lensesFor } from '../../../src/extension/model/lens-model';
+import { analyseFile } from '../../../src/extension/model/migration-files';
+import { entry } from './fixtures';
+
+const path = '/ws/migrations/20240101120000_create_users.sql';
+const text = '-- a header comment\n-- +migrate Up\nCREATE TABLE t (id int);\n\n-- +migrate Down\nDROP TABLE t;\n';
+const parsed = analyseFile(path, text).parsed!;
+const v = '20240101120000';
+const summary = (ls: ReturnType<typeof lensesFor>) => ls.map((l) => [l.line, l.title, l.command]);
+
+describe('lensesFor', () => {
+  it('offers Run Up above Up when pending, nothing above Down', () => {
+    const lenses = lensesFor(path, parsed, entry('pending', v), v);
+    expect(summary(lenses)).toEqual([[1, 'Run Up', 'migrateLens.runUp']]);
+    expect(lenses[0].args).toEqual([path, v]);
+  });
+
+  it('shows the applied summary as text and Run Down above Down when applied', () => {
+    const lenses = lensesFor(path, parsed, entry('applied', v, 'x', { batch: 3, executionTimeMs: 145 }), v);
+    expect(summary(lenses)).toEqual([
+      [1, 'applied 2024-01-01 12:34 · batch 3 · 145 ms', ''],
+      [4, 'Run Down', 'migrateLens.runDown'],
+    ]);
+  });
+
+  it('shows the error and a retry for a failed migration', () => {
+    const lenses = lensesFor(path, parsed, entry('failed', v, 'x', { error: 'syntax error at or near "TABL"\nLINE 1' }), v);
+    expect(summary(lenses)).toEqual([
+      [1, 'failed 2024-01-01 12:34: syntax error at or near "TABL"', 'migrateLens.showError'],
+      [1, 'Run Up', 'migrateLens.runUp'],
+    ]);
+  });
+
+  it('says a drifted file changed and offers to accept it', () => {
+    expect(summary(lensesFor(path, parsed, entry('drifted', v), v))).toEqual([
+      [1, 'drifted: modified after it was applied on 2024-01-01 12:34', ''],
+      [1, 'Accept Changed File', 'migrateLens.acceptChecksum'],
+      [4, 'Run Down', 'migrateLens.runDown'],
+    ]);
+  });
+
+  it('offers Run Up again after a rollback', () => {
+    expect(summary(lensesFor(path, parsed, entry('rollback', v), v))).toEqual([[1, 'Run Up', 'migrateLens.runUp']]);
+  });
+
+  it('offers both runs while the status is unknown, and none without a version', () => {
+    expect(summary(lensesFor(path, parsed, undefined, v))).toEqual([
+      [1, 'Run Up', 'migrateLens.runUp'],
+      [4, 'Run Down', 'migrateLens.runDown'],
+    ]);
+    expect(lensesFor(path, parsed, undefined, null)).toEqual([]);
+  });
+
+  it('has no Run Down for a file without a Down section', () => {
+    const upOnly = analyseFile(path, '-- +migrate Up\nSELECT 1;\n').parsed!;
+    expect(summary(lensesFor(path, upOnly, entry('applied', v), v)).map((l) => l[1])).toEqual(['applied 2024-01-01 12:34 · batch 1 · 145 ms']);
+  });
+});
