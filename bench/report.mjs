@@ -17,7 +17,7 @@ function cell(result, floor) {
 export function workloadTable(workload, tools, results) {
   const floorOf = (phase) => results.find((r) => r.workload === workload.name && r.tool === 'psql' && r.phase === phase);
   const lines = [
-    `**${workload.title}** — median of ${workload.reps}, seconds (ratio to the psql floor)`,
+    `**${workload.title}** — median of ${workload.reps}, seconds (ratio to the psql floor)${workload.rollback === false ? '; roll back not run at this size' : ''}`,
     '',
     `| tool | ${PHASES.map((p) => PHASE_TITLES[p]).join(' | ')} |`,
     `|---|${PHASES.map(() => '---:').join('|')}|`,
@@ -86,6 +86,20 @@ export function targetsTable(checks) {
     '| target | migrate-lens | met |',
     '|---|---:|:---:|',
     ...checks.map((c) => `| ${c.target} | ${c.measured ?? '–'} | ${mark(c.pass)} |`),
+  ].join('\n');
+}
+
+/** Round trips (simple queries + extended-protocol syncs) per phase, from the counting proxy. */
+export function roundTripTable(byTool, migrations) {
+  const n = (v) => (v === undefined ? '–' : String(v));
+  return [
+    `Round trips to the server, ${migrations} trivial migrations (counted by \`roundtrips.mjs\`, not timed)`,
+    '',
+    '| tool | apply | no-op | roll back | per migration (apply − no-op) |',
+    '|---|---:|---:|---:|---:|',
+    ...Object.entries(byTool).map(([tool, t]) =>
+      t.error ? `| ${tool} | failed | | | |` : `| ${tool} | ${n(t.apply)} | ${n(t.noop)} | ${n(t.rollback)} | ${t.perMigration.toFixed(2)} |`,
+    ),
   ].join('\n');
 }
 

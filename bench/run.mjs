@@ -13,7 +13,8 @@ import { tools as allTools } from './tools/index.mjs';
 import { trivialWorkload, ddlWorkload, dataMigrationText } from './workloads.mjs';
 import { createDatabase, dropDatabase, dropAll, queryValue, serverVersion, baseUrl } from './db.mjs';
 import { timeCommand, median } from './measure.mjs';
-import { PHASES, workloadTable, checkTargets, targetsTable, machineLine } from './report.mjs';
+import { countingProxy } from './roundtrips.mjs';
+import { PHASES, workloadTable, checkTargets, targetsTable, roundTripTable, machineLine } from './report.mjs';
 
 const args = Object.fromEntries(
   process.argv.slice(2).map((a) => {
@@ -28,11 +29,13 @@ const sizes = quick
 const reps = Number(args.reps ?? sizes.reps);
 const only = typeof args.only === 'string' ? args.only.split(',') : null;
 
-const workloads = [trivialWorkload(sizes.trivial), ddlWorkload(sizes.ddl), trivialWorkload(sizes.big)];
+// The big workload skips roll back: for the slower peers it alone would take minutes per rep.
+const workloads = [trivialWorkload(sizes.trivial), ddlWorkload(sizes.ddl), { ...trivialWorkload(sizes.big), rollback: false }];
 const names = { trivial: workloads[0].name, ddl: workloads[1].name, big: workloads[2].name };
 // With --only, a name selects tools and/or workloads; the psql floor always runs.
 const selectedWorkloads = workloads.filter((w) => !only || !only.some((n) => workloads.some((x) => x.name === n)) || only.includes(w.name));
 const selectedTools = allTools.filter((t) => !only || t.floor || !only.some((n) => allTools.some((x) => x.name === n)) || only.includes(t.name));
+const ROUND_TRIP_MIGRATIONS = 200;
 const runParser = !only || only.includes('parser') || only.includes('migrate-lens');
 
 const root = mkdtempSync(join(tmpdir(), 'migrate-lens-bench-'));
@@ -83,7 +86,7 @@ async function runOnce(tool, ctx, workload) {
     if (out.apply instanceof Error) return out;
     await run('noop', tool.floor ? null : count);
     if (workload.name === names.big) await run('status', null);
-    await run('rollback', 0);
+    if (workload.rollback !== false) await run('rollback', 0);
     return out;
   } finally {
     await dropDatabase(db.name);
@@ -122,6 +125,42 @@ async function benchWorkload(workload, tools) {
     }
   }
   return results;
+}
+
+/**
+ * Round trips per phase, counted through a proxy on a small trivial workload (not timed):
+ * per migration = (apply - no-op) / migrations, the rest is the tool's fixed cost.
+ */
+async function countRoundTrips(tools) {
+  const workload = trivialWorkload(ROUND_TRIP_MIGRATIONS);
+  const dir = join(root, 'round-trips');
+  const out = {};
+  for (const tool of tools) {
+    const ctx = tool.prepare(workload, dir);
+    const db = await createDatabase(workload.setup);
+    const proxy = await countingProxy(db.url);
+    const trips = {};
+    try {
+      const phases = tool.phases(ctx, proxy.url);
+      for (const phase of PHASES) {
+        const p = phases[phase];
+        if (!p) continue;
+        const before = proxy.counts.Q + proxy.counts.S;
+        await timeCommand(p.cmd, p.args, { cwd: p.cwd ?? root, env: { DATABASE_URL: proxy.url, ...p.env } });
+        trips[phase] = proxy.counts.Q + proxy.counts.S - before;
+      }
+      if (trips.noop !== undefined) trips.perMigration = (trips.apply - trips.noop) / ROUND_TRIP_MIGRATIONS;
+      else trips.perMigration = trips.apply / ROUND_TRIP_MIGRATIONS;
+    } catch (error) {
+      trips.error = error.message.slice(0, 500);
+    } finally {
+      await proxy.close();
+      await dropDatabase(db.name);
+    }
+    out[tool.name] = trips;
+    log(`  round trips  ${tool.name.padEnd(20)} ${JSON.stringify(trips)}`);
+  }
+  return out;
 }
 
 async function nodeStart() {
@@ -165,6 +204,7 @@ async function main() {
     w.reps = reps;
     results.push(...(await benchWorkload(w, available)));
   }
+  const roundTrips = args['no-roundtrips'] ? null : (log('\n== round trips'), await countRoundTrips(available));
   const start = await nodeStart();
   const parser = runParser ? await parserThroughput() : null;
   const status = results.find((r) => r.workload === names.big && r.tool === 'migrate-lens' && r.phase === 'status')?.median ?? null;
@@ -181,6 +221,7 @@ async function main() {
     '',
     targetsTable(checks),
     '',
+    ...(roundTrips ? [roundTripTable(roundTrips, ROUND_TRIP_MIGRATIONS), ''] : []),
     'How each tool runs:',
     '',
     ...toolRows.map((t) => `- ${t.name}: ${missing[t.name] ? `**${missing[t.name]}**` : t.note}`),
@@ -198,10 +239,11 @@ async function main() {
     nodeStartSeconds: start,
     statusSeconds: status,
     parser,
+    roundTrips: roundTrips && { migrations: ROUND_TRIP_MIGRATIONS, byTool: roundTrips },
     targets: checks,
   };
   console.log(`\n${md}`);
-  if (!quick && !only) {
+  if (!quick && !only && reps >= 3) {
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
     writeFileSync(join(resultsDir, 'latest.md'), md);
@@ -210,7 +252,7 @@ async function main() {
     const out = join(resultsDir, 'partial.json');
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
-    log(`--quick/--only run: wrote bench/results/partial.json (latest.* keep the last full run)`);
+    log(`--quick/--only/--reps<3 run: wrote bench/results/partial.json (latest.* keep the last full run)`);
   }
 }
 

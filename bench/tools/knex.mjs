@@ -9,9 +9,10 @@ const home = dirname(require.resolve('knex/package.json'));
 const bin = join(home, 'bin/cli.js');
 
 // knex's migrate:latest runs the whole batch in one transaction by default.
-// Like with like: disableTransactions plus `config.transaction = true` in each
-// file makes knex run every migration in its own transaction (its history row
-// is then written after that transaction commits).
+// Like with like: `--disable-transactions` (the CLI overrides the knexfile's
+// disableTransactions) plus `config.transaction = true` in each file makes knex
+// run every migration in its own transaction; its history row is then written
+// after that transaction commits.
 function migrationModule(m) {
   return [
     'exports.config = { transaction: true };',
@@ -23,7 +24,7 @@ function migrationModule(m) {
 
 export default {
   name: 'knex',
-  note: 'knex CLI `migrate:latest`, JS files with `knex.raw`; one transaction per migration via `disableTransactions` + per-file `config.transaction` (default would be one transaction for the batch); roll back = `migrate:rollback --all`',
+  note: 'knex CLI `migrate:latest`, JS files with `knex.raw`; one transaction per migration via `--disable-transactions` + per-file `config.transaction = true` (by default `migrate:latest` runs the whole batch in one transaction), history row written after each commit; roll back = `migrate:rollback --all`',
   available: () => null,
   prepare(workload, root) {
     const dir = writeMigrationFiles(workload, join(root, 'knex'), (m) => [[`${m.version}_${m.name}.js`, migrationModule(m)]]);
@@ -39,6 +40,10 @@ export default {
   phases({ knexfile }) {
     // KNEX_PATH: knex's CLI looks for a local knex beside the knexfile, which lives in a temp folder.
     const run = (...args) => ({ cmd: process.execPath, args: [bin, ...args, '--knexfile', knexfile], env: { KNEX_PATH: home } });
-    return { apply: run('migrate:latest'), noop: run('migrate:latest'), rollback: run('migrate:rollback', '--all') };
+    return {
+      apply: run('migrate:latest', '--disable-transactions'),
+      noop: run('migrate:latest', '--disable-transactions'),
+      rollback: run('migrate:rollback', '--all', '--disable-transactions'),
+    };
   },
 };
