@@ -185,58 +185,144 @@ export class Migrator {
 
   private async run(direction: Direction, plan: Migration[], batch: number | null): Promise<RunResult> {
     const result: RunResult = { batch: plan.length && direction === 'up' ? batch : null, applied: [], planned: [], cancelled: false };
-    for (let i = 0; i < plan.length; i++) {
+    const total = plan.length;
+    let i = 0;
+    while (i < total) {
       if (this.opts.signal?.aborted) {
         result.cancelled = true;
         break;
       }
+      let j = i;
+      let bytes = 0;
+      while (j < total && j - i < CHUNK_MIGRATIONS && bytes < CHUNK_BYTES && chunkable(plan[j], direction)) bytes += plan[j++].text!.length;
+      if (j > i) {
+        await this.runChunk(direction, plan.slice(i, j), batch ?? 0, i, total, result);
+        i = j;
+        continue;
+      }
       const m = plan[i];
-      this.opts.onEvent?.({ type: 'start', direction, migration: m, index: i, total: plan.length });
+      this.opts.onEvent?.({ type: 'start', direction, migration: m, index: i, total });
       const started = performance.now();
-      await this.runOne(direction, m, batch ?? 0);
-      const executionTimeMs = performance.now() - started;
-      result.applied.push({ version: m.version, name: m.name, direction, executionTimeMs });
-      this.opts.onEvent?.({ type: 'done', direction, migration: m, executionTimeMs, index: i, total: plan.length });
+      await this.runAlone(direction, m, batch ?? 0);
+      this.done(result, direction, m, performance.now() - started, i, total);
+      i++;
     }
+    if (result.cancelled && result.applied.length) await this.flushCommits();
     return result;
   }
 
-  private async runOne(direction: Direction, m: Migration, batch: number): Promise<void> {
-    const record = direction === 'up'
-      ? (ms?: number) => this.history.appliedSql({ version: m.version, name: m.name, checksum: m.checksum, batch, script: m.text ?? null, kind: m.kind, noTransaction: !!m.parsed?.up.noTransaction, executionTimeMs: ms })
-      : (ms?: number) => this.history.rolledBackSql(m.version, ms);
-    if (m.kind === 'code') return this.runCode(direction, m, batch, record());
-    const section = sectionOf(m, direction)!;
-    if (section.noTransaction) return this.runWithoutTransaction(direction, m, section, batch, record);
-    return this.runInTransaction(direction, m, section, batch, record());
+  private done(result: RunResult, direction: Direction, m: Migration, executionTimeMs: number, index: number, total: number): void {
+    result.applied.push({ version: m.version, name: m.name, direction, executionTimeMs });
+    this.opts.onEvent?.({ type: 'done', direction, migration: m, executionTimeMs, index, total });
   }
 
   /**
-   * One round trip: BEGIN, the statements, the history row and COMMIT travel as one simple query,
-   * so the migration and its record commit together or not at all.
+   * Several transactional migrations in one round trip. A simple query may hold many statements, and
+   * BEGIN/COMMIT inside it divide it into separate transactions: each migration still commits alone
+   * with its history row, and the server stops executing the string at the first error, so nothing
+   * after a failing migration runs. All but the run's last commit skip waiting for the WAL flush
+   * (synchronous_commit off, scoped to the transaction); the last one waits, and the flush makes
+   * every earlier commit durable with it.
    */
-  private async runInTransaction(direction: Direction, m: Migration, section: Section, batch: number, recordSql: string): Promise<void> {
-    const head = 'BEGIN;\n';
-    const offsets: number[] = [];
-    let body = '';
-    for (const s of section.statements) {
-      offsets.push(head.length + body.length);
-      body += s.sql + '\n;\n';
-    }
+  private async runChunk(direction: Direction, chunk: Migration[], batch: number, first: number, total: number, result: RunResult): Promise<void> {
+    const endsRun = first + chunk.length === total;
+    const parts: string[] = [];
+    const starts: number[][] = []; // per migration: offset of each statement in the query text
+    const ends: number[] = []; // per migration: offset where its statements end (its history row follows)
+    let length = 0;
+    const push = (text: string) => {
+      parts.push(text);
+      length += text.length;
+    };
+    chunk.forEach((m, k) => {
+      const section = sectionOf(m, direction)!;
+      push(endsRun && k === chunk.length - 1 ? 'BEGIN;\n' : 'BEGIN;\nSET LOCAL synchronous_commit = off;\n');
+      starts.push(section.statements.map((st) => {
+        const at = length;
+        push(st.sql + '\n;\n');
+        return at;
+      }));
+      ends.push(length);
+      push(this.recordSql(direction, m, batch) + ';\nCOMMIT;\n');
+    });
+    if (chunk.length) this.opts.onEvent?.({ type: 'start', direction, migration: chunk[0], index: first, total });
     const started = performance.now();
+    let failure: unknown = null;
     try {
-      await this.opts.db.exec(`${head}${body}${recordSql};\nCOMMIT`);
+      await this.opts.db.exec(parts.join(''));
     } catch (err) {
-      const elapsed = performance.now() - started;
+      failure = err;
       await this.opts.db.exec('ROLLBACK').catch(() => undefined);
-      const info = databaseErrorInfo(err);
-      const recordOffset = head.length + body.length;
-      const offset = info.position !== undefined ? info.position - 1 : -1;
-      let index = offset >= 0 && offset < recordOffset ? statementAt(offsets, offset) : null;
-      if (index === null && section.statements.length > 1) index = await this.findFailingStatement(section);
-      if (index === null && section.statements.length === 1) index = 0;
-      throw await this.failed(direction, m, section, batch, index, info.message, elapsed, err);
     }
+    const elapsed = performance.now() - started;
+    let times: Map<string, { ms: number; status: string }>;
+    try {
+      times = await this.executionTimes(chunk);
+    } catch (err) {
+      if (!failure) throw err;
+      // The session is gone (terminated, server restarted): each migration committed or not as a whole.
+      const cause = databaseErrorInfo(failure).message;
+      throw new StateError(`the run stopped while applying ${chunk[0].path ?? chunk[0].version}${chunk.length > 1 ? ` (or one of the ${chunk.length - 1} after it)` : ''}: ${cause}; every migration is either fully applied and recorded or not at all; run "status", then "up" again`);
+    }
+    const doneState = direction === 'up' ? 'applied' : 'rollback';
+    let k = 0;
+    for (; k < chunk.length; k++) {
+      const t = times.get(chunk[k].version);
+      if (failure && t?.status !== doneState) break;
+      if (k > 0) this.opts.onEvent?.({ type: 'start', direction, migration: chunk[k], index: first + k, total });
+      this.done(result, direction, chunk[k], t?.ms ?? elapsed / chunk.length, first + k, total);
+    }
+    if (!failure) return;
+    const m = chunk[k] ?? chunk[chunk.length - 1];
+    const section = sectionOf(m, direction)!;
+    const info = databaseErrorInfo(failure);
+    const offset = info.position !== undefined ? info.position - 1 : -1;
+    const own = starts[k] ?? [];
+    let index = own.length && offset >= own[0] && offset < ends[k] ? statementAt(own, offset) : null;
+    if (index === null && section.statements.length > 1) index = await this.findFailingStatement(section);
+    if (index === null && section.statements.length === 1) index = 0;
+    throw await this.failed(direction, m, section, batch, index, info.message, elapsed, failure);
+  }
+
+  /** Server-measured execution times (and states) of the chunk's migrations, in one query. */
+  private async executionTimes(chunk: Migration[]): Promise<Map<string, { ms: number; status: string }>> {
+    const rows = await this.opts.db.query<{ version: string; status: string; execution_time_ms: number | null }>(
+      `SELECT version::text AS version, status, execution_time_ms FROM ${this.history.qualified} WHERE version = ANY($1::bigint[])`,
+      [chunk.map((m) => m.version)],
+    );
+    return new Map(rows.map((r) => [r.version, { ms: Number(r.execution_time_ms ?? 0), status: r.status }]));
+  }
+
+  private recordSql(direction: Direction, m: Migration, batch: number, executionTimeMs?: number): string {
+    return direction === 'up'
+      ? this.history.appliedSql({ version: m.version, name: m.name, checksum: m.checksum, batch, script: m.text ?? null, kind: m.kind, noTransaction: !!sectionOf(m, 'up')?.noTransaction, executionTimeMs })
+      : this.history.rolledBackSql(m.version, executionTimeMs);
+  }
+
+  /**
+   * Makes every commit of this session durable: a transaction that has an id commits with a WAL
+   * flush, and the flush covers every earlier commit.
+   */
+  private async flushCommits(): Promise<void> {
+    await this.opts.db.exec('BEGIN; SELECT pg_current_xact_id(); COMMIT');
+  }
+
+  /** A migration that cannot share a round trip: code, notransaction, or one with its own BEGIN/COMMIT. */
+  private async runAlone(direction: Direction, m: Migration, batch: number): Promise<void> {
+    if (m.kind === 'code') return this.runCode(direction, m, batch, this.recordSql(direction, m, batch));
+    const section = sectionOf(m, direction)!;
+    if (section.noTransaction) return this.runWithoutTransaction(direction, m, section, batch);
+    // Its own transaction control: sent as written, recorded afterwards.
+    const started = performance.now();
+    for (let i = 0; i < section.statements.length; i++) {
+      try {
+        await this.opts.db.exec(section.statements[i].sql);
+      } catch (err) {
+        await this.opts.db.exec('ROLLBACK').catch(() => undefined);
+        throw await this.failed(direction, m, section, batch, i, databaseErrorInfo(err).message, performance.now() - started, err);
+      }
+    }
+    await this.opts.db.exec(this.recordSql(direction, m, batch, performance.now() - started));
   }
 
   /**
@@ -263,7 +349,7 @@ export class Migrator {
   }
 
   /** `notransaction`: statement by statement (CREATE INDEX CONCURRENTLY cannot run in a transaction). */
-  private async runWithoutTransaction(direction: Direction, m: Migration, section: Section, batch: number, record: (ms?: number) => string): Promise<void> {
+  private async runWithoutTransaction(direction: Direction, m: Migration, section: Section, batch: number): Promise<void> {
     const started = performance.now();
     for (let i = 0; i < section.statements.length; i++) {
       try {
@@ -272,7 +358,7 @@ export class Migrator {
         throw await this.failed(direction, m, section, batch, i, databaseErrorInfo(err).message, performance.now() - started, err);
       }
     }
-    await this.opts.db.exec(record(performance.now() - started));
+    await this.opts.db.exec(this.recordSql(direction, m, batch, performance.now() - started));
   }
 
   private async runCode(direction: Direction, m: Migration, batch: number, recordSql: string): Promise<void> {
@@ -309,6 +395,19 @@ export class Migrator {
     }
     return error;
   }
+}
+
+/** Migrations per round trip, and bytes of SQL: bounds how long a cancel waits and how much one message holds. */
+const CHUNK_MIGRATIONS = 100;
+const CHUNK_BYTES = 4 << 20;
+
+const TRANSACTION_CONTROL = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*(?:begin|commit|rollback(?!\s+to\b)|start\s+transaction|end|abort|prepare\s+transaction)\b/i;
+
+/** A file migration that runs in a transaction we open and that does not open or close one itself. */
+function chunkable(m: Migration, direction: Direction): boolean {
+  if (m.kind !== 'file' || m.text === undefined) return false;
+  const section = sectionOf(m, direction);
+  return !!section && !section.noTransaction && !section.statements.some((s) => TRANSACTION_CONTROL.test(s.sql));
 }
 
 function sectionOf(m: Migration, direction: Direction): Section | null {

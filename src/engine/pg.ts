@@ -49,5 +49,10 @@ export async function openPg(settings: Exclude<ConnectionSettings, { kind: 'embe
   if (settings.kind === 'url' && settings.password === undefined) delete config.password;
   const client = new pg.Client(config);
   await client.connect();
+  // If this process dies mid-migration, the server notices within a second and rolls the migration
+  // back instead of finishing it unattended (PostgreSQL 14+; older servers skip this).
+  await client.query(
+    `SELECT set_config('client_connection_check_interval', '1000', false) WHERE current_setting('server_version_num')::int >= 140000`,
+  );
   return new PgDatabase(client, settings.description);
 }

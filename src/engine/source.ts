@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { checksum, normaliseText } from './checksum';
 import { ParseError } from './errors';
@@ -12,15 +12,17 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Reads and validates every migration file of a folder, sorted by version. */
 export function loadMigrations(dir: string): Migration[] {
-  let entries: string[];
+  let entries: Dirent[];
   try {
-    entries = readdirSync(dir);
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch (err) {
     throw new ParseError(dir, 0, `cannot read the migrations folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
   const byVersion = new Map<string, Migration>();
-  for (const entry of entries.sort()) {
-    if (!entry.toLowerCase().endsWith('.sql')) continue;
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const dirent of entries) {
+    const entry = dirent.name;
+    if (!entry.toLowerCase().endsWith('.sql') || dirent.isDirectory()) continue;
     const path = join(dir, entry);
     const match = FILE_NAME_PATTERN.exec(entry);
     if (!match) {
@@ -31,17 +33,18 @@ export function loadMigrations(dir: string): Migration[] {
     if (badStamp) throw new ParseError(path, 0, `bad version ${version}: ${badStamp}`);
     const previous = byVersion.get(version);
     if (previous) throw new ParseError(path, 0, `duplicate version ${version}: also used by ${previous.path}`);
-    const migration = readMigrationFile(path, version, name);
+    const migration = readMigrationFile(path, version, name, dirent.isFile());
     if (migration) byVersion.set(version, migration);
   }
   return [...byVersion.values()];
 }
 
 /** Parses one file; returns null for an entry that is a folder named like a migration. */
-export function readMigrationFile(path: string, version: string, name: string): Migration | null {
+export function readMigrationFile(path: string, version: string, name: string, knownFile = false): Migration | null {
   let bytes: Buffer;
   try {
-    if (statSync(path).isDirectory()) return null;
+    // Only a link (or an unknown entry type) needs a stat to learn what it points at.
+    if (!knownFile && statSync(path).isDirectory()) return null;
     bytes = readFileSync(path);
   } catch (err) {
     throw new ParseError(path, 0, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
