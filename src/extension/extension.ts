@@ -1,5 +1,86 @@
-import type * as vscode from 'vscode';
+// Entry point. Activation only wires things up: no file reading, no database, no PGlite.
+import * as vscode from 'vscode';
+import { MigrationCodeLensProvider } from './code-lens';
+import { registerCommands } from './commands';
+import { Controller } from './controller';
+import { MigrationDiagnostics } from './diagnostics';
+import { Log } from './log';
+import { buildTreeModel, nodeTooltip, type TreeNode } from './model/tree-model';
+import { SETTINGS_SECTION } from './settings';
+import { MigrationStatusBar } from './status-bar';
+import { MigrationsTreeProvider } from './tree-view';
+import { MigrationsWatcher } from './watcher';
 
-export function activate(_context: vscode.ExtensionContext): void {}
+export interface MigrateLensApi {
+  /** Re-reads files and status; resolves when the tree, lenses and diagnostics are up to date. */
+  refresh(): Promise<void>;
+  getTreeItems(): (Pick<TreeNode, 'label' | 'description' | 'contextValue' | 'status' | 'version' | 'icon' | 'color' | 'path' | 'line'> & { tooltip: string })[];
+  activationTimeMs: number;
+  buildTreeModel: typeof buildTreeModel;
+}
+
+export function activate(context: vscode.ExtensionContext): MigrateLensApi {
+  const started = performance.now();
+  const log = new Log();
+  const ctrl = new Controller(context.secrets, log);
+  const tree = new MigrationsTreeProvider(ctrl.model);
+  const view = vscode.window.createTreeView('migrateLens.migrations', { treeDataProvider: tree });
+  const watcher = new MigrationsWatcher(ctrl);
+  context.subscriptions.push(
+    log,
+    ctrl,
+    tree,
+    view,
+    watcher,
+    new MigrationDiagnostics(ctrl.model),
+    new MigrationStatusBar(ctrl.model),
+    vscode.languages.registerCodeLensProvider({ language: 'sql', scheme: 'file' }, new MigrationCodeLensProvider(ctrl)),
+    view.onDidChangeVisibility((e) => e.visible && ctrl.ensureStatus()),
+    ctrl.model.onDidChange(() => {
+      const { folderModel, connection } = ctrl.model;
+      void vscode.commands.executeCommand('setContext', 'migrateLens.hasMigrationsFolder', folderModel.exists);
+      void vscode.commands.executeCommand('setContext', 'migrateLens.connectionState', connection.state);
+      const pending = ctrl.model.pendingCount;
+      view.badge = pending ? { value: pending, tooltip: `${pending} pending migration${pending === 1 ? '' : 's'}` } : undefined;
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(SETTINGS_SECTION)) void watcher.watch().then(() => ctrl.reset());
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void ctrl.reset()),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void watcher.watch().then(() => ctrl.reset())),
+  );
+  registerCommands(context, ctrl);
+
+  // The first read of the folder happens after activation has returned.
+  setTimeout(() => {
+    void (async () => {
+      await watcher.watch();
+      await ctrl.reloadFiles();
+      void vscode.commands.executeCommand('setContext', 'migrateLens.ready', true);
+      if (view.visible) ctrl.ensureStatus();
+    })();
+  }, 0);
+
+  const activationTimeMs = performance.now() - started;
+  log.info(`activate() took ${activationTimeMs.toFixed(1)} ms`);
+  return {
+    refresh: () => ctrl.refresh(),
+    getTreeItems: () =>
+      tree.current.map((n) => ({
+        label: n.label,
+        description: n.description,
+        tooltip: nodeTooltip(n),
+        contextValue: n.contextValue,
+        status: n.status,
+        version: n.version,
+        icon: n.icon,
+        color: n.color,
+        path: n.path,
+        line: n.line,
+      })),
+    activationTimeMs,
+    buildTreeModel,
+  };
+}
 
 export function deactivate(): void {}

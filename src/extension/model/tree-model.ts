@@ -50,10 +50,11 @@ function describe(e: StatusEntry): string {
       return row?.appliedAt ? `failed ${formatDateTime(row.appliedAt)}` : 'failed';
     case 'rollback':
       return (row?.rolledBackAt ? `rolled back ${formatDateTime(row.rolledBackAt)}` : 'rolled back') + (e.outOfOrder ? ' · out of order' : '');
+    // The problem comes first; the run's duration matters less here.
     case 'drifted':
-      return row ? `drifted · ${appliedSummary(row)}` : 'drifted';
+      return row ? `drifted · ${appliedSummary({ ...row, executionTimeMs: null })}` : 'drifted';
     case 'missing':
-      return row ? `missing file · ${appliedSummary(row)}` : 'missing file';
+      return row ? `missing file · ${appliedSummary({ ...row, executionTimeMs: null })}` : 'missing file';
   }
 }
 

@@ -1,0 +1,85 @@
+// Create Migration, Open Migration File, Show Error.
+import * as vscode from 'vscode';
+import { createMigrationFile, snakeName } from '../../engine/create';
+import type { Controller } from '../controller';
+import { errorText } from '../controller';
+import { firstLine } from '../model/format';
+import { chooseEntry, type Target } from './targets';
+
+type Command = (...args: never[]) => Promise<unknown>;
+
+/** Asks for a name, writes `<dir>/<timestamp>_<name>.sql` from the engine's template, opens it. */
+export function create(ctrl: Controller): Command {
+  return async (nameArg?: string) => {
+    const dir = await ctrl.migrationsDir();
+    if (!dir) {
+      void vscode.window.showWarningMessage('Migrate Lens: open a folder first.');
+      return undefined;
+    }
+    const name =
+      typeof nameArg === 'string'
+        ? nameArg
+        : await vscode.window.showInputBox({
+            title: 'Create Migration',
+            prompt: 'Migration name',
+            placeHolder: 'create_users',
+            validateInput: (value) => {
+              try {
+                snakeName(value);
+                return undefined;
+              } catch (err) {
+                return errorText(err);
+              }
+            },
+          });
+    if (!name) return undefined;
+    try {
+      const path = createMigrationFile(dir, name);
+      ctrl.log.info(`created ${path}`);
+      await ctrl.reloadFiles();
+      const editor = await vscode.window.showTextDocument(vscode.Uri.file(path));
+      // Put the cursor on the empty line under the Up header, where the SQL goes.
+      const line = Math.min(3, editor.document.lineCount - 1);
+      editor.selection = new vscode.Selection(line, 0, line, 0);
+      return path;
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Migrate Lens: cannot create the migration: ${errorText(err)}`);
+      return undefined;
+    }
+  };
+}
+
+async function open(path: string, line: number | null): Promise<vscode.TextEditor> {
+  const at = Math.max(0, (line ?? 1) - 1);
+  return vscode.window.showTextDocument(vscode.Uri.file(path), { selection: new vscode.Range(at, 0, at, 0), preview: true });
+}
+
+export function openFile(ctrl: Controller): Command {
+  return async (target?: Target & { path?: string | null; line?: number | null }) => {
+    if (target && typeof target === 'object' && 'path' in target && target.path) return open(target.path, target.line ?? null);
+    const entry = await chooseEntry(ctrl, target, ['pending', 'applied', 'failed', 'rollback', 'drifted'], 'Migration to open');
+    if (entry?.migration?.path) return open(entry.migration.path, null);
+    return undefined;
+  };
+}
+
+/** Opens a failed migration at the failing statement and shows the database's error. */
+export function showError(ctrl: Controller): Command {
+  return async (target?: Target) => {
+    const entry = await chooseEntry(ctrl, target, ['failed'], 'Failed migration');
+    const row = entry?.row;
+    if (!entry || !row?.error) {
+      if (entry) void vscode.window.showInformationMessage(`Migrate Lens: ${entry.version} has no recorded error.`);
+      return undefined;
+    }
+    if (entry.migration?.path) await open(entry.migration.path, row.errorLine);
+    const where = row.errorLine ? ` (line ${row.errorLine})` : '';
+    ctrl.log.error(`${entry.version} ${entry.name}${where}: ${row.error}`);
+    void vscode.window
+      .showErrorMessage(`Migrate Lens: ${entry.version} ${entry.name} failed${where}: ${firstLine(row.error, 300)}`, { detail: row.error }, 'Show Output')
+      .then((choice) => {
+        if (choice) ctrl.log.show();
+      });
+    return row.error;
+  };
+}

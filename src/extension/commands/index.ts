@@ -1,0 +1,37 @@
+// The command registry: id → factory. Every command is registered through here.
+import * as vscode from 'vscode';
+import type { Controller } from '../controller';
+import { status, setPassword, showOutput, version } from './connection';
+import { create, openFile, showError } from './files';
+import { acceptChecksum, forget, markApplied, markRolledBack } from './recovery';
+import { down, downTo, refresh, reset, runDown, runUp, up, upTo } from './run';
+
+type Factory = (ctrl: Controller) => (...args: never[]) => Promise<unknown>;
+
+export const COMMANDS: Record<string, Factory> = {
+  'migrateLens.up': up,
+  'migrateLens.down': down,
+  'migrateLens.status': status,
+  'migrateLens.create': create,
+  'migrateLens.reset': reset,
+  'migrateLens.refresh': refresh,
+  'migrateLens.version': version,
+  'migrateLens.setPassword': setPassword,
+  'migrateLens.showOutput': showOutput,
+  'migrateLens.runUp': runUp,
+  'migrateLens.runDown': runDown,
+  'migrateLens.upTo': upTo,
+  'migrateLens.downTo': downTo,
+  'migrateLens.openFile': openFile,
+  'migrateLens.showError': showError,
+  'migrateLens.markApplied': markApplied,
+  'migrateLens.markRolledBack': markRolledBack,
+  'migrateLens.forget': forget,
+  'migrateLens.acceptChecksum': acceptChecksum,
+};
+
+export function registerCommands(context: vscode.ExtensionContext, ctrl: Controller): void {
+  for (const [id, factory] of Object.entries(COMMANDS)) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, factory(ctrl) as (...args: unknown[]) => unknown));
+  }
+}

@@ -1,0 +1,149 @@
+// Wires the model to the world: reads the folder, resolves the connection like the CLI does
+// (plus the setting and the stored password), reads history rows, runs the migrator.
+import { join, resolve } from 'node:path';
+import * as vscode from 'vscode';
+import type { Settings } from '../engine/config';
+import type { Migrator } from '../engine/migrator';
+import type { RunEvent } from '../engine/types';
+import { DatabaseSession, loadEngine } from './database-session';
+import type { Log } from './log';
+import { readFolder } from './model/migration-files';
+import { MigrationsModel } from './model/migrations-model';
+import { readSettings } from './settings';
+
+
+export class Controller implements vscode.Disposable {
+  readonly model = new MigrationsModel();
+  private readonly session = new DatabaseSession();
+  private statusLoad: Promise<void> | null = null;
+  /** Editor buffers that differ from disk, by path. */
+  private readonly overlay = new Map<string, string>();
+
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    readonly log: Log,
+  ) {}
+
+  get root(): vscode.WorkspaceFolder | undefined {
+    return vscode.workspace.workspaceFolders?.[0];
+  }
+
+  get trusted(): boolean {
+    return vscode.workspace.isTrusted;
+  }
+
+  /** Settings exactly as the CLI would resolve them from the workspace folder, plus ours. */
+  async resolveSettings(withPassword = true): Promise<Settings> {
+    const root = this.root;
+    if (!root) throw new Error('Open a folder first: Migrate Lens works on the first workspace folder.');
+    const ours = readSettings(root);
+    const { resolveSettings } = await loadEngine();
+    const options = {
+      cwd: root.uri.fsPath,
+      env: process.env,
+      configFile: ours.configFile,
+      connectionString: ours.connectionString,
+      migrationsDir: ours.migrationsDir,
+      table: ours.table,
+    };
+    const plain = resolveSettings(options);
+    if (!withPassword || plain.connection.kind !== 'url') return plain;
+    const password = await this.secrets.get(secretKey(plain));
+    return password ? resolveSettings({ ...options, password }) : plain;
+  }
+
+  /** The migrations folder: the setting, else the config file's, else `migrations`. */
+  async migrationsDir(): Promise<string | null> {
+    const root = this.root;
+    if (!root) return null;
+    const explicit = readSettings(root).migrationsDir;
+    if (explicit || !this.trusted) return resolve(root.uri.fsPath, explicit ?? 'migrations');
+    try {
+      return (await this.resolveSettings(false)).migrationsDir;
+    } catch {
+      return join(root.uri.fsPath, 'migrations');
+    }
+  }
+
+  async reloadFiles(): Promise<void> {
+    const dir = await this.migrationsDir();
+    this.model.setFolder(readFolder(dir ?? '', dir ? this.overlay : new Map()));
+  }
+
+  /** An editor changed a file; undefined text means it was saved or closed (disk is the truth). */
+  setBuffer(path: string, text: string | undefined): void {
+    if (text === undefined) this.overlay.delete(path);
+    else this.overlay.set(path, text);
+  }
+
+  /** Reads history rows; coalesces concurrent callers. Never throws: errors go to the model. */
+  loadStatus(): Promise<void> {
+    this.statusLoad ??= this.doLoadStatus().finally(() => {
+      this.statusLoad = null;
+    });
+    return this.statusLoad;
+  }
+
+  /** Loads status unless it is known, failed, or not allowed. */
+  ensureStatus(): void {
+    const state = this.model.connection.state;
+    if (state === 'idle' && this.trusted && this.model.folderModel.exists) void this.loadStatus();
+  }
+
+  private async doLoadStatus(): Promise<void> {
+    if (!this.trusted) {
+      this.model.setRows(null);
+      this.model.setConnection({ state: 'untrusted', error: null });
+      return;
+    }
+    const started = performance.now();
+    try {
+      const settings = await this.resolveSettings();
+      this.model.setConnection({ state: 'connecting', database: settings.connection.description, source: settings.source, error: null });
+      const rows = await this.session.readRows(settings);
+      this.model.setRows(rows);
+      this.model.setConnection({ state: 'connected', error: null });
+      this.log.info(`status: ${rows.length} history rows from ${settings.connection.description} (${settings.source}) in ${Math.round(performance.now() - started)} ms`);
+    } catch (err) {
+      const message = errorText(err);
+      this.model.setRows(null);
+      this.model.setConnection({ state: 'error', error: message });
+      this.log.error(`status failed: ${message}`);
+    }
+  }
+
+  async refresh(): Promise<void> {
+    await this.reloadFiles();
+    if (this.model.folderModel.exists) await this.loadStatus();
+  }
+
+  /** Settings changed: forget the connection and start over. */
+  async reset(): Promise<void> {
+    await this.session.close();
+    this.model.setRows(null);
+    this.model.setConnection({ state: 'idle', database: null, source: null, error: null });
+    await this.refresh();
+  }
+
+  withMigrator<T>(settings: Settings, opts: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void }, body: (m: Migrator) => Promise<T>): Promise<T> {
+    return this.session.withMigrator(settings, opts, body);
+  }
+
+  async storePassword(settings: Settings, password: string): Promise<void> {
+    await this.secrets.store(secretKey(settings), password);
+    await this.session.close();
+  }
+
+  dispose(): void {
+    void this.session.close();
+  }
+}
+
+/** Passwords are stored per connection (user, host, port, database), never per workspace file. */
+export function secretKey(settings: Settings): string {
+  return `migrateLens.password:${settings.connection.description}`;
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,111 @@
+// Every database action goes through here: trust check, confirmation naming the database,
+// cancellable progress, a log of the run, and a refresh of everything afterwards.
+import * as vscode from 'vscode';
+import type { Settings } from '../engine/config';
+import type { Migrator } from '../engine/migrator';
+import { redact } from '../engine/redact';
+import type { RunEvent, RunResult } from '../engine/types';
+import { errorText, type Controller } from './controller';
+import { formatDuration } from './model/format';
+
+
+export interface RunRequest<T> {
+  /** Progress title and log label, e.g. "Up". */
+  title: string;
+  /** Asks first (modal) when set; `{db}` in the message is replaced by the database. */
+  confirm?: { message: string; button: string; detail?: string };
+  op: (m: Migrator) => Promise<T>;
+  /** The one-line outcome for a notification; none for silent actions. */
+  summary?: (result: T) => string | undefined;
+}
+
+export function requireTrust(): boolean {
+  if (vscode.workspace.isTrusted) return true;
+  void vscode.window.showWarningMessage('Migrate Lens: running migrations needs a trusted workspace.', 'Manage Workspace Trust').then((choice) => {
+    if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+  });
+  return false;
+}
+
+export function describeRun(result: RunResult, verb: string): string {
+  const n = result.applied.length;
+  const total = result.applied.reduce((sum, a) => sum + a.executionTimeMs, 0);
+  const batch = result.batch !== null && n ? ` (batch ${result.batch})` : '';
+  const what = n === 0 ? `nothing to ${verb.toLowerCase()}` : `${verb}: ${n} migration${n === 1 ? '' : 's'}${batch} in ${formatDuration(total)}`;
+  return result.cancelled ? `Cancelled. ${what}` : what.charAt(0).toUpperCase() + what.slice(1);
+}
+
+export async function runDatabaseAction<T>(ctrl: Controller, req: RunRequest<T>): Promise<T | undefined> {
+  if (!requireTrust()) return undefined;
+  let settings: Settings;
+  try {
+    settings = await ctrl.resolveSettings();
+  } catch (err) {
+    return fail(ctrl, req.title, err);
+  }
+  const db = settings.connection.description;
+  if (req.confirm) {
+    const choice = await vscode.window.showWarningMessage(
+      req.confirm.message.replace('{db}', db),
+      { modal: true, detail: req.confirm.detail ?? `Database: ${db} (from ${settings.source})` },
+      req.confirm.button,
+    );
+    if (choice !== req.confirm.button) {
+      ctrl.log.info(`${req.title}: not confirmed`);
+      return undefined;
+    }
+  }
+  ctrl.log.info(`${req.title}: on ${db} (from ${settings.source}), folder ${settings.migrationsDir}`);
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Migrate Lens: ${req.title}`, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => {
+          ctrl.log.info(`${req.title}: cancel requested; stopping after the current migration`);
+          abort.abort();
+        });
+        const onEvent = (e: RunEvent) => {
+          const line = eventLine(e);
+          ctrl.log.info(`${req.title}: ${line}`);
+          if (e.type === 'done') progress.report({ increment: 100 / e.total });
+          else progress.report({ message: line });
+        };
+        return ctrl.withMigrator(settings, { signal: abort.signal, onEvent }, req.op);
+      },
+    );
+    const summary = req.summary?.(result);
+    if (summary) {
+      ctrl.log.info(`${req.title}: ${summary}`);
+      void vscode.window.showInformationMessage(`Migrate Lens: ${summary}`);
+    }
+    return result;
+  } catch (err) {
+    return fail(ctrl, req.title, err);
+  } finally {
+    await ctrl.refresh();
+  }
+}
+
+function eventLine(e: RunEvent): string {
+  switch (e.type) {
+    case 'start':
+      return `${e.index + 1}/${e.total} ${e.direction} ${e.migration.version} ${e.migration.name}`;
+    case 'done':
+      return `${e.index + 1}/${e.total} ${e.direction} ${e.migration.version} ${e.migration.name} done in ${formatDuration(e.executionTimeMs)}`;
+    case 'lock-wait':
+      return `waiting for the migration lock (held by ${e.holder})`;
+    case 'info':
+      return e.message;
+  }
+}
+
+/** Logs and shows the error without waiting for the notification to be dismissed. */
+function fail(ctrl: Controller, title: string, err: unknown): undefined {
+  const message = redact(errorText(err));
+  ctrl.log.error(`${title} failed: ${message}`);
+  void vscode.window.showErrorMessage(`Migrate Lens: ${title} failed: ${message}`, 'Show Output').then((choice) => {
+    if (choice) ctrl.log.show();
+  });
+  return undefined;
+}

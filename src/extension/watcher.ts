@@ -1,0 +1,68 @@
+// The one file-system watcher: migration files and the config file. Editor buffers are followed
+// too, so problems and lenses update while typing.
+import { isAbsolute, relative } from 'node:path';
+import * as vscode from 'vscode';
+import type { Controller } from './controller';
+import { readSettings } from './settings';
+
+export class MigrationsWatcher implements vscode.Disposable {
+  private watcher: vscode.FileSystemWatcher | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly typing = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly ctrl: Controller) {
+    const inFolder = (doc: vscode.TextDocument) => doc.uri.scheme === 'file' && !!ctrl.model.fileAt(doc.uri.fsPath);
+    this.disposables.push(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (!inFolder(e.document)) return;
+        const path = e.document.uri.fsPath;
+        clearTimeout(this.typing.get(path));
+        this.typing.set(path, setTimeout(() => {
+          this.typing.delete(path);
+          const text = e.document.getText();
+          ctrl.setBuffer(path, e.document.isDirty ? text : undefined);
+          ctrl.model.syncText(path, text);
+        }, 150));
+      }),
+      vscode.workspace.onDidSaveTextDocument((doc) => inFolder(doc) && ctrl.setBuffer(doc.uri.fsPath, undefined)),
+      vscode.workspace.onDidCloseTextDocument((doc) => {
+        if (!inFolder(doc) || !doc.isDirty) return;
+        ctrl.setBuffer(doc.uri.fsPath, undefined);
+        this.schedule();
+      }),
+    );
+  }
+
+  /** (Re)creates the watcher for the current migrations folder and config file. */
+  async watch(): Promise<void> {
+    this.watcher?.dispose();
+    this.watcher = null;
+    const root = this.ctrl.root;
+    const dir = await this.ctrl.migrationsDir();
+    if (!root || !dir) return;
+    const rel = relative(root.uri.fsPath, dir).split('\\').join('/');
+    const configFile = readSettings(root).configFile ?? 'config.yaml';
+    const pattern = rel && !rel.startsWith('..') && !isAbsolute(rel)
+      ? new vscode.RelativePattern(root, `{${rel}/*.sql,${configFile}}`)
+      : new vscode.RelativePattern(vscode.Uri.file(dir), '*.sql');
+    this.watcher = vscode.workspace.createFileSystemWatcher(pattern);
+    const changed = () => this.schedule();
+    this.watcher.onDidCreate(changed);
+    this.watcher.onDidChange(changed);
+    this.watcher.onDidDelete(changed);
+  }
+
+  /** Many events (a branch switch) become one reload. */
+  private schedule(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.ctrl.reloadFiles(), 200);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    for (const t of this.typing.values()) clearTimeout(t);
+    this.watcher?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
