@@ -153,7 +153,9 @@ export function parseConfig(text: string, label: string, env: Record<string, str
       }
       if (!isScalar(item.value)) throw new ConfigError(`${at(item.key as Node)}: "${section}.${key}" must be a single value`);
       if (item.value.value === null) continue;
-      values[key] = expandVars(String(item.value.value), env, at(item.value as Node));
+      // The text as written: 0123 or 1e3 is a password or name, not a number to reformat.
+      const raw = typeof item.value.value === 'string' ? item.value.value : (item.value.source ?? String(item.value.value));
+      values[key] = expandVars(raw, env, at(item.value as Node));
     }
   }
   return out;

@@ -22,7 +22,8 @@ export function timestamp(date: Date): string {
 
 /** The text of a new migration: Up with a description and creation time, Down with a rollback note. */
 export function migrationTemplate(name: string, created: Date): string {
-  const title = name.trim();
+  // One line: a name with line breaks must not put text outside the comments.
+  const title = name.trim().replace(/\s+/g, ' ');
   return `-- +migrate Up
 -- Description: ${title}
 -- Created: ${created.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}

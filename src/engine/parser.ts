@@ -11,7 +11,6 @@ export type Directive = (typeof DIRECTIVES)[number];
 
 const DIRECTIVE_BY_LOWER = new Map<string, Directive>(DIRECTIVES.map((d) => [d.toLowerCase(), d]));
 const DIRECTIVE_LINE = /^--[ \t]*\+migrate(.*)$/i;
-const STATEMENT_END_LINE = /^[ \t]*--[ \t]*\+migrate[ \t]+statementend[ \t]*$/i;
 const DOLLAR_TAG = /\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/y;
 
 const CH_TAB = 9, CH_LF = 10, CH_CR = 13, CH_SPACE = 32, CH_DQUOTE = 34, CH_DOLLAR = 36, CH_QUOTE = 39;
@@ -317,15 +316,18 @@ class Scanner {
     while (lineStart < this.n) {
       let eol = src.indexOf('\n', lineStart);
       if (eol === -1) eol = this.n;
-      const text = src.slice(lineStart, eol);
-      if (STATEMENT_END_LINE.test(text)) {
-        this.pushBlock(bodyStart, lineStart);
-        this.pos = eol === this.n ? eol : eol + 1;
-        return;
-      }
-      const trimmed = text.trimStart();
-      if (DIRECTIVE_LINE.test(trimmed) && /^--[ \t]*\+migrate[ \t]/i.test(trimmed)) {
-        this.fail(lineStart, `${trimmed.trim()} inside the StatementBegin block opened on line ${beginLine}; close it with -- +migrate StatementEnd first`);
+      const trimmed = src.slice(lineStart, eol).trim();
+      const m = DIRECTIVE_LINE.exec(trimmed);
+      if (m) {
+        const words = m[1].trim().split(/[ \t]+/).filter(Boolean);
+        const glued = m[1] !== '' && m[1][0] !== ' ' && m[1][0] !== '\t';
+        if (!glued && words[0]?.toLowerCase() === 'statementend') {
+          if (words.length > 1) this.fail(lineStart, `unexpected "${words[1]}" after -- +migrate StatementEnd`);
+          this.pushBlock(bodyStart, lineStart);
+          this.pos = eol === this.n ? eol : eol + 1;
+          return;
+        }
+        this.fail(lineStart, `${trimmed} inside the StatementBegin block opened on line ${beginLine}; close it with -- +migrate StatementEnd first`);
       }
       lineStart = eol + 1;
     }
@@ -336,9 +338,28 @@ class Scanner {
     let body = this.src.slice(from, to).trim();
     if (body.endsWith(';')) body = body.slice(0, -1).trimEnd();
     if (body === '') return;
-    let first = from;
-    while (isSpace(this.src.charCodeAt(first))) first++;
-    this.section!.statements.push({ sql: body, line: this.lineAt(first) });
+    this.section!.statements.push({ sql: body, line: this.lineAt(this.firstCode(from, to)) });
+  }
+
+  /** The first character of a block that is neither white space nor comment (for its line number). */
+  private firstCode(from: number, to: number): number {
+    const { src } = this;
+    let i = from;
+    while (i < to) {
+      const c = src.charCodeAt(i);
+      if (isSpace(c)) i++;
+      else if (c === CH_DASH && src.charCodeAt(i + 1) === CH_DASH) {
+        const eol = src.indexOf('\n', i);
+        i = eol === -1 || eol > to ? to : eol + 1;
+      } else if (c === CH_SLASH && src.charCodeAt(i + 1) === CH_STAR) {
+        const close = src.indexOf('*/', i + 2);
+        i = close === -1 || close > to ? to : close + 2;
+      } else return i;
+    }
+    // Only comments: point at the first non-blank character instead.
+    i = from;
+    while (i < to && isSpace(src.charCodeAt(i))) i++;
+    return i;
   }
 }
 

@@ -70,10 +70,10 @@ export interface UpOptions {
 export function planUp(entries: StatusEntry[], opts: UpOptions = {}): Migration[] {
   const drifted = entries.find((e) => e.status === 'drifted');
   if (drifted) throw new ChecksumMismatchError(drifted.version, drifted.migration?.path ?? drifted.name, drifted.row?.appliedAt ?? null);
-  const partial = entries.find((e) => e.status === 'failed' && e.row?.noTransaction && e.migration);
+  const partial = entries.find((e) => e.status === 'failed' && e.row?.noTransaction);
   if (partial) {
     throw new StateError(
-      `${partial.migration!.path ?? partial.version}: migration ${partial.version} failed part-way outside a transaction; ` +
+      `${partial.migration?.path ?? `${partial.version}_${partial.name}.sql`}: migration ${partial.version} failed part-way outside a transaction; ` +
         `finish or undo it by hand, then "mark-applied -version ${partial.version}" or "forget -version ${partial.version}"`,
     );
   }

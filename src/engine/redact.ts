@@ -5,18 +5,19 @@ export function registerSecret(secret: string | undefined | null): void {
   if (secret && secret.length >= 1) secrets.add(secret);
 }
 
-const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):([^@\s]*)@/gi;
+const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):(\S*)@(?=[^@\s]*(?:\s|$))/gi;
 const KEYWORD_PASSWORD = /(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/gi;
 
 /** Text with passwords (in URLs, `password=` pairs and every registered secret) replaced by ***. */
 export function redact(text: string): string {
-  let out = text.replace(URL_CREDENTIALS, '$1:***@').replace(KEYWORD_PASSWORD, '$1***');
-  for (const s of secrets) {
+  // Known secrets first, longest first, so that a URL pattern cannot cut one in half.
+  let out = text;
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
     if (out.includes(s)) out = out.split(s).join('***');
     const encoded = encodeURIComponent(s);
     if (encoded !== s && out.includes(encoded)) out = out.split(encoded).join('***');
   }
-  return out;
+  return out.replace(URL_CREDENTIALS, '$1:***@').replace(KEYWORD_PASSWORD, '$1***');
 }
 
 /** `postgres://user@host:5432/db` for a connection URL: what to print instead of the URL. */
