@@ -17,7 +17,7 @@ const CH_TAB = 9, CH_LF = 10, CH_CR = 13, CH_SPACE = 32, CH_DQUOTE = 34, CH_DOLL
 const CH_STAR = 42, CH_DASH = 45, CH_SLASH = 47, CH_SEMI = 59;
 
 /** Characters that may change the lexer's state; everything else is plain statement text. */
-const SPECIAL = new Uint8Array(128);
+const SPECIAL = new Uint8Array(65536);
 for (const c of [CH_DQUOTE, CH_DOLLAR, CH_QUOTE, CH_DASH, CH_SLASH, CH_SEMI]) SPECIAL[c] = 1;
 
 function isSpace(c: number): boolean {
@@ -84,14 +84,18 @@ class Scanner {
     const { src, n } = this;
     while (this.pos < n) {
       const c = src.charCodeAt(this.pos);
-      if (c < 128 && SPECIAL[c] === 0) {
-        if (!isSpace(c)) this.markCode(this.pos);
-        this.pos++;
-        continue;
-      }
-      if (c >= 128) {
-        this.markCode(this.pos);
-        this.pos++;
+      if (SPECIAL[c] === 0) {
+        if (this.codeStart === -1) {
+          if (isSpace(c)) {
+            this.pos++;
+            continue;
+          }
+          this.markCode(this.pos);
+        }
+        // Inside a statement: run over plain text up to the next character that can change state.
+        let p = this.pos + 1;
+        while (p < n && SPECIAL[src.charCodeAt(p)] === 0) p++;
+        this.pos = p;
         continue;
       }
       const next = src.charCodeAt(this.pos + 1);
@@ -161,7 +165,9 @@ class Scanner {
   /** Ends the statement collected so far at `end` (exclusive); comment-only text is dropped. */
   private endStatement(end: number): void {
     if (this.codeStart !== -1) {
-      const sql = this.src.slice(this.textStart, end).trimEnd();
+      let last = end;
+      while (last > this.textStart && isSpace(this.src.charCodeAt(last - 1))) last--;
+      const sql = this.src.slice(this.textStart, last);
       this.section!.statements.push({ sql, line: this.lineAt(this.codeStart) });
     }
     this.textStart = -1;
