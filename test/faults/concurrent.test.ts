@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { isOneCleanLine, project, startCli, waitFor, type CliResult } from '../support/cli';
 import { createDatabase, getServer, type PgServer, type TestDatabase } from '../support/pg';
-import { expectedTables, inspect, loggedSet, runCounts, v } from './state';
+import { expectedTables, inspect, loggedSet, runCounts, sleepingPid, v } from './state';
 
 const MIGRATIONS = 8;
 // Each of migrations 2..8 sleeps, so the first runner holds the lock for a few seconds.
@@ -99,7 +99,7 @@ describe('runners started together', () => {
     const { db, dir } = await setup();
     const holder = startCli(['up', '-migrations', dir], { env: { DATABASE_URL: db.url }, timeoutMs: 60_000 });
     // Wait until the holder is inside a migration, so the lock is certainly taken.
-    await waitFor('the first runner to be inside migration 2', async () => (await db.query("SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND query LIKE '%pg_sleep%' AND state = 'active'", [db.name])).length > 0);
+    await waitFor('the first runner to be inside a migration', () => sleepingPid(db));
     const impatient = await startCli(['up', '-migrations', dir, '--lock-timeout', '0.2'], { env: { DATABASE_URL: db.url }, timeoutMs: 30_000 }).done;
     expect(gaveUpOnLock(impatient), JSON.stringify(impatient)).toBe(true);
     // The "waiting" notice goes to stderr too; the error itself is a single line.

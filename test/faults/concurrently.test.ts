@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { project, startCli, waitFor } from '../support/cli';
 import { createDatabase, getServer, type PgServer } from '../support/pg';
-import { inspect, v } from './state';
+import { inspect, sleepingPid, v } from './state';
 
 let server: PgServer;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -43,9 +43,7 @@ describe('CREATE INDEX CONCURRENTLY with a runner waiting', () => {
     const env = { DATABASE_URL: db.url };
 
     const first = startCli(['up', '-migrations', p.migrations], { env, timeoutMs: 45_000 });
-    await waitFor('the notransaction migration to start', async () =>
-      (await db.query("SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND state = 'active' AND query LIKE 'SELECT pg_sleep(1.5)%'", [db.name])).length > 0,
-    );
+    await waitFor('the notransaction migration to start', () => sleepingPid(db));
     const second = startCli(['up', '-migrations', p.migrations, '--lock-timeout', '40'], { env, timeoutMs: 45_000 });
     await waitFor('the second runner to wait for the lock', async () => second.output().stderr.includes('Waiting for the migration lock'));
     // While it waits, the second runner must not hold a transaction open (CIC would wait on it).
@@ -86,9 +84,7 @@ describe('CREATE INDEX CONCURRENTLY with a runner waiting', () => {
     expect((await startCli(['up', '-migrations', p.migrations], { env, timeoutMs: 45_000 }).done).code).toBe(0);
 
     const down = startCli(['down', '-migrations', p.migrations], { env, timeoutMs: 45_000 });
-    await waitFor('the notransaction Down to start', async () =>
-      (await db.query("SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND state = 'active' AND query LIKE 'SELECT pg_sleep(1.5)%'", [db.name])).length > 0,
-    );
+    await waitFor('the notransaction Down to start', () => sleepingPid(db));
     const upAgain = startCli(['up', '-migrations', p.migrations, '--lock-timeout', '40'], { env, timeoutMs: 45_000 });
     // status takes no lock: it answers while the run is in progress.
     const status = await startCli(['status', '-migrations', p.migrations], { env, timeoutMs: 20_000 }).done;

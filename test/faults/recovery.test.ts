@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { isOneCleanLine, project, runCli, startCli, waitFor, type CliResult } from '../support/cli';
 import { createDatabase, getServer, type PgServer, type TestDatabase } from '../support/pg';
-import { activeQueryPid, inspect, loggedSet, v } from './state';
+import { sleepingPid, inspect, loggedSet, v } from './state';
 
 let server: PgServer;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -229,7 +229,7 @@ describe('recovery commands', () => {
   test('recovery commands take the migration lock: while a run holds it they wait or give up naming the holder', async () => {
     const c = await setup(loggedSet(3, { 3: 'SELECT pg_sleep(3);' }));
     const run = startCli(['up', '-migrations', c.dir], { env: { DATABASE_URL: c.db.url }, timeoutMs: 30_000 });
-    await waitFor('migration 3 to be running', () => activeQueryPid(c.db, 'pg_sleep(3)'));
+    await waitFor('migration 3 to be running', () => sleepingPid(c.db));
     const r = await runCli(['mark-rolled-back', '-version', v(2), '-migrations', c.dir, '--lock-timeout', '0.3'], { env: { DATABASE_URL: c.db.url } });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: lock held by pid \d+ \(migrate-lens/m);

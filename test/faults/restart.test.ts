@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { isOneCleanLine, project, runCli, startCli, waitFor } from '../support/cli';
 import { createDatabase, EmbeddedServer, type TestDatabase } from '../support/pg';
-import { activeQueryPid, expectedTables, inspect, loggedSet, runCounts, v } from './state';
+import { sleepingPid, expectedTables, inspect, loggedSet, runCounts, v } from './state';
 
 const SLEEP = 'SELECT pg_sleep((SELECT seconds FROM public.fault_control));';
 
@@ -79,7 +79,7 @@ describe('server going down during a run', () => {
     test(`${how} shutdown inside a long migration: a clear error, migration 3 not applied, next up after the restart succeeds`, async () => {
       const { db, dir, env } = await setup(loggedSet(4, { 3: SLEEP }), 30);
       const runner = startCli(['up', '-migrations', dir], { env, timeoutMs: 60_000 });
-      await waitFor('migration 3 to be sleeping', () => activeQueryPid(db, 'pg_sleep'));
+      await waitFor('migration 3 to be sleeping', () => sleepingPid(db));
       const waiter = startCli(['up', '-migrations', dir], { env, timeoutMs: 60_000 });
       await waitFor('the second runner to wait', async () => waiter.output().stderr.includes('Waiting for the migration lock'));
 

@@ -45,12 +45,14 @@ export async function runCounts(db: TestDatabase): Promise<Record<string, number
   return Object.fromEntries(rows.map((r) => [r.version, r.n]));
 }
 
-/** The pid of the server session running a statement that contains `fragment`, once one is active. */
-export async function activeQueryPid(db: TestDatabase, fragment: string): Promise<number | null> {
+/**
+ * The pid of a CLI session of this database that is inside pg_sleep, once there is one. Found by its wait
+ * event, not its query text: a round trip may hold several migrations and pg_stat_activity cuts long text.
+ */
+export async function sleepingPid(db: TestDatabase): Promise<number | null> {
   const rows = await db.query<{ pid: number }>(
-    `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND state = 'active' AND pid <> pg_backend_pid()
-       AND position($2 in query) > 0`,
-    [db.name, fragment],
+    `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'migrate-lens' AND wait_event = 'PgSleep'`,
+    [db.name],
   );
   return rows[0]?.pid ?? null;
 }
