@@ -50,6 +50,7 @@ export interface RunningCli {
 }
 
 export function startCli(args: string[], opts: CliOptions = {}): RunningCli {
+  if (!cliBuilt()) throw new Error(`${CLI} is missing: run "npm run build" first`);
   const started = Date.now();
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: opts.cwd ?? tmpdir(),
