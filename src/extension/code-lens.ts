@@ -16,7 +16,8 @@ export class MigrationCodeLensProvider implements vscode.CodeLensProvider, vscod
     const path = document.uri.fsPath;
     const model = this.ctrl.model;
     const file = model.syncText(path, document.getText());
-    if (!file?.parsed || !model.isRunnable(path)) return [];
+    // Restricted Mode: every lens would be a database action.
+    if (!file?.parsed || !model.isRunnable(path) || !this.ctrl.trusted) return [];
     this.ctrl.ensureStatus();
     const entry = model.entryFor(file.version);
     return lensesFor(path, file.parsed, entry, file.version).map((spec) => {

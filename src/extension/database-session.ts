@@ -22,6 +22,8 @@ function connectionKey(s: Settings): string {
 
 export class DatabaseSession {
   private open: { key: string; db: Promise<Database> } | null = null;
+  /** One user of the connection at a time: a status read must not land inside a run's transaction. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   private async database(settings: Settings): Promise<Database> {
     const key = connectionKey(settings);
@@ -38,14 +40,18 @@ export class DatabaseSession {
   }
 
   /** Runs `body` on the open connection; a connection error drops it, so the next call reconnects. */
-  private async withDatabase<T>(settings: Settings, body: (db: Database) => Promise<T>): Promise<T> {
-    const db = await this.database(settings);
-    try {
-      return await body(db);
-    } catch (err) {
-      if (looksLikeConnectionLoss(err)) await this.close();
-      throw err;
-    }
+  private withDatabase<T>(settings: Settings, body: (db: Database) => Promise<T>): Promise<T> {
+    const turn = this.queue.then(async () => {
+      const db = await this.database(settings);
+      try {
+        return await body(db);
+      } catch (err) {
+        if (looksLikeConnectionLoss(err)) await this.close();
+        throw err;
+      }
+    });
+    this.queue = turn.catch(() => undefined);
+    return turn;
   }
 
   /** History rows, read-only: a database without the tracking table has none. */

@@ -4,9 +4,9 @@ import * as vscode from 'vscode';
 import type { Settings } from '../engine/config';
 import type { Migrator } from '../engine/migrator';
 import { redact } from '../engine/redact';
-import type { RunEvent, RunResult } from '../engine/types';
+import type { RunEvent } from '../engine/types';
 import { errorText, type Controller } from './controller';
-import { formatDuration } from './model/format';
+import { eventLine } from './model/run-summary';
 
 
 export interface RunRequest<T> {
@@ -27,13 +27,6 @@ export function requireTrust(): boolean {
   return false;
 }
 
-export function describeRun(result: RunResult, verb: string): string {
-  const n = result.applied.length;
-  const total = result.applied.reduce((sum, a) => sum + a.executionTimeMs, 0);
-  const batch = result.batch !== null && n ? ` (batch ${result.batch})` : '';
-  const what = n === 0 ? `nothing to ${verb.toLowerCase()}` : `${verb}: ${n} migration${n === 1 ? '' : 's'}${batch} in ${formatDuration(total)}`;
-  return result.cancelled ? `Cancelled. ${what}` : what.charAt(0).toUpperCase() + what.slice(1);
-}
 
 export async function runDatabaseAction<T>(ctrl: Controller, req: RunRequest<T>): Promise<T | undefined> {
   if (!requireTrust()) return undefined;
@@ -87,18 +80,6 @@ export async function runDatabaseAction<T>(ctrl: Controller, req: RunRequest<T>)
   }
 }
 
-function eventLine(e: RunEvent): string {
-  switch (e.type) {
-    case 'start':
-      return `${e.index + 1}/${e.total} ${e.direction} ${e.migration.version} ${e.migration.name}`;
-    case 'done':
-      return `${e.index + 1}/${e.total} ${e.direction} ${e.migration.version} ${e.migration.name} done in ${formatDuration(e.executionTimeMs)}`;
-    case 'lock-wait':
-      return `waiting for the migration lock (held by ${e.holder})`;
-    case 'info':
-      return e.message;
-  }
-}
 
 /** Logs and shows the error without waiting for the notification to be dismissed. */
 function fail(ctrl: Controller, title: string, err: unknown): undefined {

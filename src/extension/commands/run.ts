@@ -1,28 +1,19 @@
 // Up, Down, Reset, Refresh and the per-migration runs (CodeLens, tree items).
-import { planDown } from '../../engine/plan';
+import type { DownOptions } from '../../engine/plan';
 import type { RunResult } from '../../engine/types';
 import type { Controller } from '../controller';
-import { describeRun, runDatabaseAction } from '../runner';
+import { describeRun, rollbackList as plannedRollbacks } from '../model/run-summary';
+import { runDatabaseAction } from '../runner';
 import { chooseEntry, entryLabel, versionOf, type Target } from './targets';
 
 type Command = (...args: never[]) => Promise<unknown>;
 
-/** Names what a down-like plan would roll back, for the confirmation. */
-function rollbackList(ctrl: Controller, opts: Parameters<typeof planDown>[1]): string {
-  const entries = ctrl.model.entries;
-  if (!entries) return '';
-  try {
-    const plan = planDown(entries, opts);
-    if (plan.length === 0) return 'Nothing is applied that this would roll back.';
-    const shown = plan.slice(0, 8).map(entryLabel);
-    return `Rolls back ${plan.length} migration${plan.length === 1 ? '' : 's'}: ${shown.join(', ')}${plan.length > shown.length ? ', …' : ''}.`;
-  } catch (err) {
-    return (err as Error).message;
-  }
+function rollbackList(ctrl: Controller, opts: DownOptions): string {
+  return plannedRollbacks(ctrl.model.entries, opts);
 }
 
-const applied = (r: RunResult) => describeRun(r, 'Applied');
-const rolledBack = (r: RunResult) => describeRun(r, 'Rolled back');
+const applied = (r: RunResult) => describeRun(r, 'up');
+const rolledBack = (r: RunResult) => describeRun(r, 'down');
 
 export function up(ctrl: Controller): Command {
   return () => runDatabaseAction(ctrl, { title: 'Up', op: (m) => m.up(), summary: applied });
@@ -63,7 +54,7 @@ export function refresh(ctrl: Controller): Command {
         detail: `${rollbackList(ctrl, { all: true })} Data in the tables they create is lost.`,
       },
       op: (m) => m.refresh(),
-      summary: (r) => describeRun(r, 'Refreshed'),
+      summary: (r) => describeRun(r, 'refresh'),
     });
   };
 }
