@@ -77,6 +77,8 @@ export function checkTargets(results, extra) {
   add(`\`status\` on ${w.big.replace('trivial-', '')} files < 0.5 s`, status == null ? null : `${seconds(status)} s`, status < 0.5);
   const mbps = extra.parser?.mbPerSecond ?? null;
   add('parser ≥ 50 MB/s', mbps == null ? null : `${mbps.toFixed(1)} MB/s`, mbps >= 50);
+  const tree = extra.tree?.firstMs ?? null;
+  add(`extension tree model for ${extra.tree?.migrations ?? '?'} migrations < 100 ms`, tree == null ? null : `${tree.toFixed(1)} ms`, tree < 100);
   return checks;
 }
 
@@ -104,5 +106,6 @@ export function roundTripTable(byTool, migrations) {
 }
 
 export function machineLine(m) {
-  return `${m.cpu} × ${m.cores} cores, ${m.memoryGb} GB RAM, ${m.os}; Node ${m.node}; PostgreSQL ${m.postgres} (same machine, ${m.server})`;
+  const load = m.loadAverageAtEnd === undefined ? '' : `; 1-min load average ${m.loadAverageAtStart.toFixed(1)} at start, ${m.loadAverageAtEnd.toFixed(1)} at end`;
+  return `${m.cpu} × ${m.cores} cores, ${m.memoryGb} GB RAM, ${m.os}; Node ${m.node}; PostgreSQL ${m.postgres} (server ${m.server})${load}`;
 }

@@ -5,12 +5,13 @@
 // tools interleaved (rotated order per rep), and reports medians and ratios to
 // the psql floor. Writes bench/results/latest.json and latest.md.
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir, cpus, totalmem, release, type } from 'node:os';
+import { tmpdir, cpus, totalmem, release, type, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { tools as allTools } from './tools/index.mjs';
 import { trivialWorkload, ddlWorkload, dataMigrationText } from './workloads.mjs';
+import { sqlMigrateFiles } from './tools/files.mjs';
 import { createDatabase, dropDatabase, dropAll, queryValue, serverVersion, baseUrl } from './db.mjs';
 import { timeCommand, median } from './measure.mjs';
 import { countingProxy } from './roundtrips.mjs';
@@ -57,6 +58,7 @@ function machine(postgres) {
     node: process.versions.node,
     postgres,
     server: new URL(baseUrl).host,
+    loadAverageAtStart: loadavg()[0],
   };
 }
 
@@ -186,6 +188,13 @@ async function parserThroughput() {
   };
 }
 
+/** The extension's tree model for the big workload's files (bench/extension-model.mjs). */
+function treeModel() {
+  const dir = sqlMigrateFiles(workloads[2], join(root, names.big));
+  const script = fileURLToPath(new URL('./extension-model.mjs', import.meta.url));
+  return JSON.parse(execFileSync(process.execPath, [script, dir], { encoding: 'utf8', maxBuffer: 1e6 }));
+}
+
 async function main() {
   const started = Date.now();
   const info = machine(await serverVersion());
@@ -207,9 +216,11 @@ async function main() {
   const roundTrips = args['no-roundtrips'] ? null : (log('\n== round trips'), await countRoundTrips(available));
   const start = await nodeStart();
   const parser = runParser ? await parserThroughput() : null;
+  const tree = runParser ? treeModel() : null;
   const status = results.find((r) => r.workload === names.big && r.tool === 'migrate-lens' && r.phase === 'status')?.median ?? null;
-  const checks = checkTargets(results, { names, nodeStart: start, status, parser });
+  const checks = checkTargets(results, { names, nodeStart: start, status, parser, tree });
 
+  info.loadAverageAtEnd = loadavg()[0];
   const toolRows = [...available, ...selectedTools.filter((t) => missing[t.name])];
   const md = [
     `Machine: ${machineLine(info)}. Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${quick ? ' (quick mode)' : ''}, ${Math.round((Date.now() - started) / 1000)} s in all.`,
@@ -217,6 +228,7 @@ async function main() {
     ...selectedWorkloads.flatMap((w) => [workloadTable(w, available, results), '']),
     `Bare \`node -e ''\` start: ${start.toFixed(3)} s.` +
       (status != null ? ` \`migrate-lens status\` on ${names.big.replace('trivial-', '')} applied files: ${status.toFixed(3)} s.` : '') +
+      (tree?.nodes ? ` Extension tree model for ${tree.migrations} migrations: ${tree.firstMs.toFixed(1)} ms first build, ${tree.warmMedianMs.toFixed(1)} ms warm (\`activate()\` needs a VS Code host: it logs \`activate() took N ms\` to its output channel).` : '') +
       (parser?.mbPerSecond ? ` Parser on a ${(parser.bytes / 1e6).toFixed(0)} MB data migration: parseMigration ${parser.mbPerSecond.toFixed(1)} MB/s, splitStatements ${parser.splitMbPerSecond.toFixed(1)} MB/s.` : parser?.error ? ` Parser: ${parser.error}.` : ''),
     '',
     targetsTable(checks),
@@ -239,6 +251,7 @@ async function main() {
     nodeStartSeconds: start,
     statusSeconds: status,
     parser,
+    treeModel: tree,
     roundTrips: roundTrips && { migrations: ROUND_TRIP_MIGRATIONS, byTool: roundTrips },
     targets: checks,
   };
