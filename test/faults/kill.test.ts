@@ -148,4 +148,100 @@ describe('a run cut off in the middle', () => {
     expect((await runCli(['up', '-migrations', dir], { env })).code).toBe(0);
     await expectAllAppliedOnce(db, [1, 1, 1, 2]);
   });
+  test('SIGKILL inside a notransaction migration: no row claims it, up then stops on the leftover, forget after undoing it by hand recovers', async () => {
+    const files = loggedSet(2);
+    files[`${v(3)}_two_tables.sql`] = `-- +migrate Up notransaction
+CREATE TABLE nt_a (id int);
+${SLEEP}
+CREATE TABLE nt_b (id int);
+-- +migrate Down notransaction
+DROP TABLE IF EXISTS nt_b;
+DROP TABLE IF EXISTS nt_a;
+`;
+    const db = await createDatabase(server, 'ml_fault_kill');
+    cleanups.push(() => db.drop());
+    await db.query('CREATE TABLE public.fault_control (seconds float8 NOT NULL)');
+    await db.query('INSERT INTO public.fault_control VALUES (30)');
+    const p = project(files);
+    cleanups.push(() => p.remove());
+    const env = { DATABASE_URL: db.url };
+
+    const runner = startCli(['up', '-migrations', p.migrations], { env, timeoutMs: 60_000 });
+    await waitFor('the notransaction migration to sleep', () => sleepingPid(db));
+    process.kill(runner.pid, 'SIGKILL');
+    await runner.done;
+    await waitFor('the lock to be released', async () => (await inspect(db)).advisoryLocks === 0, 20_000);
+
+    let state = await inspect(db);
+    expect(state.tables).toContain('public.nt_a'); // statement 1 ran outside any transaction
+    expect(state.tables).not.toContain('public.nt_b');
+    expect(state.history.find((h) => h.version === v(3))?.status ?? 'none').not.toBe('applied');
+
+    // Re-running from the top meets the leftover: a clear failure, recorded, with the way out in status.
+    await db.query('UPDATE public.fault_control SET seconds = 0');
+    const again = await runCli(['up', '-migrations', p.migrations], { env });
+    expect(again.code).toBe(1);
+    expect(isOneCleanLine(again.stderr), again.stderr).toBe(true);
+    expect(again.stderr).toMatch(/nt_a.*already exists/);
+    const status = await runCli(['status', '-migrations', p.migrations, '--json'], { env });
+    const entry = (JSON.parse(status.stdout) as { version: string; status: string; hint: string }[]).find((e) => e.version === v(3))!;
+    expect(entry.status).toBe('failed');
+    expect(entry.hint).toContain(`forget -version ${v(3)}`);
+    expect(entry.hint).toContain(`mark-applied -version ${v(3)}`);
+
+    await db.query('DROP TABLE nt_a');
+    expect((await runCli(['forget', '-version', v(3), '-migrations', p.migrations], { env })).code).toBe(0);
+    const fixed = await runCli(['up', '-migrations', p.migrations], { env });
+    expect(fixed, JSON.stringify(fixed)).toMatchObject({ code: 0 });
+    state = await inspect(db);
+    expect(state.tables).toEqual(expectedTables(2, 'public.schema_migrations', ['public.fault_control', 'public.nt_a', 'public.nt_b']));
+    expect(state.history.map((h) => [h.version, h.status])).toEqual([[v(1), 'applied'], [v(2), 'applied'], [v(3), 'applied']]);
+  });
+
+  test('SIGKILL inside a Down: still applied, no row claims it rolled back, the next down succeeds', async () => {
+    const files = loggedSet(4);
+    files[`${v(4)}_t4.sql`] = files[`${v(4)}_t4.sql`].replace('DROP TABLE t4;', `DROP TABLE t4;\n${SLEEP}`);
+    const db = await createDatabase(server, 'ml_fault_kill');
+    cleanups.push(() => db.drop());
+    await db.query('CREATE TABLE public.fault_control (seconds float8 NOT NULL)');
+    await db.query('INSERT INTO public.fault_control VALUES (0)');
+    const p = project(files);
+    cleanups.push(() => p.remove());
+    const env = { DATABASE_URL: db.url };
+    expect((await runCli(['up', '-migrations', p.migrations], { env })).code).toBe(0);
+
+    await db.query('UPDATE public.fault_control SET seconds = 30');
+    const runner = startCli(['down', '-migrations', p.migrations], { env, timeoutMs: 60_000 });
+    await waitFor('the Down to sleep', () => sleepingPid(db));
+    process.kill(runner.pid, 'SIGKILL');
+    await runner.done;
+    await waitFor('the lock to be released', async () => (await inspect(db)).advisoryLocks === 0, 20_000);
+    await expectAllAppliedOnce(db, [1, 1, 1, 1]);
+
+    await db.query('UPDATE public.fault_control SET seconds = 0');
+    const down = await runCli(['down', '-migrations', p.migrations], { env });
+    expect(down, JSON.stringify(down)).toMatchObject({ code: 0 });
+    const state = await inspect(db);
+    expect(state.tables).toEqual(expectedTables(3, 'public.schema_migrations', ['public.fault_control']));
+    expect(state.history.map((h) => h.status)).toEqual(['applied', 'applied', 'applied', 'rollback']);
+  });
+
+  test("the waiting runner's connection terminated: it fails in one line, the holder is not disturbed", async () => {
+    const { db, dir, env } = await setup(2);
+    const holder = startCli(['up', '-migrations', dir], { env, timeoutMs: 60_000 });
+    const holderPid = await waitFor('migration 3 to be sleeping', () => sleepingPid(db));
+    const waiter = startCli(['up', '-migrations', dir], { env, timeoutMs: 60_000 });
+    await waitFor('the second runner to wait', async () => waiter.output().stderr.includes('Waiting for the migration lock'));
+    await db.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'migrate-lens' AND pid <> $2",
+      [db.name, holderPid],
+    );
+    const w = await waiter.done;
+    expect(w.code).toBe(1);
+    const errors = w.stderr.split('\n').filter((l) => l.trim() && !l.startsWith('Waiting for'));
+    expect(isOneCleanLine(errors.join('\n')), w.stderr).toBe(true);
+    expect(errors[0]).toMatch(/^error: .*(terminat|connection)/i);
+    expect((await holder.done).code).toBe(0);
+    await expectAllAppliedOnce(db, [1, 1, 1, 1]);
+  });
 });
