@@ -48,6 +48,10 @@ export class DatabaseSession {
       } catch (err) {
         if (looksLikeConnectionLoss(err)) await this.close();
         throw err;
+      } finally {
+        // PGlite has no server: a CLI run on the same data folder while we hold it open would
+        // corrupt it. Reopening a warm PGlite takes about a second, so hold it only while in use.
+        if (settings.connection.kind === 'embedded') await this.close();
       }
     });
     this.queue = turn.catch(() => undefined);
