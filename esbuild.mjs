@@ -1,6 +1,21 @@
 // Bundles the three entry points. The engine is shared; only the extension bundle may see `vscode`.
 import * as esbuild from 'esbuild';
 import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+
+// pg asks "am I on Cloudflare Workers?" by constructing a fetch Response, which makes Node load its
+// whole fetch implementation (tens of ms at every start). We never run there: answer no at build time.
+const skipCloudflareProbe = {
+  name: 'skip-cloudflare-probe',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]pg[\\/]lib[\\/]stream\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const probe = "typeof Response === 'function'";
+      if (!source.includes(probe)) throw new Error(`pg/lib/stream.js changed: "${probe}" not found; revisit this plugin`);
+      return { contents: source.replace(probe, 'false'), loader: 'js' };
+    });
+  },
+};
 
 const watch = process.argv.includes('--watch');
 const common = {
@@ -11,6 +26,7 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   external: ['pg-native'],
+  plugins: [skipCloudflareProbe],
 };
 
 // PGlite's ESM build uses top-level await; its CJS build finds its wasm/data files next to the bundle.

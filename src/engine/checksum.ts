@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /** Line endings normalised to LF, so a checkout on Windows does not look like drift. */
 export function normaliseText(text: string): string {
@@ -8,5 +8,6 @@ export function normaliseText(text: string): string {
 
 /** SHA-256 hex of text that has already been normalised. */
 export function checksum(normalisedText: string): string {
-  return createHash('sha256').update(normalisedText, 'utf8').digest('hex');
+  // The one-shot form allocates no Hash object (Node 20.12+); thousands of files are hashed per run.
+  return typeof hash === 'function' ? hash('sha256', normalisedText, 'hex') : createHash('sha256').update(normalisedText, 'utf8').digest('hex');
 }

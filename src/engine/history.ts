@@ -87,13 +87,28 @@ CREATE TABLE IF NOT EXISTS ${this.qualified} (\n  ${columns}\n)`);
     }
   }
 
+  /**
+   * Every row, without the stored file text: that is only needed where a file is gone, and a row's
+   * script can be as large as its migration. `attachScripts` fetches it for those rows.
+   */
   async read(): Promise<HistoryRow[]> {
     const rows = await this.db.query<RawRow>(
       `SELECT version::text AS version, name, checksum, status, batch, applied_at, execution_time_ms, error,
-              error_statement, error_line, script, kind, no_transaction, rolled_back_at, note
+              error_statement, error_line, NULL AS script, kind, no_transaction, rolled_back_at, note
        FROM ${this.qualified} ORDER BY version`,
     );
     return rows.map(toHistoryRow);
+  }
+
+  /** Fills in the stored file text of the given rows (in place). */
+  async attachScripts(rows: HistoryRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const found = await this.db.query<{ version: string; script: string | null }>(
+      `SELECT version::text AS version, script FROM ${this.qualified} WHERE version = ANY($1::bigint[])`,
+      [rows.map((r) => r.version)],
+    );
+    const byVersion = new Map(found.map((f) => [f.version, f.script]));
+    for (const r of rows) r.script = byVersion.get(r.version) ?? null;
   }
 
   /**

@@ -60,7 +60,7 @@ export class Migrator {
   async status(): Promise<StatusEntry[]> {
     const migrations = this.migrations();
     const rows = (await this.history.exists()) ? await this.history.read() : [];
-    return buildStatus(migrations, rows);
+    return this.withScripts(buildStatus(migrations, rows));
   }
 
   async version(): Promise<{ version: string; name: string } | null> {
@@ -147,6 +147,12 @@ export class Migrator {
     });
   }
 
+  /** Rows whose file is gone get their stored copy: it is what status shows and down runs. */
+  private async withScripts(entries: StatusEntry[]): Promise<StatusEntry[]> {
+    await this.history.attachScripts(entries.filter((e) => !e.migration && e.row).map((e) => e.row!));
+    return entries;
+  }
+
   private entry(entries: StatusEntry[], version: string): StatusEntry {
     const e = entries.find((x) => x.version === version);
     if (!e) throw new UnknownVersionError(version);
@@ -164,7 +170,7 @@ export class Migrator {
     });
     try {
       await this.history.ensure();
-      const entries = buildStatus(migrations, await this.history.read());
+      const entries = await this.withScripts(buildStatus(migrations, await this.history.read()));
       return await body(entries, nextBatchOf(entries));
     } finally {
       await lock.release().catch(() => undefined);
