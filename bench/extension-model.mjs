@@ -5,10 +5,12 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { distDir } from './dist.mjs';
 import * as esbuild from 'esbuild';
 
 const source = fileURLToPath(new URL('../src/extension/model/tree-model.ts', import.meta.url));
-const enginePath = fileURLToPath(new URL('../dist/engine.js', import.meta.url));
+const enginePath = join(distDir(), 'engine.js');
 if (!existsSync(source) || !existsSync(enginePath)) {
   console.log(JSON.stringify({ error: 'src/extension/model/tree-model.ts or dist/engine.js missing' }));
   process.exit(0);

@@ -2,9 +2,10 @@
 // seconds parseMigration and splitStatements take on FILE, each run REPS times.
 import { readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { distDir } from './dist.mjs';
 
-const enginePath = fileURLToPath(new URL('../dist/engine.js', import.meta.url));
+const enginePath = join(distDir(), 'engine.js');
 if (!existsSync(enginePath)) {
   console.log(JSON.stringify({ error: 'dist/engine.js not built (npm run build)' }));
   process.exit(0);

@@ -15,6 +15,7 @@ import { sqlMigrateFiles } from './tools/files.mjs';
 import { createDatabase, dropDatabase, dropAll, queryValue, serverVersion, baseUrl } from './db.mjs';
 import { timeCommand, median } from './measure.mjs';
 import { countingProxy } from './roundtrips.mjs';
+import { snapshotDist } from './dist.mjs';
 import { PHASES, workloadTable, checkTargets, targetsTable, roundTripTable, machineLine } from './report.mjs';
 
 const args = Object.fromEntries(
@@ -40,14 +41,29 @@ const ROUND_TRIP_MIGRATIONS = 200;
 const runParser = !only || only.includes('parser') || only.includes('migrate-lens');
 
 const root = mkdtempSync(join(tmpdir(), 'migrate-lens-bench-'));
+const dropSnapshot = snapshotDist();
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 const log = (...m) => console.error(...m);
 
 process.on('SIGINT', async () => {
   await dropAll();
+  dropSnapshot();
   if (!args.keep) rmSync(root, { recursive: true, force: true });
   process.exit(130);
 });
+
+/** The source the measured dist/ was built from, as far as git can tell. */
+function build() {
+  const git = (...a) => {
+    try {
+      return execFileSync('git', a, { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' }).trim();
+    } catch {
+      return null;
+    }
+  };
+  const dirty = git('status', '--porcelain', '--', 'src');
+  return { commit: git('rev-parse', '--short', 'HEAD'), uncommittedSrcFiles: dirty === null ? null : dirty.split('\n').filter(Boolean).length };
+}
 
 function machine(postgres) {
   return {
@@ -221,9 +237,10 @@ async function main() {
   const checks = checkTargets(results, { names, nodeStart: start, status, parser, tree });
 
   info.loadAverageAtEnd = loadavg()[0];
+  const source = build();
   const toolRows = [...available, ...selectedTools.filter((t) => missing[t.name])];
   const md = [
-    `Machine: ${machineLine(info)}. Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${quick ? ' (quick mode)' : ''}, ${Math.round((Date.now() - started) / 1000)} s in all.`,
+    `Machine: ${machineLine(info)}. Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${quick ? ' (quick mode)' : ''}, ${Math.round((Date.now() - started) / 1000)} s in all; migrate-lens built from ${source.commit ?? 'an unknown commit'}${source.uncommittedSrcFiles ? ` with ${source.uncommittedSrcFiles} uncommitted src files` : ''}.`,
     '',
     ...selectedWorkloads.flatMap((w) => [workloadTable(w, available, results), '']),
     `Bare \`node -e ''\` start: ${start.toFixed(3)} s.` +
@@ -245,6 +262,7 @@ async function main() {
     quick,
     reps,
     machine: info,
+    build: source,
     workloads: selectedWorkloads.map((w) => ({ name: w.name, title: w.title, migrations: w.migrations.length })),
     tools: Object.fromEntries(toolRows.map((t) => [t.name, missing[t.name] ? { missing: missing[t.name] } : { note: t.note }])),
     results,
@@ -276,5 +294,6 @@ try {
   process.exitCode = 1;
 } finally {
   await dropAll();
+  dropSnapshot();
   if (!args.keep) rmSync(root, { recursive: true, force: true });
 }

@@ -1,16 +1,17 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { sqlMigrateFiles } from './files.mjs';
+import { distDir } from '../dist.mjs';
 
-const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const cli = () => join(distDir(), 'cli.js');
 
 export default {
   name: 'migrate-lens',
   note: 'our CLI, `node dist/cli.js`; one transaction per migration; roll back = `reset`',
-  available: () => (existsSync(cli) ? null : 'dist/cli.js not built (npm run build)'),
+  available: () => (existsSync(cli()) ? null : 'dist/cli.js not built (npm run build)'),
   prepare: (workload, root) => ({ dir: sqlMigrateFiles(workload, root) }),
   phases({ dir }) {
-    const run = (command) => ({ cmd: process.execPath, args: [cli, command, '-migrations', dir] });
+    const run = (command) => ({ cmd: process.execPath, args: [cli(), command, '-migrations', dir] });
     return { apply: run('up'), noop: run('up'), rollback: run('reset'), status: run('status') };
   },
 };

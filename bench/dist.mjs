@@ -1,0 +1,20 @@
+// Which build the bench measures. A run snapshots dist/ first (snapshotDist), so a
+// rebuild in the middle of a long run cannot mix two versions in one table.
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+
+export function distDir() {
+  return process.env.BENCH_DIST || dist;
+}
+
+/** Copies dist/cli.js and dist/engine.js under bench/work (inside the project, so node_modules resolve). */
+export function snapshotDist() {
+  const target = fileURLToPath(new URL(`./work/dist-${process.pid}/`, import.meta.url));
+  mkdirSync(target, { recursive: true });
+  for (const f of ['cli.js', 'engine.js']) if (existsSync(join(dist, f))) cpSync(join(dist, f), join(target, f));
+  process.env.BENCH_DIST = target;
+  return () => rmSync(target, { recursive: true, force: true });
+}
