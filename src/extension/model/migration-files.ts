@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { checksum, normaliseText } from '../../engine/checksum';
 import { ParseError } from '../../engine/errors';
 import { parseMigration } from '../../engine/parser';
-import { compareVersions, FILE_NAME_PATTERN } from '../../engine/source';
+import { compareVersions, FILE_NAME_PATTERN, loadMigrations } from '../../engine/source';
 import type { Migration, ParsedMigration } from '../../engine/types';
 
 export type ProblemCode = 'parse-error' | 'bad-file-name' | 'duplicate-version' | 'unreadable';
@@ -115,7 +115,26 @@ export function readFolder(dir: string, overlay: ReadonlyMap<string, string> = n
         problems: [{ path, line: 0, message: `cannot read the file (${code})`, code: 'unreadable' }] });
     }
   }
-  return folderModel(dir, true, analysed);
+  return withEngineVerdict(folderModel(dir, true, analysed), overlay);
+}
+
+/**
+ * The engine's loader has checks of its own (a real date in the version, UTF-8, …) and stops at
+ * the first problem. When it refuses a folder we called clean, its reason becomes a problem too,
+ * so the extension never shows as runnable what `up` would refuse.
+ */
+function withEngineVerdict(folder: FolderModel, overlay: ReadonlyMap<string, string>): FolderModel {
+  try {
+    loadMigrations(folder.dir);
+    return folder;
+  } catch (err) {
+    if (!(err instanceof ParseError) || overlay.has(err.file)) return folder;
+    const file = folder.files.find((f) => f.path === err.file);
+    if (!file || file.problems.length > 0) return folder;
+    const code: ProblemCode = /^bad (file name|version)/.test(err.reason) ? 'bad-file-name' : 'parse-error';
+    const flagged = { ...file, migration: null, problems: [...file.problems, { path: file.path, line: err.line, message: err.reason, code }] };
+    return folderModel(folder.dir, folder.exists, folder.files.map((f) => (f === file ? flagged : f)));
+  }
 }
 
 /** The same folder with one file's text replaced (an edit in an unsaved editor). */

@@ -104,3 +104,16 @@ describe('readFolder', () => {
     expect(fixed.migrations).toHaveLength(1);
   });
 });
+
+describe('readFolder and the engine loader', () => {
+  it('shows what only the engine checks: a version that is not a date', () => {
+    writeFileSync(join(dir, '20241301000000_thirteenth_month.sql'), UP_DOWN);
+    writeFileSync(join(dir, '20240101000000_fine.sql'), UP_DOWN);
+    expect(() => loadMigrations(dir)).toThrow(/bad version/);
+    const folder = readFolder(dir);
+    expect(folder.problems).toEqual([
+      { path: join(dir, '20241301000000_thirteenth_month.sql'), line: 0, code: 'bad-file-name', message: expect.stringMatching(/^bad version 20241301000000: month/) },
+    ]);
+    expect(folder.migrations.map((m) => m.version)).toEqual(['20240101000000']);
+  });
+});
