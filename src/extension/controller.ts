@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { Settings } from '../engine/config';
 import type { Migrator } from '../engine/migrator';
+import { redact } from '../engine/redact';
 import type { RunEvent } from '../engine/types';
 import { DatabaseSession, loadEngine } from './database-session';
 import type { Log } from './log';
@@ -105,7 +106,7 @@ export class Controller implements vscode.Disposable {
       this.model.setConnection({ state: 'connected', error: null });
       this.log.info(`status: ${rows.length} history rows from ${settings.connection.description} (${settings.source}) in ${Math.round(performance.now() - started)} ms`);
     } catch (err) {
-      const message = errorText(err);
+      const message = redact(errorText(err));
       this.model.setRows(null);
       this.model.setConnection({ state: 'error', error: message });
       this.log.error(`status failed: ${message}`);

@@ -42,6 +42,8 @@ export function activate(context: vscode.ExtensionContext): MigrateLensApi {
       void vscode.commands.executeCommand('setContext', 'migrateLens.connectionState', connection.state);
       const pending = ctrl.model.pendingCount;
       view.badge = pending ? { value: pending, tooltip: `${pending} pending migration${pending === 1 ? '' : 's'}` } : undefined;
+      view.description = connection.database ?? undefined;
+      view.message = connection.state === 'error' ? `Cannot read the migration status: ${connection.error}` : undefined;
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(SETTINGS_SECTION)) void watcher.watch().then(() => ctrl.reset());
