@@ -7,7 +7,7 @@ import { expectedTables, inspect, loggedSet, runCounts, sleepingPid, v } from '.
 
 const MIGRATIONS = 8;
 // Each of migrations 2..8 sleeps, so the first runner holds the lock for a few seconds.
-const files = loggedSet(MIGRATIONS, Object.fromEntries([2, 3, 4, 5, 6, 7, 8].map((i) => [i, 'SELECT pg_sleep(0.4);'])));
+const files = loggedSet(MIGRATIONS, Object.fromEntries([2, 3, 4, 5, 6, 7, 8].map((i) => [i, 'SELECT pg_sleep(0.5);'])));
 
 let server: PgServer;
 const cleanups: (() => Promise<void> | void)[] = [];
