@@ -113,13 +113,15 @@ CREATE TABLE IF NOT EXISTS ${this.qualified} (\n  ${columns}\n)`);
 
   /**
    * SQL that records a successful apply, to run inside the migration's own transaction and in the
-   * same round trip. The server times the transaction: now() is its start, clock_timestamp() is now.
+   * same round trip. Several migrations can share one query message, and now() is the same for all
+   * of them, so the server times each one from a session mark that the previous record left
+   * (or the message's arrival, whichever is later) and sets the mark again.
    */
   appliedSql(r: AppliedRecord): string {
-    const time = r.executionTimeMs !== undefined ? sqlLiteral(round(r.executionTimeMs)) : `round((extract(epoch FROM clock_timestamp() - now()) * 1000)::numeric, 2)::double precision`;
     const v = [digits(r.version), sqlLiteral(r.name), sqlLiteral(r.checksum), String(r.batch), sqlLiteral(r.script), sqlLiteral(r.kind), sqlLiteral(r.noTransaction)];
-    return `INSERT INTO ${this.qualified} AS h (version, name, checksum, status, batch, applied_at, execution_time_ms, error, error_statement, error_line, script, kind, no_transaction, rolled_back_at, note)
-VALUES (${v[0]}, ${v[1]}, ${v[2]}, 'applied', ${v[3]}, now(), ${time}, NULL, NULL, NULL, ${v[4]}, ${v[5]}, ${v[6]}, NULL, NULL)
+    return `${TIMING}
+INSERT INTO ${this.qualified} AS h (version, name, checksum, status, batch, applied_at, execution_time_ms, error, error_statement, error_line, script, kind, no_transaction, rolled_back_at, note)
+SELECT ${v[0]}, ${v[1]}, ${v[2]}, 'applied', ${v[3]}, t.started, ${elapsed(r.executionTimeMs)}, NULL, NULL, NULL, ${v[4]}, ${v[5]}, ${v[6]}, NULL, NULL FROM t
 ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, checksum = EXCLUDED.checksum, status = 'applied', batch = EXCLUDED.batch,
   applied_at = EXCLUDED.applied_at, execution_time_ms = EXCLUDED.execution_time_ms, error = NULL, error_statement = NULL, error_line = NULL,
   script = EXCLUDED.script, kind = EXCLUDED.kind, no_transaction = EXCLUDED.no_transaction, rolled_back_at = NULL, note = NULL`;
@@ -127,8 +129,9 @@ ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, checksum = EXCLUDED.ch
 
   /** SQL that records a rollback, to run inside the Down transaction. */
   rolledBackSql(version: string, executionTimeMs?: number): string {
-    const time = executionTimeMs !== undefined ? sqlLiteral(round(executionTimeMs)) : `round((extract(epoch FROM clock_timestamp() - now()) * 1000)::numeric, 2)::double precision`;
-    return `UPDATE ${this.qualified} SET status = 'rollback', rolled_back_at = now(), execution_time_ms = ${time}, error = NULL, error_statement = NULL, error_line = NULL WHERE version = ${digits(version)}`;
+    return `${TIMING}
+UPDATE ${this.qualified} SET status = 'rollback', rolled_back_at = t.started, execution_time_ms = ${elapsed(executionTimeMs)}, error = NULL, error_statement = NULL, error_line = NULL
+FROM t WHERE version = ${digits(version)}`;
   }
 
   /** Written after the failed transaction was rolled back, so the record survives it. */
@@ -188,6 +191,20 @@ ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, checksum = EXCLUDED.ch
   async delete(version: string): Promise<void> {
     await this.db.query(`DELETE FROM ${this.qualified} WHERE version = $1`, [version]);
   }
+}
+
+/**
+ * `t.started`: when this migration began (the later of the message's arrival and the mark the
+ * previous migration's record set); `t.ended`: now. Setting the mark is a side effect of reading t.
+ */
+const TIMING = `WITH t AS (
+  SELECT s.started, s.ended, set_config('migrate_lens.mark', s.ended::text, false) AS mark
+  FROM (SELECT greatest(statement_timestamp(), nullif(current_setting('migrate_lens.mark', true), '')::timestamptz) AS started,
+               clock_timestamp() AS ended) s
+)`;
+
+function elapsed(clientMs: number | undefined): string {
+  return clientMs !== undefined ? sqlLiteral(round(clientMs)) : `round((extract(epoch FROM t.ended - t.started) * 1000)::numeric, 2)::double precision`;
 }
 
 function toHistoryRow(r: RawRow): HistoryRow {

@@ -246,6 +246,21 @@ describe.each(backends)('engine on %s', (_label, makeBackend) => {
     await expect(m.up()).rejects.toThrow(/part-way outside a transaction/);
   });
 
+  it('times each migration on its own when several share one round trip', async () => {
+    const sleepy = (t: string) => `-- +migrate Up\nCREATE TABLE ${t} (id int);\nSELECT pg_sleep(0.3);\n-- +migrate Down\nDROP TABLE ${t};\n`;
+    const f = folder({ '20240101000001_s1.sql': sleepy('s1'), '20240101000002_s2.sql': sleepy('s2'), '20240101000003_s3.sql': sleepy('s3') });
+    const m = new Migrator({ db, migrationsDir: f.dir });
+    const up = await m.up();
+    const rows = await historyRows(db);
+    for (const r of rows) {
+      expect(r.execution_time_ms).toBeGreaterThanOrEqual(290);
+      // Cumulative timing (from the shared message start) would put the third at 900 ms or more.
+      expect(r.execution_time_ms).toBeLessThan(800);
+    }
+    expect(new Set(rows.map((r) => r.applied_at!.getTime())).size).toBe(3);
+    expect(up.applied.map((a) => a.executionTimeMs)).toEqual(rows.map((r) => r.execution_time_ms));
+  });
+
   it('dry runs change nothing and list the statements', async () => {
     const f = folder({ '20240101000001_a.sql': tableMigration('a') });
     const m = new Migrator({ db, migrationsDir: f.dir });
