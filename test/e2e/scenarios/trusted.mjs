@@ -10,18 +10,18 @@ const DRIFT_MESSAGE = /modified after it was applied on \d{4}-\d\d-\d\d \d\d:\d\
 
 // Line 5 (1-based) holds the statement that fails; line 3 succeeds and must be rolled back with it.
 export const BROKEN_MIGRATION = [
-  '-- A migration whose second statement fails: its error belongs on line 5.',
+  '-- Invites for the first team. The INSERT fails: its error belongs on line 5.',
   '-- +migrate Up',
-  'CREATE TABLE e2e_widgets (id int PRIMARY KEY);',
+  'CREATE TABLE team_invites (id bigserial PRIMARY KEY, email text NOT NULL);',
   '',
-  'INSERT INTO e2e_no_such_table VALUES (1);',
+  "INSERT INTO team_defaults (name) VALUES ('admins');",
   '',
   '-- +migrate Down',
-  'DROP TABLE e2e_widgets;',
+  'DROP TABLE team_invites;',
   '',
 ].join('\n');
 export const BROKEN_LINE = 5;
-export const BROKEN_ERROR = 'relation "e2e_no_such_table" does not exist';
+export const BROKEN_ERROR = 'relation "team_defaults" does not exist';
 
 /** "20240101120000_create_users.sql" -> the tree label "20240101120000 create_users". */
 const treeLabel = (file) => { const { version, name } = parseFileName(file); return `${version} ${name}`; };
@@ -68,7 +68,7 @@ export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
 
   state.activated = await report.check('extension activates and shows the "Migrations" container', async () => {
     await wb.showContainer('Migrations');
-    await wb.resizeSideBar(520);
+    await wb.resizeSideBar(600);
     await eventually(async () => (await wb.sideBarTreeItems()).length > 0, { timeout: 45_000, what: 'tree items in the Migrations view' });
   });
   if (!state.activated) {
@@ -108,7 +108,7 @@ export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
     assert(batches.size === 1 && !batches.has(rows[0].batch), `the palette run should be one new batch: ${JSON.stringify(rows)}`);
   });
 
-  const brokenFile = `${timestampVersion()}_e2e_broken_insert.sql`;
+  const brokenFile = `${timestampVersion()}_invite_first_team.sql`;
   await report.check('a broken migration shows the database error on the failing line after Run Up', async () => {
     fs.writeFileSync(path.join(ws.migrationsDir, brokenFile), BROKEN_MIGRATION);
     await treeRow(wb, brokenFile, /^pending/);
@@ -116,15 +116,19 @@ export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
     await lensesMatching(wb, (t) => t.includes('Run Up'), '"Run Up" CodeLens');
     await wb.codeLens('Run Up').click();
     await treeRow(wb, brokenFile, /^failed /);
-    const problem = await problemMatching(wb, /e2e_no_such_table/, 'the database error in Problems');
+    const problem = await problemMatching(wb, /team_defaults/, 'the database error in Problems');
     assertMatch(problem.text, new RegExp(`\\[Ln ${BROKEN_LINE}, Col \\d+\\]`), 'Problems row position');
     const row = (await trackingRows(db)).find((r) => r.version === parseFileName(brokenFile).version);
     assert(row && row.status === 'failed' && Number(row.error_line) === BROKEN_LINE && row.error.includes(BROKEN_ERROR),
       `tracking row: ${JSON.stringify(row)}`);
-    const leftover = await db.query(`SELECT to_regclass('public.e2e_widgets') AS t`);
+    const leftover = await db.query(`SELECT to_regclass('public.team_invites') AS t`);
     assert(leftover[0].t === null, 'the successful first statement was not rolled back with the failing one');
-    await lensesMatching(wb, (t) => t.some((x) => x.startsWith('failed ') && x.includes(BROKEN_ERROR)), 'the failed CodeLens', 5_000);
-    if (screenshotPath) await wb.page.screenshot({ path: screenshotPath });
+    await lensesMatching(wb, (t) => t.some((x) => x.startsWith('failed ') && x.includes(BROKEN_ERROR)), 'the failed CodeLens', 10_000);
+    if (screenshotPath) {
+      await wb.page.mouse.move(1000, 480); // no hover tooltips in the picture
+      await wb.page.waitForTimeout(300);
+      await wb.page.screenshot({ path: screenshotPath });
+    }
   });
 
   const drifted = rest[0] ?? first;
@@ -160,7 +164,7 @@ export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
 
   await report.check('directive tokens are coloured differently from comments', async () => {
     await wb.openFile(brokenFile);
-    const comment = await wb.lineTokens('A migration whose second statement fails');
+    const comment = await wb.lineTokens('Invites for the first team');
     const directive = await wb.lineTokens('+migrate Up');
     const commentClasses = new Set(comment.filter(([t]) => t.trim()).map(([, c]) => c));
     assert(commentClasses.size === 1, `a plain comment should be one token class: ${JSON.stringify(comment)}`);
