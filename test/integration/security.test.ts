@@ -118,7 +118,7 @@ describe('passwords never appear in output', () => {
     expect(transcript.length).toBe(29);
     // The outputs are not empty: they name the database, just never with its credentials.
     expect(transcript.filter((t) => t.result.stdout.includes(`postgres://postgres@127.0.0.1:${server.port}/${db.name}`)).length).toBeGreaterThan(15);
-  });
+  }, 120_000);
 
   test('the same with the password in PGPASSWORD, in config.yaml and through ${VAR}, and a wrong one', async () => {
     const u = new URL(db.url);
@@ -142,10 +142,25 @@ describe('passwords never appear in output', () => {
     writeFileSync(join(p.root, 'url-typo.yaml'), `database:\n  url: ${db.url}\n  passwrd: x\n`);
     await check('config with the URL and an unknown key', ['status', '-config', 'url-typo.yaml', '--verbose'], {}, 1);
 
+    // Connection strings that do not parse, or parse oddly: the error must not echo them.
+    const odd = `Zq${Math.random().toString(36).slice(2, 10)}`;
+    for (const bad of [
+      `postgres://postgres:${odd}%zz@127.0.0.1:${server.port}/${db.name}`,
+      `postgres://postgres:${odd} with spaces@127.0.0.1:${server.port}/${db.name}`,
+      `postgres://postgres:${odd}@/${db.name}`,
+      `postgres://postgres:${odd}@[::1/${db.name}`,
+      `postgres://:${odd}@127.0.0.1:${await freePort()}/x`,
+      `postgres://postgres:${odd}@127.0.0.1:${server.port}/${db.name}?sslmode=bogus`,
+    ]) {
+      const r = await runCli(['status', '--verbose'], { cwd: p.root, env: { DATABASE_URL: bad } });
+      expect(r.code, bad).toBe(1);
+      expectNoLeak(r, `odd URL ${bad}`, [bad, odd, encodeURIComponent(odd)]);
+    }
+
     const wrong = `Wr0ng:${Math.random().toString(36).slice(2, 8)}@/`;
     u.password = encodeURIComponent(wrong);
     await check('wrong password', ['status', '--verbose'], { DATABASE_URL: u.toString() }, 1, forbidden(u.toString(), wrong));
-  });
+  }, 120_000);
 });
 
 describe('hostile tracking-table and schema names, hostile values', () => {
