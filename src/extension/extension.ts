@@ -56,8 +56,12 @@ export function activate(context: vscode.ExtensionContext): MigrateLensApi {
   // The first read of the folder happens after activation has returned.
   setTimeout(() => {
     void (async () => {
-      await watcher.watch();
-      await ctrl.reloadFiles();
+      try {
+        await watcher.watch();
+        await ctrl.reloadFiles();
+      } catch (err) {
+        log.error(`reading the migrations folder failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
       void vscode.commands.executeCommand('setContext', 'migrateLens.ready', true);
       if (view.visible) ctrl.ensureStatus();
     })();
