@@ -4,10 +4,12 @@ import type { MigrationsModel } from './model/migrations-model';
 import { DIAGNOSTIC_SOURCE, diagnosticsFor } from './model/diagnostics-model';
 
 export class MigrationDiagnostics implements vscode.Disposable {
-  private readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
   private readonly subscription: { dispose(): void };
 
-  constructor(private readonly model: MigrationsModel) {
+  constructor(
+    private readonly model: MigrationsModel,
+    private readonly collection: vscode.DiagnosticCollection,
+  ) {
     this.subscription = model.onDidChange(() => this.update());
   }
 

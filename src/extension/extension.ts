@@ -5,6 +5,7 @@ import { registerCommands } from './commands';
 import { Controller } from './controller';
 import { MigrationDiagnostics } from './diagnostics';
 import { Log } from './log';
+import { DIAGNOSTIC_SOURCE } from './model/diagnostics-model';
 import { buildTreeModel, nodeTooltip, type TreeNode } from './model/tree-model';
 import { SETTINGS_SECTION } from './settings';
 import { MigrationStatusBar } from './status-bar';
@@ -32,8 +33,8 @@ export function activate(context: vscode.ExtensionContext): MigrateLensApi {
     tree,
     view,
     watcher,
-    new MigrationDiagnostics(ctrl.model),
-    new MigrationStatusBar(ctrl.model),
+    new MigrationDiagnostics(ctrl.model, vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE)),
+    new MigrationStatusBar(ctrl.model, vscode.window.createStatusBarItem('migrateLens.status', vscode.StatusBarAlignment.Left, 10)),
     vscode.languages.registerCodeLensProvider({ language: 'sql', scheme: 'file' }, new MigrationCodeLensProvider(ctrl)),
     view.onDidChangeVisibility((e) => e.visible && ctrl.ensureStatus()),
     ctrl.model.onDidChange(() => {

@@ -3,10 +3,12 @@ import * as vscode from 'vscode';
 import type { MigrationsModel } from './model/migrations-model';
 
 export class MigrationStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('migrateLens.status', vscode.StatusBarAlignment.Left, 10);
   private readonly subscription: { dispose(): void };
 
-  constructor(private readonly model: MigrationsModel) {
+  constructor(
+    private readonly model: MigrationsModel,
+    private readonly item: vscode.StatusBarItem,
+  ) {
     this.item.name = 'Migrate Lens';
     this.item.command = 'migrateLens.migrations.focus';
     this.subscription = model.onDidChange(() => this.update());
