@@ -118,12 +118,14 @@ export class Controller implements vscode.Disposable {
     if (this.model.folderModel.exists) await this.loadStatus();
   }
 
-  /** Settings changed: forget the connection and start over. */
+  /** Settings or trust changed: forget the connection and start over (reading status again only if it was read). */
   async reset(): Promise<void> {
+    const wasRead = this.model.connection.state !== 'idle';
     await this.session.close();
     this.model.setRows(null);
     this.model.setConnection({ state: 'idle', database: null, source: null, error: null });
-    await this.refresh();
+    if (wasRead) await this.refresh();
+    else await this.reloadFiles();
   }
 
   withMigrator<T>(settings: Settings, opts: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void }, body: (m: Migrator) => Promise<T>): Promise<T> {

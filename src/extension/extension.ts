@@ -47,12 +47,19 @@ export function activate(context: vscode.ExtensionContext): MigrateLensApi {
       view.message = connection.state === 'error' ? `Cannot read the migration status: ${connection.error}` : undefined;
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(SETTINGS_SECTION)) void watcher.watch().then(() => ctrl.reset());
+      if (e.affectsConfiguration(SETTINGS_SECTION)) void restart();
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void ctrl.reset()),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => void watcher.watch().then(() => ctrl.reset())),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void restart()),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void restart()),
   );
   registerCommands(context, ctrl);
+
+  /** Settings, trust or folders changed: new watcher, new connection, status again if it is on screen. */
+  async function restart(): Promise<void> {
+    await watcher.watch();
+    await ctrl.reset();
+    if (view.visible) ctrl.ensureStatus();
+  }
 
   // The first read of the folder happens after activation has returned.
   setTimeout(() => {

@@ -1,6 +1,6 @@
 // The one file-system watcher: migration files and the config file. Editor buffers are followed
 // too, so problems and lenses update while typing.
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { Controller } from './controller';
 import { readSettings } from './settings';
@@ -8,6 +8,7 @@ import { readSettings } from './settings';
 export class MigrationsWatcher implements vscode.Disposable {
   private watcher: vscode.FileSystemWatcher | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private configChanged = false;
   private readonly typing = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -47,16 +48,26 @@ export class MigrationsWatcher implements vscode.Disposable {
       ? new vscode.RelativePattern(root, `{${rel}/*.sql,${configFile}}`)
       : new vscode.RelativePattern(vscode.Uri.file(dir), '*.sql');
     this.watcher = vscode.workspace.createFileSystemWatcher(pattern);
-    const changed = () => this.schedule();
+    const configPath = resolve(root.uri.fsPath, configFile);
+    const changed = (uri: vscode.Uri) => this.schedule(uri.fsPath === configPath);
     this.watcher.onDidCreate(changed);
     this.watcher.onDidChange(changed);
     this.watcher.onDidDelete(changed);
   }
 
-  /** Many events (a branch switch) become one reload. */
-  private schedule(): void {
+  /**
+   * Many events (a branch switch) become one reload. A changed config file may name another
+   * database or folder: then the connection is dropped and the watcher made anew.
+   */
+  private schedule(configChanged = false): void {
+    this.configChanged ||= configChanged;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.ctrl.reloadFiles(), 200);
+    this.timer = setTimeout(() => {
+      const reconnect = this.configChanged;
+      this.configChanged = false;
+      if (reconnect) void this.watch().then(() => this.ctrl.reset());
+      else void this.ctrl.reloadFiles();
+    }, 200);
   }
 
   dispose(): void {
