@@ -103,7 +103,7 @@ describe('broken inputs built at test time', () => {
     const err = loadError(dir);
     expect(Date.now() - started).toBeLessThan(5_000);
     expectError(err, dir, { file: '20240102000000_huge.sql', line: 3, message: 'unterminated quoted string' });
-  });
+  }, 20_000);
 
   test('many huge lines, then an unknown directive: the line count stays right', () => {
     const dir = folder('huge-then-directive');
@@ -111,7 +111,7 @@ describe('broken inputs built at test time', () => {
     const text = '-- +migrate Up\nCREATE TABLE t (v text);\n' + line.repeat(10) + '-- +migrate Dowm\nDROP TABLE t;\n';
     writeFileSync(join(dir, '20240102000000_huge.sql'), text);
     expectError(loadError(dir), dir, { file: '20240102000000_huge.sql', line: 13, message: 'unknown directive.*Dowm' });
-  });
+  }, 20_000);
 
   test('a huge binary blob (random bytes with NUL)', () => {
     const dir = folder('blob');
@@ -122,5 +122,5 @@ describe('broken inputs built at test time', () => {
     expect(basename(err.file)).toBe('20240102000000_blob.sql');
     expect(err.reason).toMatch(/binary file|UTF-8/);
     expect(err.line).toBeGreaterThan(0);
-  });
+  }, 20_000);
 });
