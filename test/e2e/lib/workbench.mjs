@@ -63,11 +63,29 @@ export class Workbench {
 
   /** Opens a workspace file through Quick Open and waits until its editor is the active one. */
   async openFile(fileName) {
-    await this.page.keyboard.press('Escape');
-    await this.page.keyboard.press('Control+P');
-    await this.quickInput('', fileName, fileName, { timeout: 20_000 });
+    // Quick Open's file index can lag behind a file created a moment ago: ask again once.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Escape');
+      await this.page.keyboard.press('Control+P');
+      try {
+        await this.quickInput('', fileName, fileName, { timeout: 10_000 });
+        break;
+      } catch (err) {
+        if (attempt === 2) throw err;
+      }
+    }
     await this.page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor({ timeout: 15_000 });
     await this.activeEditor().locator('.view-lines').waitFor();
+  }
+
+  /** Scrolls the active editor so 1-based `line` is in view (Go to Line). */
+  async goToLine(line) {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('Control+G');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`:${line}`);
+    await this.page.keyboard.press('Enter');
   }
 
   activeEditor() {

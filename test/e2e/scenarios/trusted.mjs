@@ -72,7 +72,7 @@ export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
     await eventually(async () => (await wb.sideBarTreeItems()).length > 0, { timeout: 45_000, what: 'tree items in the Migrations view' });
   });
   if (!state.activated) {
-    for (const name of ['tree', 'Run Up lens', 'palette Up', 'broken migration', 'drift', 'create', 'highlighting', 'snippet']) report.blocked(name, 'the extension did not activate');
+    for (const name of ['tree', 'Run Up lens', 'palette Up', 'Run Down', 'broken migration', 'drift', 'create', 'highlighting', 'snippet']) report.blocked(name, 'the extension did not activate');
     return;
   }
 
@@ -108,6 +108,33 @@ export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
     assert(batches.size === 1 && !batches.has(rows[0].batch), `the palette run should be one new batch: ${JSON.stringify(rows)}`);
   });
 
+  const last = files[files.length - 1];
+  await report.check('"Run Down" asks first, naming the database; Cancel keeps it, "Roll Back" rolls it back', async () => {
+    await wb.openFile(last);
+    const downLine = fs.readFileSync(path.join(ws.migrationsDir, last), 'utf8').split(/\r?\n/).findIndex((l) => /^\s*--\s*\+migrate\s+down/i.test(l)) + 1;
+    assert(downLine > 0, `${last} has no Down section`);
+    await wb.goToLine(downLine);
+    await lensesMatching(wb, (t) => t.includes('Run Down'), '"Run Down" CodeLens');
+    await wb.codeLens('Run Down').click();
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 10_000 });
+    const question = (await dialog.innerText()).replace(/\s+/g, ' ');
+    assert(question.includes(db.name), `the confirmation does not name the database ${db.name}: ${JSON.stringify(question)}`);
+    await wb.answerDialog('Cancel');
+    await dialog.waitFor({ state: 'detached', timeout: 5_000 });
+    await wb.page.waitForTimeout(1_000);
+    let row = (await trackingRows(db)).find((r) => r.version === versionOf(last));
+    assert(row?.status === 'applied', `Cancel changed the database: ${JSON.stringify(row)}`);
+    await wb.codeLens('Run Down').click();
+    await wb.answerDialog('Roll Back');
+    await treeRow(wb, last, /^rolled back \d{4}-\d\d-\d\d \d\d:\d\d$/);
+    // Monaco re-renders lenses only inside the viewport; bring the Up line back into view first.
+    await wb.goToLine(1);
+    await lensesMatching(wb, (t) => t.includes('Run Up') && !t.some((x) => x.startsWith('applied')), '"Run Up" back on the rolled-back file');
+    row = (await trackingRows(db)).find((r) => r.version === versionOf(last));
+    assert(row?.status === 'rollback', `tracking row after Roll Back: ${JSON.stringify(row)}`);
+  });
+
   const brokenFile = `${timestampVersion()}_invite_first_team.sql`;
   await report.check('a broken migration shows the database error on the failing line after Run Up', async () => {
     fs.writeFileSync(path.join(ws.migrationsDir, brokenFile), BROKEN_MIGRATION);
@@ -123,7 +150,15 @@ export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
       `tracking row: ${JSON.stringify(row)}`);
     const leftover = await db.query(`SELECT to_regclass('public.team_invites') AS t`);
     assert(leftover[0].t === null, 'the successful first statement was not rolled back with the failing one');
-    await lensesMatching(wb, (t) => t.some((x) => x.startsWith('failed ') && x.includes(BROKEN_ERROR)), 'the failed CodeLens', 10_000);
+    const failedLens = (t) => t.some((x) => x.startsWith('failed ') && x.includes(BROKEN_ERROR));
+    try {
+      await lensesMatching(wb, failedLens, 'the failed CodeLens', 10_000);
+    } catch (err) {
+      // Say whether the lens was only stale (a reload shows it) or never produced.
+      await wb.runCommand('Migrate Lens: Status (Reload)').catch(() => {});
+      const after = await lensesMatching(wb, failedLens, 'x', 5_000).then(() => 'appears after "Status (Reload)"', () => 'still missing after "Status (Reload)"');
+      throw new Error(`${err.message}; the lens ${after}`);
+    }
     if (screenshotPath) {
       await wb.page.mouse.move(1000, 480); // no hover tooltips in the picture
       await wb.page.waitForTimeout(300);
