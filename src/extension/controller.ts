@@ -1,5 +1,6 @@
 // Wires the model to the world: reads the folder, resolves the connection like the CLI does
 // (plus the setting and the stored password), reads history rows, runs the migrator.
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { Settings } from '../engine/config';
@@ -25,8 +26,13 @@ export class Controller implements vscode.Disposable {
     readonly log: Log,
   ) {}
 
+  /**
+   * The workspace folder the extension works in: in a multi-root workspace the first one that has
+   * its migrations folder (by setting or default), else the first one.
+   */
   get root(): vscode.WorkspaceFolder | undefined {
-    return vscode.workspace.workspaceFolders?.[0];
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    return folders.find((f) => existsSync(resolve(f.uri.fsPath, readSettings(f).migrationsDir ?? 'migrations'))) ?? folders[0];
   }
 
   get trusted(): boolean {
@@ -36,7 +42,7 @@ export class Controller implements vscode.Disposable {
   /** Settings exactly as the CLI would resolve them from the workspace folder, plus ours. */
   async resolveSettings(withPassword = true): Promise<Settings> {
     const root = this.root;
-    if (!root) throw new Error('Open a folder first: Migrate Lens works on the first workspace folder.');
+    if (!root) throw new Error('Open a folder first: Migrate Lens works in the first workspace folder that has a migrations folder.');
     const ours = readSettings(root);
     const { resolveSettings } = await loadEngine();
     const options = {
