@@ -1,0 +1,77 @@
+// The manifest and the code agree: every command of the issue is contributed under one category and
+// registered; menus only name known commands and tree statuses; settings have the documented defaults.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { STATUS_ICONS } from '../../../src/extension/model/tree-model';
+
+const root = resolve(__dirname, '../../..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const c = pkg.contributes;
+const contributed = new Set<string>(c.commands.map((x: { command: string }) => x.command));
+const registry = readFileSync(join(root, 'src/extension/commands/index.ts'), 'utf8');
+const registered = new Set([...registry.matchAll(/'(migrateLens\.[A-Za-z]+)':/g)].map((m) => m[1]));
+
+const ISSUE_COMMANDS = [
+  'up', 'down', 'status', 'create', 'reset', 'refresh', 'version', 'setPassword', 'showOutput', 'runUp', 'runDown',
+  'upTo', 'downTo', 'openFile', 'showError', 'markApplied', 'markRolledBack', 'forget', 'acceptChecksum',
+].map((id) => `migrateLens.${id}`);
+
+describe('package.json', () => {
+  it('contributes and registers exactly the commands of the issue, all in the "Migrate Lens" category', () => {
+    expect([...contributed].sort()).toEqual([...ISSUE_COMMANDS].sort());
+    expect([...registered].sort()).toEqual([...ISSUE_COMMANDS].sort());
+    for (const cmd of c.commands) expect(cmd.category, cmd.command).toBe('Migrate Lens');
+  });
+
+  it('has the Migrations container and view, and welcome content for the view', () => {
+    expect(c.viewsContainers.activitybar).toEqual([expect.objectContaining({ id: 'migrateLens', title: 'Migrations' })]);
+    expect(c.views.migrateLens.map((v: { id: string }) => v.id)).toEqual(['migrateLens.migrations']);
+    expect(c.viewsWelcome.every((w: { view: string }) => w.view === 'migrateLens.migrations')).toBe(true);
+  });
+
+  it('menus name contributed commands and only statuses the tree produces', () => {
+    const statuses = new Set(Object.keys(STATUS_ICONS));
+    for (const [menu, items] of Object.entries<{ command: string; when?: string }[]>(c.menus)) {
+      for (const item of items) {
+        expect(contributed.has(item.command), `${menu}: ${item.command}`).toBe(true);
+        const m = /viewItem =~ \/\^migration\\\.\(([a-z|]+)\)\$\//.exec(item.when ?? '');
+        if (menu === 'view/item/context') expect(m, `${item.command}: ${item.when}`).not.toBeNull();
+        for (const s of m?.[1].split('|') ?? []) expect(statuses.has(s), `${item.command}: ${s}`).toBe(true);
+      }
+    }
+  });
+
+  it('welcome links only run contributed or built-in commands', () => {
+    for (const w of c.viewsWelcome) {
+      for (const [, id] of w.contents.matchAll(/\(command:([A-Za-z.]+)/g)) {
+        expect(id.startsWith('migrateLens.') ? contributed.has(id) : id.startsWith('workbench.'), id).toBe(true);
+      }
+    }
+  });
+
+  it('declares the settings with their defaults, and limited support in untrusted workspaces', () => {
+    const props = c.configuration.properties;
+    expect(Object.fromEntries(Object.entries<{ default: unknown }>(props).map(([k, v]) => [k, v.default]))).toEqual({
+      'migrateLens.migrationsDir': 'migrations',
+      'migrateLens.configFile': '',
+      'migrateLens.connectionString': '',
+      'migrateLens.table': 'schema_migrations',
+    });
+    expect(pkg.capabilities.untrustedWorkspaces.supported).toBe('limited');
+    expect(pkg.activationEvents).toContain('workspaceContains:**/migrations/*.sql');
+  });
+
+  it('refuses a connection string with a password in the settings schema', () => {
+    const pattern = new RegExp(c.configuration.properties['migrateLens.connectionString'].pattern);
+    expect(pattern.test('postgres://app@localhost:5432/app')).toBe(true);
+    expect(pattern.test('postgres://localhost/app')).toBe(true);
+    expect(pattern.test('')).toBe(true);
+    expect(pattern.test('postgres://app:secret@localhost:5432/app')).toBe(false);
+  });
+
+  it('gives every tree status its own colour, contributed with defaults', () => {
+    const colors = new Set(c.colors.map((x: { id: string }) => x.id));
+    for (const { color } of Object.values(STATUS_ICONS)) expect(colors.has(color), color).toBe(true);
+  });
+});
