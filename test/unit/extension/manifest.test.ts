@@ -70,7 +70,7 @@ describe('package.json', () => {
     expect(pattern.test('postgres://app:secret@localhost:5432/app')).toBe(false);
   });
 
-  it('gives every tree status its own colour, contributed with defaults', () => {
+  it('colours every tree status with a contributed colour', () => {
     const colors = new Set(c.colors.map((x: { id: string }) => x.id));
     for (const { color } of Object.values(STATUS_ICONS)) expect(colors.has(color), color).toBe(true);
   });
