@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { isOneCleanLine, project, runCli } from '../support/cli';
-import { createDatabase, getServer, type PgServer } from '../support/pg';
+import { createDatabase, getServer, withClient, type PgServer } from '../support/pg';
 import { expectedTables, inspect, logged, loggedSet, runCounts, v } from './state';
 
 let server: PgServer;
@@ -86,5 +86,27 @@ describe('a failure in the middle of a run', () => {
     const [row4] = await db.query<{ error: string }>('SELECT error FROM schema_migrations WHERE version = $1', [v(4)]);
     expect(row4.error).toMatch(/four/);
     expect(state.advisoryLocks).toBe(0);
+  });
+  test('a database that turned read-only: one clear line, nothing applied, no lock left; writable again, up succeeds', async () => {
+    const db = await createDatabase(server, 'ml_fault_fail');
+    cleanups.push(() => db.drop());
+    const p = project(loggedSet(3));
+    cleanups.push(() => p.remove());
+    const env = { DATABASE_URL: db.url };
+    await db.query(`ALTER DATABASE "${db.name}" SET default_transaction_read_only = on`);
+
+    const r = await runCli(['up', '-migrations', p.migrations], { env });
+    expect(r.code).toBe(1);
+    expect(isOneCleanLine(r.stderr), r.stderr).toBe(true);
+    expect(r.stderr).toMatch(/read-only transaction/);
+    const state = await inspect(db);
+    expect(state.tables.filter((t) => t !== 'public.schema_migrations')).toEqual([]);
+    expect(state.history).toEqual([]);
+    expect(state.advisoryLocks).toBe(0);
+
+    await withClient(server.url('postgres'), (c) => c.query(`ALTER DATABASE "${db.name}" RESET default_transaction_read_only`));
+    const ok = await runCli(['up', '-migrations', p.migrations], { env });
+    expect(ok, JSON.stringify(ok)).toMatchObject({ code: 0 });
+    expect((await inspect(db)).tables).toEqual(expectedTables(3));
   });
 });
