@@ -1,5 +1,6 @@
 // Entry point. Activation only wires things up: no file reading, no database, no PGlite.
 import * as vscode from 'vscode';
+import { APPLIED_SCHEME, AppliedTextProvider } from './applied-text';
 import { MigrationCodeLensProvider } from './code-lens';
 import { registerCommands } from './commands';
 import { Controller } from './controller';
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): MigrateLensApi {
     watcher,
     new MigrationDiagnostics(ctrl.model, vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE)),
     new MigrationStatusBar(ctrl.model, vscode.window.createStatusBarItem('migrateLens.status', vscode.StatusBarAlignment.Left, 10)),
+    vscode.workspace.registerTextDocumentContentProvider(APPLIED_SCHEME, new AppliedTextProvider(ctrl.model)),
     vscode.languages.registerCodeLensProvider({ language: 'sql', scheme: 'file' }, new MigrationCodeLensProvider(ctrl)),
     view.onDidChangeVisibility((e) => e.visible && ctrl.ensureStatus()),
     ctrl.model.onDidChange(() => {

@@ -40,6 +40,9 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<TreeNode>
     if (node.path) {
       item.resourceUri = vscode.Uri.file(node.path);
       item.command = { command: 'migrateLens.openFile', title: 'Open Migration File', arguments: [node] };
+    } else if (node.status === 'missing') {
+      // The file is gone, but the history kept the text that was applied.
+      item.command = { command: 'migrateLens.showDiff', title: 'Show Applied Version', arguments: [node] };
     }
     item.accessibilityInformation = { label: `${node.label}, ${node.description}` };
     return item;

@@ -1,6 +1,7 @@
 // Create Migration, Open Migration File, Show Error.
 import * as vscode from 'vscode';
 import { createMigrationFile, snakeName } from '../../engine/create';
+import { AppliedTextProvider } from '../applied-text';
 import type { Controller } from '../controller';
 import { errorText } from '../controller';
 import { firstLine } from '../model/format';
@@ -81,5 +82,17 @@ export function showError(ctrl: Controller): Command {
         if (choice) ctrl.log.show();
       });
     return row.error;
+  };
+}
+
+/** Drifted: the applied text beside the file as it is now. Missing: the applied text alone. */
+export function showDiff(ctrl: Controller): Command {
+  return async (target?: Target) => {
+    const entry = await chooseEntry(ctrl, target, ['drifted', 'missing', 'applied'], 'Migration to compare with its applied text');
+    if (!entry?.row) return undefined;
+    const applied = AppliedTextProvider.uriFor(entry.version, entry.name);
+    if (!entry.migration?.path) return vscode.window.showTextDocument(applied, { preview: true });
+    const title = `${entry.version} ${entry.name}: applied ↔ file now`;
+    return vscode.commands.executeCommand('vscode.diff', applied, vscode.Uri.file(entry.migration.path), title);
   };
 }

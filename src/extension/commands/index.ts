@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { Controller } from '../controller';
 import { status, setPassword, showOutput, version } from './connection';
-import { create, openFile, showError } from './files';
+import { create, openFile, showDiff, showError } from './files';
 import { acceptChecksum, forget, markApplied, markRolledBack } from './recovery';
 import { down, downTo, refresh, reset, runDown, runUp, up, upTo } from './run';
 
@@ -28,6 +28,7 @@ export const COMMANDS: Record<string, Factory> = {
   'migrateLens.markRolledBack': markRolledBack,
   'migrateLens.forget': forget,
   'migrateLens.acceptChecksum': acceptChecksum,
+  'migrateLens.showDiff': showDiff,
 };
 
 export function registerCommands(context: vscode.ExtensionContext, ctrl: Controller): void {

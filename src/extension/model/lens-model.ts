@@ -15,6 +15,7 @@ export interface LensSpec {
 export const RUN_UP = 'Run Up';
 export const RUN_DOWN = 'Run Down';
 export const ACCEPT = 'Accept Changed File';
+export const SHOW_DIFF = 'Show Diff';
 
 /**
  * Lenses above `-- +migrate Up` and `-- +migrate Down`. `entry` is this file's status, or
@@ -58,6 +59,7 @@ export function lensesFor(path: string, parsed: ParsedMigration, entry: StatusEn
         command: '',
         args: [],
       });
+      lenses.push({ line: up, title: SHOW_DIFF, command: 'migrateLens.showDiff', args: [v], tooltip: 'Compare the applied text with the file as it is now' });
       lenses.push({ line: up, title: ACCEPT, command: 'migrateLens.acceptChecksum', args: [v], tooltip: 'Take the file as it is now as the applied version' });
       if (down !== null) lenses.push(run(down, RUN_DOWN, 'migrateLens.runDown'));
       break;

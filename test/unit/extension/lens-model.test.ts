@@ -35,6 +35,7 @@ describe('lensesFor', () => {
   it('says a drifted file changed and offers to accept it', () => {
     expect(summary(lensesFor(path, parsed, entry('drifted', v), v))).toEqual([
       [1, 'drifted: modified after it was applied on 2024-01-01 12:34', ''],
+      [1, 'Show Diff', 'migrateLens.showDiff'],
       [1, 'Accept Changed File', 'migrateLens.acceptChecksum'],
       [4, 'Run Down', 'migrateLens.runDown'],
     ]);
