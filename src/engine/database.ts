@@ -14,6 +14,11 @@ export interface Database {
   /** Any number of statements without parameters (simple query protocol). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
+  /**
+   * A second session on the same database, for the few things that must happen beside a running
+   * query (asking a chunk of migrations to stop). Absent where there is only one session (PGlite).
+   */
+  openSibling?(): Promise<Database>;
 }
 
 /** An error from the database, with the fields the engine uses to place it. */

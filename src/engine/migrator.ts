@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { databaseErrorInfo, type Database } from './database';
 import { MigrateError, MigrationFailedError, StateError, UnknownVersionError } from './errors';
@@ -200,7 +201,8 @@ export class Migrator {
       }
       let j = i;
       let bytes = 0;
-      while (j < total && j - i < CHUNK_MIGRATIONS && bytes < CHUNK_BYTES && chunkable(plan[j], direction)) bytes += plan[j++].text!.length;
+      const limit = this.opts.db.openSibling ? CHUNK_MIGRATIONS : 1;
+      while (j < total && j - i < limit && bytes < CHUNK_BYTES && chunkable(plan[j], direction)) bytes += plan[j++].text!.length;
       if (j > i) {
         await this.runChunk(direction, plan.slice(i, j), batch ?? 0, i, total, result);
         i = j;
@@ -240,9 +242,11 @@ export class Migrator {
       parts.push(text);
       length += text.length;
     };
+    const stopKey = randomBytes(8).readBigInt64BE(0);
     chunk.forEach((m, k) => {
       const section = sectionOf(m, direction)!;
       push(endsRun && k === chunk.length - 1 ? 'BEGIN;\n' : 'BEGIN;\nSET LOCAL synchronous_commit = off;\n');
+      if (k > 0) push(stopGuard(stopKey));
       starts.push(section.statements.map((st) => {
         const at = length;
         push(st.sql + '\n;\n');
@@ -254,11 +258,14 @@ export class Migrator {
     if (chunk.length) this.opts.onEvent?.({ type: 'start', direction, migration: chunk[0], index: first, total });
     const started = performance.now();
     let failure: unknown = null;
+    const stopper = this.stopOnAbort(stopKey, chunk.length > 1);
     try {
       await this.opts.db.exec(parts.join(''));
     } catch (err) {
       failure = err;
       await this.opts.db.exec('ROLLBACK').catch(() => undefined);
+    } finally {
+      await stopper.release();
     }
     const elapsed = performance.now() - started;
     let times: Map<string, { ms: number; status: string }>;
@@ -279,6 +286,11 @@ export class Migrator {
       this.done(result, direction, chunk[k], t?.ms ?? elapsed / chunk.length, first + k, total);
     }
     if (!failure) return;
+    if (isStopGuard(failure)) {
+      // Asked to stop: the migrations before this one committed, this one never began.
+      result.cancelled = true;
+      return;
+    }
     const m = chunk[k] ?? chunk[chunk.length - 1];
     const section = sectionOf(m, direction)!;
     const info = databaseErrorInfo(failure);
@@ -288,6 +300,34 @@ export class Migrator {
     if (index === null && section.statements.length > 1) index = await this.findFailingStatement(section);
     if (index === null && section.statements.length === 1) index = 0;
     throw await this.failed(direction, m, section, batch, index, info.message, elapsed, failure);
+  }
+
+  /**
+   * While a chunk runs, an abort takes the chunk's stop key exclusively from a second session: the
+   * migration in progress finishes and commits, and the next one's guard fails before it begins.
+   */
+  private stopOnAbort(stopKey: bigint, useful: boolean): { release(): Promise<void> } {
+    const signal = this.opts.signal;
+    const openSibling = this.opts.db.openSibling?.bind(this.opts.db);
+    if (!signal || !useful || !openSibling) return { release: async () => undefined };
+    let sibling: Promise<Database | null> | null = null;
+    const onAbort = () => {
+      sibling = openSibling()
+        .then(async (db) => {
+          await db.query('SELECT pg_advisory_lock($1::bigint)', [stopKey.toString()]);
+          return db;
+        })
+        .catch(() => null);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    return {
+      release: async () => {
+        signal.removeEventListener('abort', onAbort);
+        const db = await sibling;
+        await db?.close();
+      },
+    };
   }
 
   /** Server-measured execution times (and states) of the chunk's migrations, in one query. */
@@ -416,6 +456,21 @@ function chunkable(m: Migration, direction: Direction): boolean {
   return !!section && !section.noTransaction && !section.statements.some((s) => TRANSACTION_CONTROL.test(s.sql));
 }
 
+const STOP_MESSAGE = 'migrate-lens: stopped before this migration';
+
+/**
+ * Before each migration of a chunk but the first: passes while nobody holds the key exclusively,
+ * else fails with a message of its own. The CASE depends on a function call, so it is evaluated
+ * when it runs, not folded while planning.
+ */
+function stopGuard(key: bigint): string {
+  return `SELECT (CASE WHEN pg_try_advisory_xact_lock_shared(${key.toString()}) THEN '1' ELSE '${STOP_MESSAGE}' END)::int;\n`;
+}
+
+function isStopGuard(err: unknown): boolean {
+  return String((err as Error)?.message ?? '').includes(STOP_MESSAGE);
+}
+
 function sectionOf(m: Migration, direction: Direction): Section | null {
   return direction === 'up' ? m.parsed?.up ?? null : m.parsed?.down ?? null;
 }
@@ -432,9 +487,10 @@ function statementAt(offsets: number[], offset: number): number | null {
   return lo;
 }
 
+/** A failed run leaves its batch number on the failed row; the retry reuses it rather than skip one. */
 function nextBatchOf(entries: StatusEntry[]): number {
   let max = 0;
-  for (const e of entries) if (e.row?.batch && e.row.batch > max) max = e.row.batch;
+  for (const e of entries) if (e.row?.batch && e.row.status !== 'failed' && e.row.batch > max) max = e.row.batch;
   return max + 1;
 }
 

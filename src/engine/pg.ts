@@ -11,6 +11,7 @@ class PgDatabase implements Database {
   constructor(
     private readonly client: pg.Client,
     readonly description: string,
+    private readonly settings: Exclude<ConnectionSettings, { kind: 'embedded' }>,
   ) {
     // A server-side disconnect arrives as an 'error' event; without a listener it would crash the process.
     client.on('error', (err) => {
@@ -31,6 +32,10 @@ class PgDatabase implements Database {
 
   async close(): Promise<void> {
     await this.client.end().catch(() => undefined);
+  }
+
+  openSibling(): Promise<Database> {
+    return openPg(this.settings);
   }
 
   private throwIfLost(): void {
@@ -54,5 +59,5 @@ export async function openPg(settings: Exclude<ConnectionSettings, { kind: 'embe
   await client.query(
     `SELECT set_config('client_connection_check_interval', '1000', false) WHERE current_setting('server_version_num')::int >= 140000`,
   );
-  return new PgDatabase(client, settings.description);
+  return new PgDatabase(client, settings.description, settings);
 }

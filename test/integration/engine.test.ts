@@ -340,6 +340,35 @@ describe('two runners on one PostgreSQL database', () => {
     }
   });
 
+  it('an abort during a chunk lets the running migration commit and starts no other', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 1; i <= 4; i++) files[`2024010100000${i}_c${i}.sql`] = `-- +migrate Up\nCREATE TABLE c${i} (id int);\n${i === 2 ? 'SELECT pg_sleep(1);' : ''}\n-- +migrate Down\nDROP TABLE c${i};\n`;
+    const f = migrationsFolder(files);
+    const db = await backend.open();
+    try {
+      const controller = new AbortController();
+      const run = new Migrator({ db, migrationsDir: f.dir, signal: controller.signal }).up();
+      const watcher = await backend.open();
+      for (let i = 0; i < 100; i++) {
+        const rows = await watcher.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND application_name = 'migrate-lens'`);
+        if (rows.length) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await watcher.close();
+      controller.abort();
+      const result = await run;
+      expect(result.cancelled).toBe(true);
+      expect(result.applied.map((a) => a.version)).toEqual(['20240101000001', '20240101000002']);
+      expect((await historyRows(db)).map((r) => [r.version, r.status])).toEqual([
+        ['20240101000001', 'applied'],
+        ['20240101000002', 'applied'],
+      ]);
+    } finally {
+      await db.close();
+      f.remove();
+    }
+  });
+
   it('a waiting runner gives up with the lock holder named', async () => {
     const f = migrationsFolder({ '20240101000001_slow.sql': '-- +migrate Up\nSELECT pg_sleep(1.5);\n' });
     const [db1, db2] = [await backend.open(), await backend.open()];
