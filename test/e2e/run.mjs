@@ -142,7 +142,10 @@ async function hostSuite(browser, vsix) {
       await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
       page.on('console', (m) => { if (m.text().includes('[host]')) report.log(' ', m.text().replace(/^.*?\[host\]/, '[host]')); });
       await page.goto(server.url(ws.dir, payload));
-      exitCode = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout after 180 s'), 180_000))]);
+      let timer;
+      const timeout = new Promise((r) => { timer = setTimeout(() => r('timeout after 180 s'), 180_000); });
+      exitCode = await Promise.race([exited, timeout]);
+      clearTimeout(timer);
       if (exitCode !== 0) await report.screenshot('host-exit');
     });
     report.log('extension host test run exited with', exitCode);
