@@ -1,7 +1,7 @@
 // The text a migration had when it was applied (kept in the history table), as a read-only
 // document, so drift can be shown as a diff and a missing file can still be read.
 import * as vscode from 'vscode';
-import type { MigrationsModel } from './model/migrations-model';
+import type { Controller } from './controller';
 
 export const APPLIED_SCHEME = 'migrate-lens-applied';
 
@@ -11,9 +11,9 @@ export class AppliedTextProvider implements vscode.TextDocumentContentProvider, 
   private readonly shown = new Set<string>();
   private readonly subscription: { dispose(): void };
 
-  constructor(private readonly model: MigrationsModel) {
+  constructor(private readonly ctrl: Controller) {
     // A document stays open across refreshes; tell VS Code when its history row may have changed.
-    this.subscription = model.onDidChange(() => {
+    this.subscription = ctrl.model.onDidChange(() => {
       for (const uri of this.shown) this.changed.fire(vscode.Uri.parse(uri));
     });
   }
@@ -22,12 +22,12 @@ export class AppliedTextProvider implements vscode.TextDocumentContentProvider, 
     return vscode.Uri.from({ scheme: APPLIED_SCHEME, path: `/${version}_${name}.sql`, query: `version=${version}` });
   }
 
-  provideTextDocumentContent(uri: vscode.Uri): string {
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     this.shown.add(uri.toString());
     const version = new URLSearchParams(uri.query).get('version') ?? '';
-    const row = this.model.entryFor(version)?.row;
-    if (!row) return `-- migration ${version} has no history record in this database\n`;
-    return row.script ?? `-- the history record of ${version} holds no copy of the applied text\n`;
+    if (!this.ctrl.model.entryFor(version)?.row) return `-- migration ${version} has no history record in this database\n`;
+    const text = await this.ctrl.appliedText(version);
+    return text ?? `-- the history record of ${version} holds no copy of the applied text\n`;
   }
 
   dispose(): void {

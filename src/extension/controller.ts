@@ -134,6 +134,14 @@ export class Controller implements vscode.Disposable {
     else await this.reloadFiles();
   }
 
+  /** The text a migration had when it was applied, fetched from the history on first use. */
+  async appliedText(version: string): Promise<string | null> {
+    const row = this.model.entryFor(version)?.row;
+    if (!row) return null;
+    if (row.script === null && this.trusted) await this.session.attachScripts(await this.resolveSettings(), [row]);
+    return row.script;
+  }
+
   withMigrator<T>(settings: Settings, opts: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void }, body: (m: Migrator) => Promise<T>): Promise<T> {
     return this.session.withMigrator(settings, opts, body);
   }

@@ -67,6 +67,12 @@ export class DatabaseSession {
     });
   }
 
+  /** Fills in the stored file text of these rows (read() leaves it out: it can be large). */
+  async attachScripts(settings: Settings, rows: HistoryRow[]): Promise<void> {
+    const { History } = await import('../engine/history');
+    await this.withDatabase(settings, (db) => new History(db, settings.schema, settings.table).attachScripts(rows));
+  }
+
   async withMigrator<T>(
     settings: Settings,
     opts: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void },

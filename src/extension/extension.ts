@@ -36,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): MigrateLensApi {
     watcher,
     new MigrationDiagnostics(ctrl.model, vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE)),
     new MigrationStatusBar(ctrl.model, vscode.window.createStatusBarItem('migrateLens.status', vscode.StatusBarAlignment.Left, 10)),
-    vscode.workspace.registerTextDocumentContentProvider(APPLIED_SCHEME, new AppliedTextProvider(ctrl.model)),
+    vscode.workspace.registerTextDocumentContentProvider(APPLIED_SCHEME, new AppliedTextProvider(ctrl)),
     vscode.languages.registerCodeLensProvider({ language: 'sql', scheme: 'file' }, new MigrationCodeLensProvider(ctrl)),
     view.onDidChangeVisibility((e) => e.visible && ctrl.ensureStatus()),
     ctrl.model.onDidChange(() => {
