@@ -1,10 +1,12 @@
 // Problems panel entries for the migrations folder, from the shared model.
 import * as vscode from 'vscode';
+import { DIAGNOSTIC_SOURCE, diagnosticsFor, type DiagnosticSpec } from './model/diagnostics-model';
 import type { MigrationsModel } from './model/migrations-model';
-import { DIAGNOSTIC_SOURCE, diagnosticsFor } from './model/diagnostics-model';
 
 export class MigrationDiagnostics implements vscode.Disposable {
   private readonly subscription: { dispose(): void };
+  /** What each file was last given, so a keystroke in one file does not rewrite 10,000 entries. */
+  private readonly published = new Map<string, string>();
 
   constructor(
     private readonly model: MigrationsModel,
@@ -15,29 +17,32 @@ export class MigrationDiagnostics implements vscode.Disposable {
 
   update(): void {
     const specs = diagnosticsFor(this.model.folderModel, this.model.entries);
-    const stale = new Set<string>();
-    this.collection.forEach((uri) => stale.add(uri.fsPath));
-    for (const [path, list] of specs) {
-      stale.delete(path);
-      this.collection.set(
-        vscode.Uri.file(path),
-        list.map((d) => {
-          const diagnostic = new vscode.Diagnostic(
-            new vscode.Range(d.line, 0, d.line, Number.MAX_SAFE_INTEGER),
-            d.message,
-            d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
-          );
-          diagnostic.source = DIAGNOSTIC_SOURCE;
-          diagnostic.code = d.code;
-          return diagnostic;
-        }),
-      );
+    for (const path of [...this.published.keys()]) {
+      if (specs.has(path)) continue;
+      this.collection.delete(vscode.Uri.file(path));
+      this.published.delete(path);
     }
-    for (const path of stale) this.collection.delete(vscode.Uri.file(path));
+    for (const [path, list] of specs) {
+      const key = JSON.stringify(list);
+      if (this.published.get(path) === key) continue;
+      this.published.set(path, key);
+      this.collection.set(vscode.Uri.file(path), list.map(toDiagnostic));
+    }
   }
 
   dispose(): void {
     this.subscription.dispose();
     this.collection.dispose();
   }
+}
+
+function toDiagnostic(d: DiagnosticSpec): vscode.Diagnostic {
+  const diagnostic = new vscode.Diagnostic(
+    new vscode.Range(d.line, 0, d.line, Number.MAX_SAFE_INTEGER),
+    d.message,
+    d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+  );
+  diagnostic.source = DIAGNOSTIC_SOURCE;
+  diagnostic.code = d.code;
+  return diagnostic;
 }

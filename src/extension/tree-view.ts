@@ -7,11 +7,17 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<TreeNode>
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private nodes: TreeNode[] = [];
+  private signature = '';
   private readonly subscription: { dispose(): void };
 
   constructor(private readonly model: MigrationsModel) {
     this.subscription = model.onDidChange(() => {
-      this.nodes = this.build();
+      const nodes = this.build();
+      const signature = nodes.map((n) => `${n.id}\u0001${n.description}\u0001${n.line}\u0001${n.entry?.row?.error ?? ''}`).join('\n');
+      this.nodes = nodes;
+      // Typing in one file changes the model often; VS Code re-reads every item on each event.
+      if (signature === this.signature) return;
+      this.signature = signature;
       this.changed.fire();
     });
   }
