@@ -1,32 +1,21 @@
 // Fault: several runners (separate processes) started together on one database.
 // Expected: every migration applied exactly once; the others wait, or give up with "lock held by …".
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { isOneCleanLine, project, startCli, waitFor, type CliResult } from '../support/cli';
-import { createDatabase, getServer, type PgServer, type TestDatabase } from '../support/pg';
+import { type TestDatabase } from '../support/pg';
 import { expectedTables, inspect, loggedSet, runCounts, sleepingPid, v } from './state';
+import { faultHarness } from './harness';
 
 const MIGRATIONS = 8;
 // Each of migrations 2..8 sleeps, so the first runner holds the lock for a few seconds.
 const files = loggedSet(MIGRATIONS, Object.fromEntries([2, 3, 4, 5, 6, 7, 8].map((i) => [i, 'SELECT pg_sleep(0.5);'])));
 
-let server: PgServer;
-const cleanups: (() => Promise<void> | void)[] = [];
-
-beforeAll(async () => {
-  server = await getServer();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const h = faultHarness('ml_fault_conc');
 
 async function setup(): Promise<{ db: TestDatabase; dir: string }> {
-  const db = await createDatabase(server, 'ml_fault_conc');
-  cleanups.push(() => db.drop());
+  const db = await h.database();
   const p = project(files);
-  cleanups.push(() => p.remove());
+  h.cleanup(() => p.remove());
   return { db, dir: p.migrations };
 }
 

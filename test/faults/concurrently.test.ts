@@ -1,22 +1,12 @@
 // Fault: a notransaction migration runs CREATE INDEX CONCURRENTLY while a second runner waits for the lock.
 // CREATE INDEX CONCURRENTLY waits for every transaction older than itself; a waiter that sat in an open
 // transaction (or blocked in pg_advisory_lock inside one) would deadlock with it. Both must end.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { project, startCli, waitFor } from '../support/cli';
-import { createDatabase, getServer, type PgServer } from '../support/pg';
 import { inspect, sleepingPid, v } from './state';
+import { faultHarness } from './harness';
 
-let server: PgServer;
-const cleanups: (() => Promise<void> | void)[] = [];
-beforeAll(async () => {
-  server = await getServer();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const h = faultHarness('ml_fault_cic');
 
 const files = {
   [`${v(1)}_big_table.sql`]: `-- +migrate Up
@@ -36,10 +26,9 @@ DROP INDEX CONCURRENTLY big_body_idx;
 
 describe('CREATE INDEX CONCURRENTLY with a runner waiting', () => {
   test('no deadlock: the index is built and valid, the waiter ends with nothing to do', async () => {
-    const db = await createDatabase(server, 'ml_fault_cic');
-    cleanups.push(() => db.drop());
+    const db = await h.database();
     const p = project(files);
-    cleanups.push(() => p.remove());
+    h.cleanup(() => p.remove());
     const env = { DATABASE_URL: db.url };
 
     const first = startCli(['up', '-migrations', p.migrations], { env, timeoutMs: 45_000 });
@@ -76,10 +65,9 @@ describe('CREATE INDEX CONCURRENTLY with a runner waiting', () => {
   });
 
   test('down with DROP INDEX CONCURRENTLY while up waits and status reads: no deadlock, all end', async () => {
-    const db = await createDatabase(server, 'ml_fault_cic');
-    cleanups.push(() => db.drop());
+    const db = await h.database();
     const p = project(files);
-    cleanups.push(() => p.remove());
+    h.cleanup(() => p.remove());
     const env = { DATABASE_URL: db.url };
     expect((await startCli(['up', '-migrations', p.migrations], { env, timeoutMs: 45_000 }).done).code).toBe(0);
 

@@ -3,31 +3,21 @@
 // its line, nothing after it run; the fixed file then applies, and the rest with it, in the next batch.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { isOneCleanLine, project, runCli } from '../support/cli';
-import { createDatabase, getServer, withClient, type PgServer } from '../support/pg';
+import { withClient } from '../support/pg';
 import { expectedTables, inspect, logged, loggedSet, runCounts, v } from './state';
+import { faultHarness } from './harness';
 
-let server: PgServer;
-const cleanups: (() => Promise<void> | void)[] = [];
-beforeAll(async () => {
-  server = await getServer();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const h = faultHarness('ml_fault_fail');
 
 describe('a failure in the middle of a run', () => {
   test('migration 6 of 10 fails at its second statement: 1-5 applied once, 6 failed with its line, 7-10 untouched', async () => {
-    const db = await createDatabase(server, 'ml_fault_fail');
-    cleanups.push(() => db.drop());
+    const db = await h.database();
     // Migration 6: creates t6, logs itself, then fails on line 5 of its file.
     const broken = logged(6).replace('-- +migrate Down', "SELECT 'six'::int;\n-- +migrate Down");
     const p = project({ ...loggedSet(10), [`${v(6)}_t6.sql`]: broken });
-    cleanups.push(() => p.remove());
+    h.cleanup(() => p.remove());
     const env = { DATABASE_URL: db.url };
     const failLine = broken.split('\n').findIndex((l) => l.startsWith("SELECT 'six'")) + 1;
 
@@ -65,12 +55,11 @@ describe('a failure in the middle of a run', () => {
   });
 
   test('a Down that fails in the middle of reset: the ones before it rolled back, it and the rest still applied', async () => {
-    const db = await createDatabase(server, 'ml_fault_fail');
-    cleanups.push(() => db.drop());
+    const db = await h.database();
     const files = loggedSet(6);
     files[`${v(4)}_t4.sql`] = files[`${v(4)}_t4.sql`].replace('DROP TABLE t4;', "DROP TABLE t4;\nSELECT 'four'::int;");
     const p = project(files);
-    cleanups.push(() => p.remove());
+    h.cleanup(() => p.remove());
     const env = { DATABASE_URL: db.url };
     expect((await runCli(['up', '-migrations', p.migrations], { env })).code).toBe(0);
 
@@ -88,10 +77,9 @@ describe('a failure in the middle of a run', () => {
     expect(state.advisoryLocks).toBe(0);
   });
   test('a database that turned read-only: one clear line, nothing applied, no lock left; writable again, up succeeds', async () => {
-    const db = await createDatabase(server, 'ml_fault_fail');
-    cleanups.push(() => db.drop());
+    const db = await h.database();
     const p = project(loggedSet(3));
-    cleanups.push(() => p.remove());
+    h.cleanup(() => p.remove());
     const env = { DATABASE_URL: db.url };
     await db.query(`ALTER DATABASE "${db.name}" SET default_transaction_read_only = on`);
 
@@ -104,7 +92,7 @@ describe('a failure in the middle of a run', () => {
     expect(state.history).toEqual([]);
     expect(state.advisoryLocks).toBe(0);
 
-    await withClient(server.url('postgres'), (c) => c.query(`ALTER DATABASE "${db.name}" RESET default_transaction_read_only`));
+    await withClient(h.server.url('postgres'), (c) => c.query(`ALTER DATABASE "${db.name}" RESET default_transaction_read_only`));
     const ok = await runCli(['up', '-migrations', p.migrations], { env });
     expect(ok, JSON.stringify(ok)).toMatchObject({ code: 0 });
     expect((await inspect(db)).tables).toEqual(expectedTables(3));

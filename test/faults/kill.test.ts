@@ -1,34 +1,24 @@
 // Faults in the middle of a run: the runner process killed (SIGKILL), its connection terminated by the
 // server (pg_terminate_backend), a waiting runner killed, Ctrl-C. After each: the database itself is checked.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { isOneCleanLine, project, runCli, startCli, waitFor } from '../support/cli';
-import { createDatabase, getServer, type PgServer, type TestDatabase } from '../support/pg';
+import { type TestDatabase } from '../support/pg';
 import { sleepingPid, expectedTables, inspect, loggedSet, runCounts, v } from './state';
+import { faultHarness } from './harness';
 
 // Migration 3 sleeps for as long as the test says (fault_control is the test's, not a migration's).
 const SLEEP = 'SELECT pg_sleep((SELECT seconds FROM public.fault_control));';
 const files = loggedSet(4, { 3: SLEEP });
 const TABLES = expectedTables(4, 'public.schema_migrations', ['public.fault_control']);
 
-let server: PgServer;
-const cleanups: (() => Promise<void> | void)[] = [];
-beforeAll(async () => {
-  server = await getServer();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const h = faultHarness('ml_fault_kill');
 
 async function setup(sleepSeconds: number): Promise<{ db: TestDatabase; dir: string; env: Record<string, string> }> {
-  const db = await createDatabase(server, 'ml_fault_kill');
-  cleanups.push(() => db.drop());
+  const db = await h.database();
   await db.query('CREATE TABLE public.fault_control (seconds float8 NOT NULL)');
   await db.query('INSERT INTO public.fault_control VALUES ($1)', [sleepSeconds]);
   const p = project(files);
-  cleanups.push(() => p.remove());
+  h.cleanup(() => p.remove());
   return { db, dir: p.migrations, env: { DATABASE_URL: db.url } };
 }
 
@@ -158,12 +148,11 @@ CREATE TABLE nt_b (id int);
 DROP TABLE IF EXISTS nt_b;
 DROP TABLE IF EXISTS nt_a;
 `;
-    const db = await createDatabase(server, 'ml_fault_kill');
-    cleanups.push(() => db.drop());
+    const db = await h.database();
     await db.query('CREATE TABLE public.fault_control (seconds float8 NOT NULL)');
     await db.query('INSERT INTO public.fault_control VALUES (30)');
     const p = project(files);
-    cleanups.push(() => p.remove());
+    h.cleanup(() => p.remove());
     const env = { DATABASE_URL: db.url };
 
     const runner = startCli(['up', '-migrations', p.migrations], { env, timeoutMs: 60_000 });
@@ -201,12 +190,11 @@ DROP TABLE IF EXISTS nt_a;
   test('SIGKILL inside a Down: still applied, no row claims it rolled back, the next down succeeds', async () => {
     const files = loggedSet(4);
     files[`${v(4)}_t4.sql`] = files[`${v(4)}_t4.sql`].replace('DROP TABLE t4;', `DROP TABLE t4;\n${SLEEP}`);
-    const db = await createDatabase(server, 'ml_fault_kill');
-    cleanups.push(() => db.drop());
+    const db = await h.database();
     await db.query('CREATE TABLE public.fault_control (seconds float8 NOT NULL)');
     await db.query('INSERT INTO public.fault_control VALUES (0)');
     const p = project(files);
-    cleanups.push(() => p.remove());
+    h.cleanup(() => p.remove());
     const env = { DATABASE_URL: db.url };
     expect((await runCli(['up', '-migrations', p.migrations], { env })).code).toBe(0);
 

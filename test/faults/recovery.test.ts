@@ -4,22 +4,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { isOneCleanLine, project, runCli, startCli, waitFor, type CliResult } from '../support/cli';
-import { createDatabase, getServer, type PgServer, type TestDatabase } from '../support/pg';
+import { type TestDatabase } from '../support/pg';
 import { sleepingPid, inspect, loggedSet, v } from './state';
+import { faultHarness } from './harness';
 
-let server: PgServer;
-const cleanups: (() => Promise<void> | void)[] = [];
-beforeAll(async () => {
-  server = await getServer();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const h = faultHarness('ml_fault_recovery');
 
 interface Ctx {
   db: TestDatabase;
@@ -30,10 +21,9 @@ interface Ctx {
 }
 
 async function setup(files: Record<string, string>, user = 'alice'): Promise<Ctx> {
-  const db = await createDatabase(server, 'ml_fault_recovery');
-  cleanups.push(() => db.drop());
+  const db = await h.database();
   const p = project(files);
-  cleanups.push(() => p.remove());
+  h.cleanup(() => p.remove());
   const cli = (...args: string[]) => runCli([...args, '-migrations', p.migrations], { env: { DATABASE_URL: db.url, USER: user } });
   return {
     db,
