@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { StateError } from './errors';
 import type { Database } from './database';
 
 type PGliteInstance = {
@@ -13,6 +14,7 @@ class PgliteDatabase implements Database {
   constructor(
     private readonly db: PGliteInstance,
     readonly description: string,
+    private readonly releaseLock: () => void,
   ) {}
 
   async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
@@ -24,14 +26,58 @@ class PgliteDatabase implements Database {
   }
 
   async close(): Promise<void> {
-    await this.db.close();
+    try {
+      await this.db.close();
+    } finally {
+      this.releaseLock();
+    }
   }
 }
 
 /** The embedded database: PostgreSQL in WebAssembly, its data in a folder of the project (or `memory://`). */
 export async function openPglite(dataDir: string, description: string): Promise<Database> {
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const { PGlite } = await import('@electric-sql/pglite');
-  const db = (await PGlite.create(dataDir)) as unknown as PGliteInstance;
-  return new PgliteDatabase(db, description);
+  const inMemory = dataDir.startsWith('memory://');
+  if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  const release = inMemory ? () => undefined : lockFolder(`${dataDir}.lock`, description);
+  try {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const db = (await PGlite.create(dataDir)) as unknown as PGliteInstance;
+    return new PgliteDatabase(db, description, release);
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+/**
+ * PGlite is one process's database: two processes on one data folder (the CLI and the editor, say)
+ * would corrupt it. A lock file with the owner's pid makes the second one an error; a lock left by
+ * a process that is gone is taken over.
+ */
+function lockFolder(lockPath: string, description: string): () => void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lockPath, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number(readFileSync(lockPath, 'utf8').trim());
+      if (owner && owner !== process.pid && isAlive(owner)) {
+        throw new StateError(`the ${description} is in use by process ${owner}; close it there (or stop that process) and try again`);
+      }
+      rmSync(lockPath, { force: true });
+    }
+  }
+  throw new StateError(`cannot lock the ${description} (${lockPath})`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

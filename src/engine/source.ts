@@ -24,19 +24,24 @@ export function loadMigrations(dir: string): Migration[] {
     const entry = dirent.name;
     if (!entry.toLowerCase().endsWith('.sql') || dirent.isDirectory()) continue;
     const path = join(dir, entry);
-    const match = FILE_NAME_PATTERN.exec(entry);
-    if (!match) {
-      throw new ParseError(path, 0, 'bad file name: expected YYYYMMDDHHMMSS_name.sql (14 digits, an underscore, letters, digits or _)');
-    }
-    const [, version, name] = match;
-    const badStamp = timestampProblem(version);
-    if (badStamp) throw new ParseError(path, 0, `bad version ${version}: ${badStamp}`);
+    const checked = checkFileName(entry);
+    if ('reason' in checked) throw new ParseError(path, 0, checked.reason);
+    const { version, name } = checked;
     const previous = byVersion.get(version);
     if (previous) throw new ParseError(path, 0, `duplicate version ${version}: also used by ${previous.path}`);
     const migration = readMigrationFile(path, version, name, dirent.isFile());
     if (migration) byVersion.set(version, migration);
   }
   return [...byVersion.values()];
+}
+
+/** The version and name a `.sql` file name stands for, or why it is not a migration file name. */
+export function checkFileName(fileName: string): { version: string; name: string } | { reason: string } {
+  const match = FILE_NAME_PATTERN.exec(fileName);
+  if (!match) return { reason: 'bad file name: expected YYYYMMDDHHMMSS_name.sql (14 digits, an underscore, letters, digits or _)' };
+  const [, version, name] = match;
+  const badStamp = timestampProblem(version);
+  return badStamp ? { reason: `bad version ${version}: ${badStamp}` } : { version, name };
 }
 
 /** Parses one file; returns null for an entry that is a folder named like a migration. */

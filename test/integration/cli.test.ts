@@ -1,6 +1,6 @@
 // The bundled CLI as a user runs it: a separate process, real PostgreSQL, and the embedded default.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -101,6 +101,26 @@ describe('CLI with nothing configured', () => {
       expect(existsSync(join(cwd, '.migrate-lens', 'pglite', 'PG_VERSION'))).toBe(true);
       const status = await cli(['status', '--json', '-migrations', ex.dir], {}, cwd);
       expect(JSON.parse(status.stdout).map((e: { status: string }) => e.status)).toEqual(['applied', 'applied', 'applied']);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+      ex.remove();
+    }
+  }, 60_000);
+
+  it('refuses a second process on the same embedded data folder instead of corrupting it', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'ml-embedded-lock-'));
+    const ex = examplesCopy();
+    try {
+      mkdirSync(join(cwd, '.migrate-lens'), { recursive: true });
+      // A live process (this test runner) owns the lock; a stale owner would be taken over.
+      writeFileSync(join(cwd, '.migrate-lens', 'pglite.lock'), String(process.pid));
+      const blocked = await cli(['status', '-migrations', ex.dir], {}, cwd);
+      expect(blocked.code).toBe(1);
+      expect(blocked.stderr).toMatch(new RegExp(`^error: the embedded PGlite at \\.migrate-lens/pglite is in use by process ${process.pid}`, 'm'));
+      writeFileSync(join(cwd, '.migrate-lens', 'pglite.lock'), '999999999');
+      const taken = await cli(['status', '-migrations', ex.dir], {}, cwd);
+      expect(taken.code).toBe(0);
+      expect(existsSync(join(cwd, '.migrate-lens', 'pglite.lock'))).toBe(false); // released on close
     } finally {
       rmSync(cwd, { recursive: true, force: true });
       ex.remove();

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checksum, FILE_NAME_PATTERN, loadMigrations, ParseError } from '../../src/engine';
+import { checkFileName, checksum, FILE_NAME_PATTERN, loadMigrations, ParseError } from '../../src/engine';
 
 const OK = '-- +migrate Up\nCREATE TABLE t (id int);\n-- +migrate Down\nDROP TABLE t;\n';
 
@@ -127,5 +127,13 @@ describe('loadMigrations', () => {
   it('exposes the file name pattern', () => {
     expect(FILE_NAME_PATTERN.exec('20240101000000_add_users.sql')?.slice(1)).toEqual(['20240101000000', 'add_users']);
     expect(FILE_NAME_PATTERN.test('20240101000000_add_users.sql.orig')).toBe(false);
+  });
+});
+
+describe('checkFileName', () => {
+  it('gives the version and name of a good name, and the reason for a bad one', () => {
+    expect(checkFileName('20240101120000_add_users.sql')).toEqual({ version: '20240101120000', name: 'add_users' });
+    expect(checkFileName('add_users.sql')).toEqual({ reason: expect.stringMatching(/^bad file name: expected YYYYMMDDHHMMSS_name\.sql/) });
+    expect(checkFileName('20241301120000_x.sql')).toEqual({ reason: 'bad version 20241301120000: month must be 01-12 (YYYYMMDDHHMMSS)' });
   });
 });
