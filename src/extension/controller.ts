@@ -75,6 +75,7 @@ export class Controller implements vscode.Disposable {
   async reloadFiles(): Promise<void> {
     const dir = await this.migrationsDir();
     this.model.setFolder(readFolder(dir ?? '', dir ? this.overlay : new Map()));
+    if (!this.trusted && this.model.connection.state === 'idle') this.model.setConnection({ state: 'untrusted' });
   }
 
   /** An editor changed a file; undefined text means it was saved or closed (disk is the truth). */
