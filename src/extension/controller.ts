@@ -152,6 +152,11 @@ export class Controller implements vscode.Disposable {
     await this.session.close();
   }
 
+  /** Closes the database connection; deactivate() waits for it. */
+  close(): Promise<void> {
+    return this.session.close();
+  }
+
   dispose(): void {
     void this.session.close();
   }

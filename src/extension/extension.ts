@@ -21,10 +21,13 @@ export interface MigrateLensApi {
   buildTreeModel: typeof buildTreeModel;
 }
 
+let active: Controller | undefined;
+
 export function activate(context: vscode.ExtensionContext): MigrateLensApi {
   const started = performance.now();
   const log = new Log();
   const ctrl = new Controller(context.secrets, log);
+  active = ctrl;
   const tree = new MigrationsTreeProvider(ctrl.model);
   const view = vscode.window.createTreeView('migrateLens.migrations', { treeDataProvider: tree });
   const watcher = new MigrationsWatcher(ctrl);
@@ -99,4 +102,7 @@ export function activate(context: vscode.ExtensionContext): MigrateLensApi {
   };
 }
 
-export function deactivate(): void {}
+/** Lets VS Code wait until the database connection is closed. */
+export function deactivate(): Promise<void> | undefined {
+  return active?.close();
+}
