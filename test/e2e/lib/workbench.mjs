@@ -36,8 +36,13 @@ export class Workbench {
     await input.fill(prefix + text);
     const option = this.page.locator('.quick-input-list [role="option"]').filter({ hasText: optionText ?? text }).first();
     await option.waitFor({ timeout });
-    // The list re-sorts while the file index fills in; press Enter on the option we saw.
-    await option.click();
+    // Not a click: it can land while the list re-renders. Move the highlight to the row whose
+    // label is exactly what we want (recently used entries may sort above it), then Enter.
+    const labels = await this.page.locator('.quick-input-list [role="option"]').evaluateAll((els) =>
+      els.map((e) => (e.querySelector('.label-name')?.textContent ?? e.textContent).replace(/\u00a0/g, ' ').trim()));
+    const index = Math.max(0, labels.indexOf(optionText ?? text));
+    for (let i = 0; i < index; i++) await this.page.keyboard.press('ArrowDown');
+    await this.page.keyboard.press('Enter');
   }
 
   /** Runs a palette command by its "Category: Title" label. */
@@ -69,12 +74,12 @@ export class Workbench {
       await this.page.keyboard.press('Control+P');
       try {
         await this.quickInput('', fileName, fileName, { timeout: 10_000 });
+        await this.page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor({ timeout: 10_000 });
         break;
       } catch (err) {
         if (attempt === 2) throw err;
       }
     }
-    await this.page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor({ timeout: 15_000 });
     await this.activeEditor().locator('.view-lines').waitFor();
   }
 

@@ -154,9 +154,13 @@ export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
     try {
       await lensesMatching(wb, failedLens, 'the failed CodeLens', 10_000);
     } catch (err) {
-      // Say whether the lens was only stale (a reload shows it) or never produced.
-      await wb.runCommand('Migrate Lens: Status (Reload)').catch(() => {});
-      const after = await lensesMatching(wb, failedLens, 'x', 5_000).then(() => 'appears after "Status (Reload)"', () => 'still missing after "Status (Reload)"');
+      // Say whether the lens was late (VS Code's adaptive CodeLens debounce), stale, or never produced.
+      const t = Date.now();
+      let after = await lensesMatching(wb, failedLens, 'x', 20_000).then(() => `appeared ${Date.now() - t} ms later without any action`, () => null);
+      if (!after) {
+        await wb.runCommand('Migrate Lens: Status (Reload)').catch(() => {});
+        after = await lensesMatching(wb, failedLens, 'x', 5_000).then(() => 'appeared only after "Status (Reload)"', () => 'is missing even after "Status (Reload)"');
+      }
       throw new Error(`${err.message}; the lens ${after}`);
     }
     if (screenshotPath) {
