@@ -5,6 +5,7 @@ import { MigrationCodeLensProvider } from './code-lens';
 import { registerCommands } from './commands';
 import { Controller } from './controller';
 import { MigrationDiagnostics } from './diagnostics';
+import { DirectiveHoverProvider } from './hover';
 import { Log } from './log';
 import { DIAGNOSTIC_SOURCE } from './model/diagnostics-model';
 import { buildTreeModel, nodeTooltip, type TreeNode } from './model/tree-model';
@@ -40,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): MigrateLensApi {
     new MigrationDiagnostics(ctrl.model, vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE)),
     new MigrationStatusBar(ctrl.model, vscode.window.createStatusBarItem('migrateLens.status', vscode.StatusBarAlignment.Left, 10)),
     vscode.workspace.registerTextDocumentContentProvider(APPLIED_SCHEME, new AppliedTextProvider(ctrl)),
+    vscode.languages.registerHoverProvider({ language: 'sql' }, new DirectiveHoverProvider()),
     vscode.languages.registerCodeLensProvider({ language: 'sql', scheme: 'file' }, new MigrationCodeLensProvider(ctrl)),
     view.onDidChangeVisibility((e) => e.visible && ctrl.ensureStatus()),
     ctrl.model.onDidChange(() => {
