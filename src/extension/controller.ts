@@ -13,7 +13,6 @@ import { readFolder } from './model/migration-files';
 import { MigrationsModel } from './model/migrations-model';
 import { readSettings } from './settings';
 
-
 export class Controller implements vscode.Disposable {
   readonly model = new MigrationsModel();
   private readonly session = new DatabaseSession();

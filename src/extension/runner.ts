@@ -8,7 +8,6 @@ import type { RunEvent } from '../engine/types';
 import { errorText, type Controller } from './controller';
 import { eventLine } from './model/run-summary';
 
-
 export interface RunRequest<T> {
   /** Progress title and log label, e.g. "Up". */
   title: string;
@@ -27,7 +26,6 @@ export function requireTrust(): boolean {
   return false;
 }
 
-
 export async function runDatabaseAction<T>(ctrl: Controller, req: RunRequest<T>): Promise<T | undefined> {
   if (!requireTrust()) return undefined;
   let settings: Settings;
@@ -40,7 +38,7 @@ export async function runDatabaseAction<T>(ctrl: Controller, req: RunRequest<T>)
   if (req.confirm) {
     const choice = await vscode.window.showWarningMessage(
       req.confirm.message.replace('{db}', db),
-      { modal: true, detail: req.confirm.detail ?? `Database: ${db} (from ${settings.source})` },
+      { modal: true, detail: req.confirm.detail || `Database: ${db} (from ${settings.source})` },
       req.confirm.button,
     );
     if (choice !== req.confirm.button) {
