@@ -46,7 +46,11 @@ export function lensesFor(path: string, parsed: ParsedMigration, entry: StatusEn
         args: [v],
         tooltip: row?.error ?? undefined,
       });
-      lenses.push(run(up, RUN_UP, 'migrateLens.runUp'));
+      if (row?.noTransaction) {
+        // Stopped part-way outside a transaction: `up` refuses until someone decides what happened.
+        lenses.push({ line: up, title: 'Mark as Applied', command: 'migrateLens.markApplied', args: [v], tooltip: 'Its statements were finished by hand' });
+        lenses.push({ line: up, title: 'Forget', command: 'migrateLens.forget', args: [v], tooltip: 'Its statements were undone by hand; run it again later' });
+      } else lenses.push(run(up, RUN_UP, 'migrateLens.runUp'));
       break;
     case 'applied':
       lenses.push({ line: up, title: row ? appliedSummary(row) : 'applied', command: '', args: [] });

@@ -32,6 +32,15 @@ describe('lensesFor', () => {
     ]);
   });
 
+  it('offers the recovery actions, not a retry, for a migration that failed outside a transaction', () => {
+    const lenses = lensesFor(path, parsed, entry('failed', v, 'x', { error: 'boom', noTransaction: true }), v);
+    expect(summary(lenses)).toEqual([
+      [1, 'failed 2024-01-01 12:34: boom', 'migrateLens.showError'],
+      [1, 'Mark as Applied', 'migrateLens.markApplied'],
+      [1, 'Forget', 'migrateLens.forget'],
+    ]);
+  });
+
   it('says a drifted file changed and offers to accept it', () => {
     expect(summary(lensesFor(path, parsed, entry('drifted', v), v))).toEqual([
       [1, 'drifted: modified after it was applied on 2024-01-01 12:34', ''],
