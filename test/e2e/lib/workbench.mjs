@@ -103,14 +103,17 @@ export class Workbench {
     return plain(lines.join('\n'));
   }
 
-  /** Texts of the CodeLens entries of the active editor, in document order. */
+  /**
+   * Texts of the CodeLens entries of the active editor, one per lens, in document order.
+   * Lenses on one line share a decoration ("a | b"); each lens is its own <a> or <span> in it.
+   */
   async codeLensTexts() {
     const decorations = this.activeEditor().locator('.codelens-decoration');
     const items = await decorations.evaluateAll((els) => els.map((e) => ({
-      top: e.closest('.contentWidgets > *, .view-zones > *, [widgetid]')?.getBoundingClientRect().top ?? e.getBoundingClientRect().top,
-      text: e.textContent,
+      top: e.getBoundingClientRect().top,
+      texts: [...e.children].filter((c) => c.matches('a, span')).map((c) => c.textContent),
     })));
-    return items.sort((a, b) => a.top - b.top).map((i) => plain(i.text));
+    return items.sort((a, b) => a.top - b.top).flatMap((i) => i.texts.map(plain));
   }
 
   codeLens(text) {

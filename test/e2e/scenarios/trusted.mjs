@@ -72,7 +72,7 @@ export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
     await eventually(async () => (await wb.sideBarTreeItems()).length > 0, { timeout: 45_000, what: 'tree items in the Migrations view' });
   });
   if (!state.activated) {
-    for (const name of ['tree', 'Run Up lens', 'palette Up', 'Run Down', 'broken migration', 'drift', 'create', 'highlighting', 'snippet']) report.blocked(name, 'the extension did not activate');
+    for (const name of ['tree', 'Run Up lens', 'palette Up', 'Run Down', 'broken migration', 'drift', 'accept', 'create', 'highlighting', 'snippet']) report.blocked(name, 'the extension did not activate');
     return;
   }
 
@@ -181,6 +181,16 @@ export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
     assert(problem.text.includes(drifted) || problem.label.includes(drifted) || (await wb.problems()).some((r) => r.text.includes(drifted)),
       `drift problem is not under ${drifted}: ${JSON.stringify(problem)}`);
     await treeRow(wb, drifted, /^drifted · applied /, 10_000);
+  });
+
+  await report.check('"Accept Changed File" (after confirming) clears the drift', async () => {
+    await wb.goToLine(1);
+    await lensesMatching(wb, (t) => t.includes('Accept Changed File'), '"Accept Changed File" CodeLens');
+    await wb.codeLens('Accept Changed File').click();
+    await wb.answerDialog('Accept');
+    await treeRow(wb, drifted, APPLIED);
+    await wb.showProblems();
+    await eventually(async () => !(await wb.problems()).some((r) => DRIFT_MESSAGE.test(r.text)), { timeout: 15_000, what: 'the drift problem to go away' });
   });
 
   let created = null;
