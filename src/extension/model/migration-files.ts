@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { checksum, normaliseText } from '../../engine/checksum';
 import { ParseError } from '../../engine/errors';
 import { parseMigration } from '../../engine/parser';
-import { compareVersions, FILE_NAME_PATTERN, loadMigrations } from '../../engine/source';
+import { checkFileName, compareVersions, readMigrationFile } from '../../engine/source';
 import type { Migration, ParsedMigration } from '../../engine/types';
 
 export type ProblemCode = 'parse-error' | 'bad-file-name' | 'duplicate-version' | 'unreadable';
@@ -40,25 +40,46 @@ export interface FolderModel {
   problems: FileProblem[];
 }
 
-export const BAD_FILE_NAME = 'bad file name: expected YYYYMMDDHHMMSS_name.sql (14 digits, an underscore, letters, digits or _)';
-
-/** Parses one file's text (from disk or from an editor buffer). */
+/** Parses one file's text (from an editor buffer, or a file whose name is not a migration's). */
 export function analyseFile(path: string, rawText: string): MigrationFile {
   const fileName = basename(path);
   const text = normaliseText(rawText);
-  const match = FILE_NAME_PATTERN.exec(fileName);
-  const file: MigrationFile = { path, fileName, version: match?.[1] ?? null, name: match?.[2] ?? null, text, parsed: null, migration: null, problems: [] };
-  if (!match) file.problems.push({ path, line: 0, message: BAD_FILE_NAME, code: 'bad-file-name' });
+  const named = checkFileName(fileName);
+  const version = 'version' in named ? named.version : null;
+  const name = 'name' in named ? named.name : null;
+  const file: MigrationFile = { path, fileName, version, name, text, parsed: null, migration: null, problems: [] };
+  if ('reason' in named) file.problems.push({ path, line: 0, message: named.reason, code: 'bad-file-name' });
   try {
     file.parsed = parseMigration(text, path);
   } catch (err) {
     if (!(err instanceof ParseError)) throw err;
     file.problems.push({ path, line: err.line, message: err.reason, code: 'parse-error' });
   }
-  if (match && file.parsed) {
-    file.migration = { version: match[1], name: match[2], kind: 'file', path, checksum: checksum(text), text, parsed: file.parsed };
+  if (version && name && file.parsed) {
+    file.migration = { version, name, kind: 'file', path, checksum: checksum(text), text, parsed: file.parsed };
   }
   return file;
+}
+
+/**
+ * A file on disk. Well-named files go through the engine's own reader (UTF-8 and NUL checks, the
+ * checksum, the parser), so the extension accepts exactly what `up` accepts. Null for a folder.
+ */
+export function readDiskFile(path: string): MigrationFile | null {
+  if (statSync(path).isDirectory()) return null;
+  const fileName = basename(path);
+  const named = checkFileName(fileName);
+  if ('reason' in named) return analyseFile(path, readFileSync(path, 'utf8'));
+  const { version, name } = named;
+  try {
+    const m = readMigrationFile(path, version, name);
+    if (!m) return null;
+    return { path, fileName, version, name, text: m.text ?? '', parsed: m.parsed ?? null, migration: m, problems: [] };
+  } catch (err) {
+    if (!(err instanceof ParseError)) throw err;
+    const text = normaliseText(readFileSync(path, 'utf8'));
+    return { path, fileName, version, name, text, parsed: null, migration: null, problems: [{ path, line: err.line, message: err.reason, code: 'parse-error' }] };
+  }
 }
 
 /** Builds the folder model from already analysed files: adds duplicate-version problems, sorts. */
@@ -107,34 +128,15 @@ export function readFolder(dir: string, overlay: ReadonlyMap<string, string> = n
       continue;
     }
     try {
-      if (statSync(path).isDirectory()) continue;
-      analysed.push(analyseFile(path, readFileSync(path, 'utf8')));
+      const file = readDiskFile(path);
+      if (file) analysed.push(file);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? String(err);
       analysed.push({ path, fileName: entry, version: null, name: null, text: '', parsed: null, migration: null,
         problems: [{ path, line: 0, message: `cannot read the file (${code})`, code: 'unreadable' }] });
     }
   }
-  return withEngineVerdict(folderModel(dir, true, analysed), overlay);
-}
-
-/**
- * The engine's loader has checks of its own (a real date in the version, UTF-8, …) and stops at
- * the first problem. When it refuses a folder we called clean, its reason becomes a problem too,
- * so the extension never shows as runnable what `up` would refuse.
- */
-function withEngineVerdict(folder: FolderModel, overlay: ReadonlyMap<string, string>): FolderModel {
-  try {
-    loadMigrations(folder.dir);
-    return folder;
-  } catch (err) {
-    if (!(err instanceof ParseError) || overlay.has(err.file)) return folder;
-    const file = folder.files.find((f) => f.path === err.file);
-    if (!file || file.problems.length > 0) return folder;
-    const code: ProblemCode = /^bad (file name|version)/.test(err.reason) ? 'bad-file-name' : 'parse-error';
-    const flagged = { ...file, migration: null, problems: [...file.problems, { path: file.path, line: err.line, message: err.reason, code }] };
-    return folderModel(folder.dir, folder.exists, folder.files.map((f) => (f === file ? flagged : f)));
-  }
+  return folderModel(dir, true, analysed);
 }
 
 /** The same folder with one file's text replaced (an edit in an unsaved editor). */

@@ -6,6 +6,8 @@ describe('format', () => {
   it('writes local date and time to the minute', () => {
     expect(formatDateTime(new Date(2024, 0, 1, 12, 34, 56))).toBe('2024-01-01 12:34');
     expect(formatDateTime(new Date(2031, 10, 9, 3, 4))).toBe('2031-11-09 03:04');
+    expect(formatDateTime(new Date(2031, 10, 9, 3, 4, 59, 999))).toBe('2031-11-09 03:04');
+    expect(formatDateTime(new Date(2031, 10, 9, 3, 5, 0, 0))).toBe('2031-11-09 03:05');
   });
 
   it('writes durations in the unit that reads best', () => {

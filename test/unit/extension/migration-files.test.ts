@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checksum } from '../../../src/engine/checksum';
-import { loadMigrations } from '../../../src/engine/source';
-import { analyseFile, BAD_FILE_NAME, readFolder, withFileText } from '../../../src/extension/model/migration-files';
+import { checkFileName, loadMigrations } from '../../../src/engine/source';
+import { analyseFile, readFolder, withFileText } from '../../../src/extension/model/migration-files';
 import { UP_DOWN } from './fixtures';
 
 let dir: string;
@@ -39,9 +39,11 @@ describe('analyseFile', () => {
     expect(p.message).toMatch(message);
   });
 
-  it('reports a bad file name and still parses the text', () => {
+  it('reports a bad file name in the engine\'s words and still parses the text', () => {
     const f = analyseFile('/m/create_users.sql', UP_DOWN);
-    expect(f.problems).toEqual([{ path: '/m/create_users.sql', line: 0, message: BAD_FILE_NAME, code: 'bad-file-name' }]);
+    const { reason } = checkFileName('create_users.sql') as { reason: string };
+    expect(reason).toMatch(/^bad file name/);
+    expect(f.problems).toEqual([{ path: '/m/create_users.sql', line: 0, message: reason, code: 'bad-file-name' }]);
     expect(f.parsed).not.toBeNull();
     expect(f.migration).toBeNull();
   });
@@ -106,7 +108,7 @@ describe('readFolder', () => {
 });
 
 describe('readFolder and the engine loader', () => {
-  it('shows what only the engine checks: a version that is not a date', () => {
+  it('refuses a version that is not a date, like the engine', () => {
     writeFileSync(join(dir, '20241301000000_thirteenth_month.sql'), UP_DOWN);
     writeFileSync(join(dir, '20240101000000_fine.sql'), UP_DOWN);
     expect(() => loadMigrations(dir)).toThrow(/bad version/);
@@ -115,5 +117,16 @@ describe('readFolder and the engine loader', () => {
       { path: join(dir, '20241301000000_thirteenth_month.sql'), line: 0, code: 'bad-file-name', message: expect.stringMatching(/^bad version 20241301000000: month/) },
     ]);
     expect(folder.migrations.map((m) => m.version)).toEqual(['20240101000000']);
+  });
+
+  it('refuses a file that is not UTF-8 text, like the engine', () => {
+    writeFileSync(join(dir, '20240101000000_binary.sql'), Buffer.from([0x2d, 0x2d, 0x20, 0x2b, 0x6d, 0x0a, 0x00, 0x01]));
+    writeFileSync(join(dir, '20240102000000_latin1.sql'), Buffer.concat([Buffer.from('-- +migrate Up\nSELECT \''), Buffer.from([0xe9]), Buffer.from('\';\n')]));
+    const folder = readFolder(dir);
+    expect(folder.problems.map((p) => [p.path.slice(dir.length + 1), p.line, p.message])).toEqual([
+      ['20240101000000_binary.sql', 2, 'binary file: NUL byte; a migration is UTF-8 text'],
+      ['20240102000000_latin1.sql', 2, 'not valid UTF-8 text; save the file as UTF-8'],
+    ]);
+    expect(folder.migrations).toEqual([]);
   });
 });
