@@ -42,6 +42,7 @@ const runParser = !only || only.includes('parser') || only.includes('migrate-len
 
 const root = mkdtempSync(join(tmpdir(), 'migrate-lens-bench-'));
 const dropSnapshot = snapshotDist();
+const source = build(); // when dist/ was snapshotted (assumes dist/ is built from HEAD plus the working tree)
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 const log = (...m) => console.error(...m);
 
@@ -237,7 +238,6 @@ async function main() {
   const checks = checkTargets(results, { names, nodeStart: start, status, parser, tree });
 
   info.loadAverageAtEnd = loadavg()[0];
-  const source = build();
   const toolRows = [...available, ...selectedTools.filter((t) => missing[t.name])];
   const md = [
     `Machine: ${machineLine(info)}. Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${quick ? ' (quick mode)' : ''}, ${Math.round((Date.now() - started) / 1000)} s in all; migrate-lens built from ${source.commit ?? 'an unknown commit'}${source.uncommittedSrcFiles ? ` with ${source.uncommittedSrcFiles} uncommitted src files` : ''}.`,
