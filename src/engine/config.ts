@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { LineCounter, parseDocument, isMap, isScalar, type Node } from 'yaml';
+import type { Node } from 'yaml';
 import { ConfigError } from './errors';
 import { describeUrl, registerSecret, urlPassword } from './redact';
 
@@ -126,6 +126,8 @@ function readConfig(opts: ResolveOptions): ConfigFile | null {
 
 /** Parses config.yaml text: two known sections of scalar values, `${VAR}` expanded from env. */
 export function parseConfig(text: string, label: string, env: Record<string, string | undefined>): Record<string, Record<string, string>> {
+  // Loaded here, not at start-up: most runs have no config file, and the parser is a large module.
+  const { LineCounter, parseDocument, isMap, isScalar } = require('yaml') as typeof import('yaml');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   const lineOf = (node: Node | null | undefined) => (node?.range ? lineCounter.linePos(node.range[0]).line : 0);

@@ -66,21 +66,26 @@ export class History {
     return rows[0].n > 0;
   }
 
-  /** Creates the table, or adds the columns an older release did not have. */
-  async ensure(): Promise<void> {
-    const existing = await this.db.query<{ column_name: string }>(
+  /** The table's columns; none when it does not exist yet. */
+  async columns(): Promise<string[]> {
+    const rows = await this.db.query<{ column_name: string }>(
       `SELECT a.attname AS column_name FROM pg_catalog.pg_attribute a
        JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace s ON s.oid = c.relnamespace
        WHERE s.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped`,
       [this.schema, this.table],
     );
-    if (existing.length === 0) {
+    return rows.map((r) => r.column_name);
+  }
+
+  /** Creates the table, or adds the columns an older release did not have (given its current columns). */
+  async ensure(existing?: string[]): Promise<void> {
+    const have = new Set(existing ?? (await this.columns()));
+    if (have.size === 0) {
       const columns = COLUMNS.map(([n, t]) => `${quoteIdent(n)} ${t}`).join(',\n  ');
       await this.db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.schema)};
 CREATE TABLE IF NOT EXISTS ${this.qualified} (\n  ${columns}\n)`);
       return;
     }
-    const have = new Set(existing.map((r) => r.column_name));
     const missing = COLUMNS.filter(([n]) => !have.has(n));
     if (missing.length) {
       await this.db.exec(missing.map(([n, t]) => `ALTER TABLE ${this.qualified} ADD COLUMN IF NOT EXISTS ${quoteIdent(n)} ${t}`).join(';\n'));

@@ -45,7 +45,7 @@ export class Migrator {
 
   /** File and code migrations together, sorted; a version used twice is an error. */
   migrations(): Migration[] {
-    const files = this.opts.migrationsDir ? loadMigrations(this.opts.migrationsDir) : [];
+    const files = this.opts.migrationsDir ? loadMigrations(this.opts.migrationsDir, { lazyParse: true }) : [];
     const code = [...(this.opts.useGlobalRegistry === false ? [] : registeredMigrations()), ...this.codeMigrations];
     if (code.length === 0) return files;
     const byVersion = new Map(files.map((m) => [m.version, m]));
@@ -61,7 +61,7 @@ export class Migrator {
   async status(): Promise<StatusEntry[]> {
     const migrations = this.migrations();
     const rows = (await this.history.exists()) ? await this.history.read() : [];
-    return this.withScripts(buildStatus(migrations, rows));
+    return this.withScripts(validated(buildStatus(migrations, rows)));
   }
 
   async version(): Promise<{ version: string; name: string } | null> {
@@ -160,9 +160,12 @@ export class Migrator {
     return e;
   }
 
-  /** Lock, make sure the table exists, read history once, run, unlock. */
+  /**
+   * Lock, read history once, check every file that is to run, make sure the table exists, run,
+   * unlock. A folder that does not validate stops us before the table is even created.
+   */
   private async locked(body: (entries: StatusEntry[], nextBatch: number) => Promise<RunResult>): Promise<RunResult> {
-    const migrations = this.migrations(); // a folder that does not validate stops us before we touch the database
+    const migrations = this.migrations();
     const lock = new AdvisoryLock(this.opts.db, lockKey(this.history.schema, this.history.table));
     await lock.acquire({
       timeoutMs: this.opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
@@ -170,8 +173,11 @@ export class Migrator {
       signal: this.opts.signal,
     });
     try {
-      await this.history.ensure();
-      const entries = await this.withScripts(buildStatus(migrations, await this.history.read()));
+      const columns = await this.history.columns();
+      if (columns.length) await this.history.ensure(columns); // an older release's table gains its new columns first
+      const rows = columns.length ? await this.history.read() : [];
+      const entries = await this.withScripts(validated(buildStatus(migrations, rows)));
+      if (!columns.length) await this.history.ensure(columns);
       return await body(entries, nextBatchOf(entries));
     } finally {
       await lock.release().catch(() => undefined);
@@ -485,6 +491,16 @@ function statementAt(offsets: number[], offset: number): number | null {
     else hi = mid - 1;
   }
   return lo;
+}
+
+/**
+ * Parses every file migration that is not applied (a ParseError stops everything before anything
+ * runs). Applied files whose checksum matches were parsed when they were applied; drifted ones are
+ * refused by the plan, and a Down parses its file when it is planned.
+ */
+function validated(entries: StatusEntry[]): StatusEntry[] {
+  for (const e of entries) if (e.migration?.kind === 'file' && !isApplied(e)) void e.migration.parsed;
+  return entries;
 }
 
 /** A failed run leaves its batch number on the failed row; the retry reuses it rather than skip one. */

@@ -3,15 +3,23 @@ import { join } from 'node:path';
 import { checksum, normaliseText } from './checksum';
 import { ParseError } from './errors';
 import { parseMigration } from './parser';
-import type { Migration } from './types';
+import type { Migration, ParsedMigration } from './types';
 
 /** `YYYYMMDDHHMMSS_name.sql`: a 14-digit UTC timestamp, an underscore, a snake_case name. */
 export const FILE_NAME_PATTERN = /^(\d{14})_([A-Za-z0-9_]+)\.sql$/;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+export interface LoadOptions {
+  /**
+   * Parse each file only when its `parsed` is first read. The runner uses this: a file whose checksum
+   * matches its applied row was valid when it was applied, so only the others need parsing.
+   */
+  lazyParse?: boolean;
+}
+
 /** Reads and validates every migration file of a folder, sorted by version. */
-export function loadMigrations(dir: string): Migration[] {
+export function loadMigrations(dir: string, opts: LoadOptions = {}): Migration[] {
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -29,7 +37,7 @@ export function loadMigrations(dir: string): Migration[] {
     const { version, name } = checked;
     const previous = byVersion.get(version);
     if (previous) throw new ParseError(path, 0, `duplicate version ${version}: also used by ${previous.path}`);
-    const migration = readMigrationFile(path, version, name, dirent.isFile());
+    const migration = readMigrationFile(path, version, name, dirent.isFile(), opts.lazyParse);
     if (migration) byVersion.set(version, migration);
   }
   return [...byVersion.values()];
@@ -45,7 +53,7 @@ export function checkFileName(fileName: string): { version: string; name: string
 }
 
 /** Parses one file; returns null for an entry that is a folder named like a migration. */
-export function readMigrationFile(path: string, version: string, name: string, knownFile = false): Migration | null {
+export function readMigrationFile(path: string, version: string, name: string, knownFile = false, lazyParse = false): Migration | null {
   let bytes: Buffer;
   try {
     // Only a link (or an unknown entry type) needs a stat to learn what it points at.
@@ -55,7 +63,17 @@ export function readMigrationFile(path: string, version: string, name: string, k
     throw new ParseError(path, 0, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
   const text = normaliseText(decode(bytes, path));
-  return { version, name, kind: 'file', path, checksum: checksum(text), text, parsed: parseMigration(text, path) };
+  const migration: Migration = { version, name, kind: 'file', path, checksum: checksum(text), text };
+  if (!lazyParse) {
+    migration.parsed = parseMigration(text, path);
+    return migration;
+  }
+  let parsed: ParsedMigration | undefined;
+  return Object.defineProperty(migration, 'parsed', {
+    get: () => (parsed ??= parseMigration(text, path)),
+    enumerable: true,
+    configurable: true,
+  });
 }
 
 function decode(bytes: Buffer, path: string): string {
