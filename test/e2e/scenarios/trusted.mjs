@@ -8,9 +8,10 @@ import { parseFileName, timestampVersion } from '../lib/workspace.mjs';
 const APPLIED = /^applied \d{4}-\d\d-\d\d \d\d:\d\d · batch (\d+) · \d+ ms$/;
 const DRIFT_MESSAGE = /modified after it was applied on \d{4}-\d\d-\d\d \d\d:\d\d/;
 
-// Line 5 (1-based) holds the statement that fails; line 3 succeeds and must be rolled back with it.
+// Line 5 (1-based) holds the statement that fails (team_defaults does not exist); line 3 succeeds
+// and must be rolled back with it.
 export const BROKEN_MIGRATION = [
-  '-- Invites for the first team. The INSERT fails: its error belongs on line 5.',
+  '-- Invites for the first team.',
   '-- +migrate Up',
   'CREATE TABLE team_invites (id bigserial PRIMARY KEY, email text NOT NULL);',
   '',
@@ -68,7 +69,7 @@ export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
 
   state.activated = await report.check('extension activates and shows the "Migrations" container', async () => {
     await wb.showContainer('Migrations');
-    await wb.resizeSideBar(600);
+    await wb.resizeSideBar(540);
     await eventually(async () => (await wb.sideBarTreeItems()).length > 0, { timeout: 45_000, what: 'tree items in the Migrations view' });
   });
   if (!state.activated) {
