@@ -65,16 +65,32 @@ async function packageExtension() {
 }
 
 /** One suite = its own database, workspace and code-server; everything is cleaned up after. */
+const cleanups = new Set();
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, async () => {
+    report.log(`${signal}: cleaning up`);
+    for (const c of [...cleanups].reverse()) await c().catch(() => {});
+    process.exit(130);
+  });
+}
+
 async function withSuite(name, { trust = false, env = {} }, body) {
   const db = await createDatabase();
-  const ws = createWorkspace({ root, name: `${name}-workspace`, examplesDir: opts.examples, databaseUrl: db.url });
-  const server = new CodeServer({ cacheDir: opts['cache-dir'], root, trust, name, env });
-  report.log(`suite "${name}": database ${db.name}, workspace ${ws.dir}, log ${server.logFile}`);
+  const dropDb = () => db.drop().catch((e) => report.log(`dropping ${db.name}:`, e.message));
+  cleanups.add(dropDb);
+  let server;
+  const stopServer = () => server?.stop().catch((e) => report.log('stopping code-server:', e.message)) ?? Promise.resolve();
+  cleanups.add(stopServer);
   try {
+    const ws = createWorkspace({ root, name: `${name}-workspace`, examplesDir: opts.examples, databaseUrl: db.url });
+    server = new CodeServer({ cacheDir: opts['cache-dir'], root, trust, name, env });
+    report.log(`suite "${name}": database ${db.name}, workspace ${ws.dir}, log ${server.logFile}`);
     await body({ db, ws, server });
   } finally {
-    await server.stop().catch((e) => report.log('stopping code-server:', e.message));
-    await db.drop().catch((e) => report.log(`dropping ${db.name}:`, e.message));
+    await stopServer();
+    await dropDb();
+    cleanups.delete(stopServer);
+    cleanups.delete(dropDb);
   }
 }
 
