@@ -2,7 +2,9 @@ import type { RunResult, StatusEntry } from '../engine';
 
 /** `2024-01-01 12:34:56` in UTC: sortable and the same on every machine. */
 export function formatTime(d: Date | null): string {
-  return d ? d.toISOString().replace('T', ' ').slice(0, 19) : '-';
+  if (!d) return '-';
+  const p = (n: number) => (n < 10 ? '0' + n : String(n));
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
 }
 
 export function formatMs(ms: number | null): string {

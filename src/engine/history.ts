@@ -98,8 +98,10 @@ CREATE TABLE IF NOT EXISTS ${this.qualified} (\n  ${columns}\n)`);
    */
   async read(): Promise<HistoryRow[]> {
     const rows = await this.db.query<RawRow>(
-      `SELECT version::text AS version, name, checksum, status, batch, applied_at, execution_time_ms, error,
-              error_statement, error_line, NULL AS script, kind, no_transaction, rolled_back_at, note
+      // Times as epoch milliseconds: a number is much cheaper to turn into a Date than timestamp text.
+      `SELECT version::text AS version, name, checksum, status, batch, extract(epoch FROM applied_at)::float8 * 1000 AS applied_at,
+              execution_time_ms, error, error_statement, error_line, NULL AS script, kind, no_transaction,
+              extract(epoch FROM rolled_back_at)::float8 * 1000 AS rolled_back_at, note
        FROM ${this.qualified} ORDER BY version`,
     );
     return rows.map(toHistoryRow);
@@ -234,7 +236,8 @@ function toHistoryRow(r: RawRow): HistoryRow {
 
 function toDate(v: unknown): Date | null {
   if (v === null || v === undefined) return null;
-  return v instanceof Date ? v : new Date(String(v));
+  if (v instanceof Date) return v;
+  return typeof v === 'number' ? new Date(Math.round(v)) : new Date(String(v));
 }
 
 function round(ms: number): number {

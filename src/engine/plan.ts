@@ -29,11 +29,14 @@ export function buildStatus(migrations: Migration[], rows: HistoryRow[]): Status
     const outOfOrder = waiting && newestApplied !== null && compareVersions(m.version, newestApplied) < 0;
     entries.push({ version: m.version, name: m.name, status, migration: m, row, outOfOrder, hint: null });
   }
+  let orphans = 0;
   for (const r of rows) {
     if (seen.has(r.version) || r.status === 'rollback') continue;
     entries.push({ version: r.version, name: r.name, status: r.status === 'applied' ? 'missing' : r.status, migration: null, row: r, outOfOrder: false, hint: null });
+    orphans++;
   }
-  entries.sort((a, b) => compareVersions(a.version, b.version));
+  // Migrations come sorted; only rows without a migration need merging in.
+  if (orphans) entries.sort((a, b) => compareVersions(a.version, b.version));
   for (const e of entries) e.hint = hintFor(e);
   return entries;
 }
