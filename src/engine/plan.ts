@@ -35,10 +35,15 @@ export function buildStatus(migrations: Migration[], rows: HistoryRow[]): Status
     entries.push({ version: r.version, name: r.name, status: r.status === 'applied' ? 'missing' : r.status, migration: null, row: r, outOfOrder: false, hint: null });
     orphans++;
   }
-  // Migrations come sorted; only rows without a migration need merging in.
-  if (orphans) entries.sort((a, b) => compareVersions(a.version, b.version));
+  // Migrations usually come sorted: sort only when rows without a migration were added or they are not.
+  if (orphans || !inVersionOrder(entries)) entries.sort((a, b) => compareVersions(a.version, b.version));
   for (const e of entries) e.hint = hintFor(e);
   return entries;
+}
+
+function inVersionOrder(entries: StatusEntry[]): boolean {
+  for (let i = 1; i < entries.length; i++) if (compareVersions(entries[i - 1].version, entries[i].version) > 0) return false;
+  return true;
 }
 
 /** The command that fits each problem, as `status` prints it. */
