@@ -78,7 +78,7 @@ describe('buildTreeModel', () => {
     expect(nodeTooltip(nodes[1])).toMatch(/line 1: unknown directive/);
   });
 
-  it('builds one node per status entry, in order, for 10,000 migrations in well under 100 ms', () => {
+  it('builds one node per status entry, in order, for 10,000 migrations', () => {
     const migrations: Migration[] = [];
     const rows = [];
     for (let i = 0; i < 10_000; i++) {
@@ -89,15 +89,8 @@ describe('buildTreeModel', () => {
       else if (i % 97 === 0) rows.push(row(version, { status: 'failed', error: 'boom', errorLine: 2 }));
     }
     const entries = buildStatus(migrations, rows);
-    const times: number[] = [];
-    let nodes = buildTreeModel(entries);
-    for (let run = 0; run < 7; run++) {
-      const t = performance.now();
-      nodes = buildTreeModel(entries);
-      times.push(performance.now() - t);
-    }
-    const median = times.sort((a, b) => a - b)[3];
-    console.log(`buildTreeModel(10,000): median ${median.toFixed(1)} ms of 7 runs`);
+    // How long this takes is measured by the benchmark (bench/extension-model.mjs), not asserted here.
+    const nodes = buildTreeModel(entries);
     expect(nodes).toHaveLength(10_000);
     expect(nodes.map((n) => n.version)).toEqual(entries.map((e) => e.version));
     const count = (s: string) => nodes.filter((n) => n.status === s).length;
@@ -105,6 +98,5 @@ describe('buildTreeModel', () => {
     expect(count('applied')).toBe(5994);
     expect(count('failed')).toBe(entries.filter((e) => e.status === 'failed').length);
     expect(count('failed')).toBeGreaterThan(0);
-    expect(median).toBeLessThan(100);
   });
 });
