@@ -14,7 +14,9 @@ const EXTENSION_ID = 'migrate-lens.migrate-lens';
 const COMMANDS = ['up', 'down', 'status', 'create', 'reset', 'refresh', 'version', 'setPassword', 'showOutput', 'runUp', 'runDown']
   .map((c) => 'migrateLens.' + c);
 const DATE = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d`;
-const APPLIED = (batch) => new RegExp(`^applied ${DATE} · batch ${batch} · \\d+ ms$`);
+// Durations are written like the CLI's: "145 ms", "1.0 s", "4 min 05 s".
+const DURATION = String.raw`(?:\d+ ms|\d+\.\d s|\d+ min \d\d s)`;
+const APPLIED = (batch) => new RegExp(`^applied ${DATE} · batch ${batch} · ${DURATION}$`);
 const FILE_NAME = /^(\d{14})_([A-Za-z0-9_]+)\.sql$/;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -158,7 +160,7 @@ exports.run = async function run() {
     for (const f of rest) assert.match(treeItem(f).description, APPLIED(2));
   });
 
-  await test('an unknown directive is an Error diagnostic on its line', async () => {
+  await test('an unknown directive is an Error diagnostic on its line; hovers explain directives', async () => {
     const f = writeMigration(extraVersion(1), 'e2e_typo', '-- +migrate Up\nSELECT 1;\n-- +migrate Upp\nSELECT 2;\n');
     await api.refresh();
     const d = await eventually(() => diagnostics(uriOf(f)).length && diagnostics(uriOf(f)), 'parse-error diagnostic');
@@ -167,6 +169,13 @@ exports.run = async function run() {
     assert.equal(d[0].range.start.line, 2);
     assert.equal(codeOf(d[0]), 'parse-error');
     assert.match(d[0].message, /unknown directive.*Upp/);
+    const hoverText = async (line, character) => {
+      const hovers = (await vscode.commands.executeCommand('vscode.executeHoverProvider', uriOf(f), new vscode.Position(line, character))) || [];
+      return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    };
+    assert.equal((await hoverText(2, 12)).includes('`Upp` is not a directive. Known: `Up`, `Down`, `StatementBegin`, `StatementEnd`, `notransaction`.'), true,
+      'hover on the typo: ' + (await hoverText(2, 12)));
+    assert.match(await hoverText(0, 12), /\*\*-- \+migrate Up\*\* — Starts the \*\*Up\*\* section/);
     fs.unlinkSync(path.join(migrationsDir, f));
     await api.refresh();
     assert.deepEqual(diagnostics(uriOf(f)), []);

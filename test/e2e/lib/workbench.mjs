@@ -83,14 +83,25 @@ export class Workbench {
     await this.activeEditor().locator('.view-lines').waitFor();
   }
 
-  /** Scrolls the active editor so 1-based `line` is in view (Go to Line). */
+  /** Scrolls the active editor so 1-based `line` is in view; waits for the status bar to say so. */
   async goToLine(line) {
-    await this.page.keyboard.press('Escape');
+    // Focus the editor (clicking its tab does, without touching text or lenses).
+    await this.page.locator('.editor-group-container.active .tabs-container .tab.active').click();
     await this.page.keyboard.press('Control+G');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
     await input.fill(`:${line}`);
     await this.page.keyboard.press('Enter');
+    await this.page.locator('.part.statusbar .statusbar-item', { hasText: new RegExp(`^Ln ${line},`) }).first().waitFor({ timeout: 5_000 });
+  }
+
+  /** Opens a migration by clicking its row in the Migrations view (label "<version> <name>"). */
+  async openFromTree(label, fileName) {
+    const row = this.page.locator('.part.sidebar [role="treeitem"]').filter({ has: this.page.locator('.label-name', { hasText: label }) }).first();
+    await row.waitFor({ timeout: 15_000 });
+    await row.click();
+    await this.page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor({ timeout: 15_000 });
+    await this.activeEditor().locator('.view-lines').waitFor();
   }
 
   activeEditor() {

@@ -5,7 +5,9 @@ import { assert, assertMatch, eventually } from '../lib/assert.mjs';
 import { trackingRows } from '../lib/database.mjs';
 import { parseFileName, timestampVersion } from '../lib/workspace.mjs';
 
-const APPLIED = /^applied \d{4}-\d\d-\d\d \d\d:\d\d · batch (\d+) · \d+ ms$/;
+// Durations are written like the CLI's: "145 ms", "1.0 s", "4 min 05 s".
+const DURATION = String.raw`(?:\d+ ms|\d+\.\d s|\d+ min \d\d s)`;
+const APPLIED = new RegExp(String.raw`^applied \d{4}-\d\d-\d\d \d\d:\d\d · batch (\d+) · ` + DURATION + '$');
 const DRIFT_MESSAGE = /modified after it was applied on \d{4}-\d\d-\d\d \d\d:\d\d/;
 
 // Line 5 (1-based) holds the statement that fails (team_defaults does not exist); line 3 succeeds
@@ -140,7 +142,7 @@ export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
   await report.check('a broken migration shows the database error on the failing line after Run Up', async () => {
     fs.writeFileSync(path.join(ws.migrationsDir, brokenFile), BROKEN_MIGRATION);
     await treeRow(wb, brokenFile, /^pending/);
-    await wb.openFile(brokenFile);
+    await wb.openFromTree(treeLabel(brokenFile), brokenFile);
     await lensesMatching(wb, (t) => t.includes('Run Up'), '"Run Up" CodeLens');
     await wb.codeLens('Run Up').click();
     await treeRow(wb, brokenFile, /^failed /);
@@ -213,7 +215,7 @@ export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
   });
 
   await report.check('directive tokens are coloured differently from comments', async () => {
-    await wb.openFile(brokenFile);
+    await wb.openFromTree(treeLabel(brokenFile), brokenFile);
     const comment = await wb.lineTokens('Invites for the first team');
     const directive = await wb.lineTokens('+migrate Up');
     const commentClasses = new Set(comment.filter(([t]) => t.trim()).map(([, c]) => c));
@@ -225,7 +227,7 @@ export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
 
   await report.check('the "migrate" snippet expands to the migration skeleton', async () => {
     assert(created, 'needs the file from "Create Migration"');
-    await wb.openFile(created);
+    await wb.openFromTree(treeLabel(created), created);
     await wb.activeEditor().click();
     await wb.page.keyboard.press('Control+A');
     await wb.page.keyboard.press('Delete');
