@@ -28,10 +28,26 @@ export async function untrustedScenarios({ report, wb, ws, db }) {
     assert(tokens.length > 1, JSON.stringify(tokens));
   });
 
+  await report.check('untrusted: the Migrations view says running needs trust', async () => {
+    await wb.showContainer('Migrations');
+    await wb.page.locator('.part.sidebar .welcome-view-content', { hasText: 'needs a trusted workspace' }).first().waitFor({ timeout: 20_000 });
+  });
+
   await report.check('untrusted: database actions are unavailable and the database stays untouched', async () => {
+    const attempts = [];
+    await wb.showContainer('Migrations');
+    // The view's "Up" title button: disabled (or absent) when untrusted; press it if it is not.
+    const upButton = wb.page.locator('.part.sidebar .title-actions a.action-label[aria-label^="Up"], .part.sidebar .title-actions a.action-label[aria-label^="Migrate Lens: Up"]').first();
+    if (await upButton.isVisible().catch(() => false)) {
+      const disabled = (await upButton.getAttribute('aria-disabled')) === 'true' || /\bdisabled\b/.test((await upButton.getAttribute('class')) ?? '');
+      if (disabled) report.log('  untrusted: the view\'s Up button is disabled');
+      else {
+        await upButton.click();
+        attempts.push('view Up button');
+      }
+    }
     const offered = await wb.paletteOptions('Migrate Lens: Up');
     const upOffered = offered.some((o) => /^Migrate Lens: Up\b/.test(o) && !/Run Up to Here/.test(o));
-    const attempts = [];
     if (upOffered) {
       await wb.runCommand('Migrate Lens: Up');
       attempts.push('palette Up');
@@ -54,7 +70,7 @@ export async function untrustedScenarios({ report, wb, ws, db }) {
       const notes = await wb.notifications();
       report.log('  untrusted attempts:', attempts.join(', '), '- notifications:', JSON.stringify(notes));
     } else {
-      report.log('  untrusted: neither "Migrate Lens: Up" nor a "Run Up" lens is offered');
+      report.log('  untrusted: no enabled way to run Up (view button disabled or absent, not in the palette, no "Run Up" lens)');
     }
   });
 }
