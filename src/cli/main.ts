@@ -103,16 +103,7 @@ async function execute(command: Command, args: ParsedArgs, io: Io): Promise<numb
   const db = await openDatabase(settings.connection);
   try {
     info(`Database: ${connectionLine(settings)}\n`);
-    const migrator = new Migrator({
-      db,
-      migrationsDir: settings.migrationsDir,
-      table: settings.table,
-      schema: settings.schema,
-      allowOutOfOrder: settings.allowOutOfOrder,
-      lockTimeoutMs: settings.lockTimeoutMs,
-      signal: io.signal,
-      onEvent: (e) => reportEvent(e, io),
-    });
+    const migrator = Migrator.fromSettings(db, settings, { signal: io.signal, onEvent: (e) => reportEvent(e, io) });
     return await dispatch(command, args, migrator, db, io, json);
   } finally {
     await db.close();

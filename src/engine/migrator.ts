@@ -7,7 +7,7 @@ import { AdvisoryLock, lockKey } from './lock';
 import { buildStatus, isApplied, planDown, planUp, type DownOptions, type UpOptions } from './plan';
 import { codeMigration, registeredMigrations } from './registry';
 import { loadMigrations } from './source';
-import { DEFAULT_LOCK_TIMEOUT_MS } from './config';
+import { DEFAULT_LOCK_TIMEOUT_MS, type Settings } from './config';
 import type { CodeMigrationDefinition, Direction, Migration, MigrationHandle, RunEvent, RunResult, Section, StatusEntry } from './types';
 
 export interface MigratorOptions {
@@ -36,6 +36,19 @@ export class Migrator {
 
   constructor(private readonly opts: MigratorOptions) {
     this.history = new History(opts.db, opts.schema ?? 'public', opts.table ?? 'schema_migrations');
+  }
+
+  /** A migrator for resolved settings: the one place that maps Settings onto the options. */
+  static fromSettings(db: Database, settings: Settings, extra: Pick<MigratorOptions, 'signal' | 'onEvent' | 'useGlobalRegistry'> = {}): Migrator {
+    return new Migrator({
+      db,
+      migrationsDir: settings.migrationsDir,
+      table: settings.table,
+      schema: settings.schema,
+      allowOutOfOrder: settings.allowOutOfOrder,
+      lockTimeoutMs: settings.lockTimeoutMs,
+      ...extra,
+    });
   }
 
   register(def: CodeMigrationDefinition): this {

@@ -2,7 +2,7 @@
 // on first use, so activation stays light and PGlite loads only when the embedded database is used.
 import type { Database } from '../engine/database';
 import type { Settings } from '../engine/config';
-import type { Migrator, MigratorOptions } from '../engine/migrator';
+import type { Migrator } from '../engine/migrator';
 import type { HistoryRow, RunEvent } from '../engine/types';
 
 type Engine = typeof import('../engine/index');
@@ -79,20 +79,9 @@ export class DatabaseSession {
     body: (m: Migrator) => Promise<T>,
   ): Promise<T> {
     const { Migrator } = await loadEngine();
-    return this.withDatabase(settings, (db) => {
-      const options: MigratorOptions = {
-        db,
-        migrationsDir: settings.migrationsDir,
-        table: settings.table,
-        schema: settings.schema,
-        allowOutOfOrder: settings.allowOutOfOrder,
-        lockTimeoutMs: settings.lockTimeoutMs,
-        signal: opts.signal,
-        onEvent: opts.onEvent,
-        useGlobalRegistry: false,
-      };
-      return body(new Migrator(options));
-    });
+    return this.withDatabase(settings, (db) =>
+      body(Migrator.fromSettings(db, settings, { signal: opts.signal, onEvent: opts.onEvent, useGlobalRegistry: false })),
+    );
   }
 
   async close(): Promise<void> {
