@@ -183,6 +183,23 @@ export class Workbench {
     return line.locator('span > span').evaluateAll((els) => els.map((e) => [e.textContent.replace(/\u00a0/g, ' '), e.className, getComputedStyle(e).color]));
   }
 
+  /**
+   * TextMate scopes of the token under `tokenText` on the first line containing `lineText`, innermost
+   * first, read from "Developer: Inspect Editor Tokens and Scopes".
+   */
+  async tokenScopes(lineText, tokenText) {
+    const line = this.activeEditor().locator('.view-line').filter({ hasText: lineText }).first();
+    const token = line.locator('span > span', { hasText: tokenText }).first();
+    const box = await token.boundingBox();
+    await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await this.runCommand('Developer: Inspect Editor Tokens and Scopes');
+    const widget = this.page.locator('.token-inspect-widget');
+    await widget.waitFor({ timeout: 10_000 });
+    const scopes = await widget.locator('.tiw-metadata-scopes').innerText();
+    await this.page.keyboard.press('Escape');
+    return scopes.split('\n').map((s) => s.trim()).filter(Boolean);
+  }
+
   /** Clicks a button of the modal dialog (confirmations). */
   async answerDialog(buttonText) {
     const button = this.page.locator('.monaco-dialog-box .dialog-buttons a, .monaco-dialog-box .dialog-buttons button', { hasText: buttonText }).first();

@@ -206,6 +206,10 @@ export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
     await wb.page.keyboard.press('Enter');
     created = await eventually(() => fs.readdirSync(ws.migrationsDir).find((f) => !before.has(f)), { what: 'a new file in migrations/' });
     assertMatch(created, /^\d{14}_add_e2e_gadgets\.sql$/, 'new file name');
+    // The version is a UTC timestamp of "now" (the runner and the workbench share a clock).
+    const stamp = parseFileName(created).version;
+    const when = Date.UTC(+stamp.slice(0, 4), +stamp.slice(4, 6) - 1, +stamp.slice(6, 8), +stamp.slice(8, 10), +stamp.slice(10, 12), +stamp.slice(12, 14));
+    assert(Math.abs(when - Date.now()) < 5 * 60_000, `version ${stamp} is not the current UTC time`);
     await wb.page.locator('.tabs-container .tab.active', { hasText: created }).waitFor({ timeout: 15_000 });
     const text = fs.readFileSync(path.join(ws.migrationsDir, created), 'utf8');
     assert(/^--\s*\+migrate Up\s*$/m.test(text) && /^--\s*\+migrate Down\s*$/m.test(text), `template: ${JSON.stringify(text)}`);
@@ -214,7 +218,7 @@ export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
     await treeRow(wb, created, /^pending/);
   });
 
-  await report.check('directive tokens are coloured differently from comments', async () => {
+  await report.check('directive tokens are scoped and coloured differently from comments', async () => {
     await wb.openFromTree(treeLabel(brokenFile), brokenFile);
     const comment = await wb.lineTokens('Invites for the first team');
     const directive = await wb.lineTokens('+migrate Up');
@@ -223,6 +227,13 @@ export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
     const [commentClass] = commentClasses;
     const distinct = directive.filter(([t, c]) => /migrate|Up/.test(t) && c !== commentClass);
     assert(distinct.length > 0, `directive tokens ${JSON.stringify(directive)} all look like the comment ${JSON.stringify(comment)}`);
+    // And by scope, as the grammar assigns it: the directive word is not (only) a comment.
+    const commentScopes = await wb.tokenScopes('Invites for the first team', 'Invites');
+    const directiveScopes = await wb.tokenScopes('+migrate Up', 'migrate');
+    report.log('  scopes: comment', JSON.stringify(commentScopes), 'directive', JSON.stringify(directiveScopes));
+    assert(/^comment\./.test(commentScopes[0] ?? ''), `comment scopes ${JSON.stringify(commentScopes)}`);
+    assert(directiveScopes.length && !/^comment\./.test(directiveScopes[0]) && directiveScopes[0] !== commentScopes[0],
+      `directive scopes ${JSON.stringify(directiveScopes)} vs comment ${JSON.stringify(commentScopes)}`);
   });
 
   await report.check('the "migrate" snippet expands to the migration skeleton', async () => {
