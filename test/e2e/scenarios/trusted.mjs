@@ -63,6 +63,19 @@ async function problemMatching(wb, regex, what, timeout = 30_000) {
   }
 }
 
+/** The extension's status bar item names the database and counts what is pending. */
+async function statusBarSays(wb, text) {
+  let items = [];
+  try {
+    await eventually(async () => {
+      items = (await wb.page.locator('.part.statusbar .statusbar-item').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+      return items.some((t) => t.endsWith(text));
+    }, { timeout: 10_000, what: `status bar "… ${text}"` });
+  } catch (err) {
+    throw new Error(`${err.message}; status bar shows ${JSON.stringify(items.filter(Boolean))}`);
+  }
+}
+
 export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
   const { files } = ws;
   const [first, ...rest] = files;
@@ -78,12 +91,13 @@ export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
     return;
   }
 
-  await report.check(`tree lists the ${files.length} example migrations as pending`, async () => {
+  await report.check(`tree and status bar list the ${files.length} example migrations as pending`, async () => {
     for (const f of files) await treeRow(wb, f, /^pending$/);
     const rows = await wb.sideBarTreeItems();
     const ours = rows.filter((r) => /^\d{14} /.test(r));
     assert(ours.length === files.length, `expected ${files.length} migrations in the tree, got ${JSON.stringify(rows)}`);
     assert((await trackingRows(db)).length === 0, 'database already has applied rows');
+    await statusBarSays(wb, `${db.name} · ${files.length} pending`);
   });
 
   await report.check('clicking the "Run Up" CodeLens applies that migration; lens and tree turn to applied', async () => {
@@ -100,7 +114,7 @@ export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
       `tracking table: ${JSON.stringify(rows)}`);
   });
 
-  await report.check('"Migrate Lens: Up" from the palette applies the rest', async () => {
+  await report.check('"Migrate Lens: Up" from the palette applies the rest (status bar: 0 pending)', async () => {
     await wb.runCommand('Migrate Lens: Up');
     for (const f of rest) await treeRow(wb, f, APPLIED);
     const rows = await trackingRows(db);
@@ -108,6 +122,7 @@ export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
     assert(JSON.stringify(applied) === JSON.stringify(files.map(versionOf)), `tracking table: ${JSON.stringify(rows)}`);
     const batches = new Set(rows.filter((r) => r.version !== versionOf(first)).map((r) => r.batch));
     assert(batches.size === 1 && !batches.has(rows[0].batch), `the palette run should be one new batch: ${JSON.stringify(rows)}`);
+    await statusBarSays(wb, `${db.name} · 0 pending`);
   });
 
   const last = files[files.length - 1];
