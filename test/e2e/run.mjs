@@ -123,7 +123,7 @@ async function uiSuite(browser, vsix, { trust }) {
         await untrustedScenarios({ report, wb, ws, db });
       } else {
         const shot = path.join(report.shotsDir, 'screenshot.png');
-        await trustedScenarios({ report, wb, ws, db, screenshotPath: shot });
+        await trustedScenarios({ report, wb, ws, db, server, screenshotPath: shot });
         if (opts.screenshot && report.failed === 0 && fs.existsSync(shot)) {
           fs.copyFileSync(shot, path.join(REPO, 'media', 'screenshot.png'));
           report.log('updated media/screenshot.png');

@@ -76,7 +76,7 @@ async function statusBarSays(wb, text) {
   }
 }
 
-export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
+export async function trustedScenarios({ report, wb, ws, db, server, screenshotPath }) {
   const { files } = ws;
   const [first, ...rest] = files;
   const versionOf = (f) => parseFileName(f).version;
@@ -87,7 +87,7 @@ export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
     await eventually(async () => (await wb.sideBarTreeItems()).length > 0, { timeout: 45_000, what: 'tree items in the Migrations view' });
   });
   if (!activated) {
-    for (const name of ['tree', 'Run Up lens', 'palette Up', 'Run Down', 'broken migration', 'drift', 'accept', 'create', 'highlighting', 'snippet']) report.blocked(name, 'the extension did not activate');
+    for (const name of ['tree', 'Run Up lens', 'palette Up', 'Run Down', 'broken migration', 'drift', 'accept', 'create', 'highlighting', 'snippet', 'password']) report.blocked(name, 'the extension did not activate');
     return;
   }
 
@@ -269,5 +269,42 @@ export async function trustedScenarios({ report, wb, ws, db, screenshotPath }) {
     const text = await eventually(async () => { const t = await wb.editorText(); return /-- \+migrate Down/.test(t) ? t : null; }, { timeout: 5_000, what: 'the expanded snippet' });
     assert(/^-- \+migrate Up/m.test(text), `editor shows ${JSON.stringify(text)}`);
     await wb.save();
+  });
+
+  await report.check('"Set Database Password" keeps the password out of settings files and logs', async () => {
+    const secret = 'e2e-Pw-' + Math.random().toString(36).slice(2, 10);
+    await wb.runCommand('Migrate Lens: Set Database Password');
+    const input = wb.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    const prompt = (await wb.page.locator('.quick-input-widget').innerText()).replace(/\s+/g, ' ');
+    assert(prompt.includes(db.name), `the prompt does not name the database: ${JSON.stringify(prompt)}`);
+    assert((await input.getAttribute('type')) === 'password', 'the input box does not hide what is typed');
+    await input.fill(secret);
+    await wb.page.keyboard.press('Enter');
+    // The "Migrate Lens" output channel is a log file under the user-data folder.
+    const channelLog = () => {
+      const found = [];
+      const walk = (dir) => {
+        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+          if (e.isDirectory()) walk(path.join(dir, e.name));
+          else if (e.name === 'Migrate Lens.log') found.push(fs.readFileSync(path.join(dir, e.name), 'utf8'));
+        }
+      };
+      walk(path.join(server.userDataDir, 'logs'));
+      return found.join('\n');
+    };
+    await eventually(() => /password stored in Secret Storage/.test(channelLog()), { timeout: 10_000, what: 'the "password stored" line in the Migrate Lens log' });
+    const leaks = [];
+    const scan = (dir) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) scan(p);
+        else if (/\.(json|log|txt)$/.test(e.name) && fs.readFileSync(p, 'utf8').includes(secret)) leaks.push(p);
+      }
+    };
+    scan(path.join(ws.dir, '.vscode'));
+    scan(path.join(server.userDataDir, 'User'));
+    scan(path.join(server.userDataDir, 'logs'));
+    assert(leaks.length === 0, `the password appears in ${JSON.stringify(leaks)}`);
   });
 }
