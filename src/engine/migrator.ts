@@ -72,9 +72,11 @@ export class Migrator {
 
   /** Read-only: never creates the table, never takes the lock. */
   async status(): Promise<StatusEntry[]> {
+    // The history query travels while the files are read.
+    const reading = this.history.exists().then((exists) => (exists ? this.history.read() : []));
+    reading.catch(() => undefined); // awaited below; this only keeps a failure from being "unhandled" meanwhile
     const migrations = this.migrations();
-    const rows = (await this.history.exists()) ? await this.history.read() : [];
-    return this.withScripts(validated(buildStatus(migrations, rows)));
+    return this.withScripts(validated(buildStatus(migrations, await reading)));
   }
 
   async version(): Promise<{ version: string; name: string } | null> {

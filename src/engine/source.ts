@@ -54,15 +54,18 @@ export function checkFileName(fileName: string): { version: string; name: string
 
 /** Parses one file; returns null for an entry that is a folder named like a migration. */
 export function readMigrationFile(path: string, version: string, name: string, knownFile = false, lazyParse = false): Migration | null {
-  let bytes: Buffer;
+  let raw: string;
   try {
     // Only a link (or an unknown entry type) needs a stat to learn what it points at.
     if (!knownFile && statSync(path).isDirectory()) return null;
-    bytes = readFileSync(path);
+    // Node's own UTF-8 decoding is the fast path; it turns bad bytes into U+FFFD, so only a text
+    // holding U+FFFD (or a NUL) is read again as bytes to tell a real character from an error.
+    raw = readFileSync(path, 'utf8');
   } catch (err) {
     throw new ParseError(path, 0, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
-  const text = normaliseText(decode(bytes, path));
+  if (raw.includes('\uFFFD') || raw.includes('\0')) raw = decode(readFileSync(path), path);
+  const text = normaliseText(raw);
   const migration: Migration = { version, name, kind: 'file', path, checksum: checksum(text), text };
   if (!lazyParse) {
     migration.parsed = parseMigration(text, path);
