@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Database } from './database';
 import { quoteIdent, sqlLiteral } from './sql';
 import type { HistoryRow, RowStatus } from './types';
@@ -48,6 +49,7 @@ type RawRow = Record<string, unknown>;
 /** The tracking table: one row per migration that was ever run. */
 export class History {
   readonly qualified: string;
+  private prepared: { applied: string; rolledBack: string } | null = null;
 
   constructor(
     private readonly db: Database,
@@ -119,26 +121,48 @@ CREATE TABLE IF NOT EXISTS ${this.qualified} (\n  ${columns}\n)`);
   }
 
   /**
-   * SQL that records a successful apply, to run inside the migration's own transaction and in the
-   * same round trip. Several migrations can share one query message, and now() is the same for all
-   * of them, so the server times each one from a session mark that the previous record left
-   * (or the message's arrival, whichever is later) and sets the mark again.
+   * Prepares, once per session, the two statements that record a run. Planning the history write
+   * costs more than a small migration itself; a prepared statement is planned once, and the
+   * EXECUTE that carries the values still travels in the migration's own round trip.
    */
-  appliedSql(r: AppliedRecord): string {
-    const v = [digits(r.version), sqlLiteral(r.name), sqlLiteral(r.checksum), String(r.batch), sqlLiteral(r.script), sqlLiteral(r.kind), sqlLiteral(r.noTransaction)];
-    return `${TIMING}
+  async prepare(): Promise<void> {
+    if (this.prepared) return;
+    const id = randomBytes(4).toString('hex');
+    const names = { applied: `migrate_lens_applied_${id}`, rolledBack: `migrate_lens_rolled_back_${id}` };
+    await this.db.exec(`PREPARE ${names.applied} (bigint, text, text, integer, text, text, boolean, double precision) AS
+${TIMING}
 INSERT INTO ${this.qualified} AS h (version, name, checksum, status, batch, applied_at, execution_time_ms, error, error_statement, error_line, script, kind, no_transaction, rolled_back_at, note)
-SELECT ${v[0]}, ${v[1]}, ${v[2]}, 'applied', ${v[3]}, t.started, ${elapsed(r.executionTimeMs)}, NULL, NULL, NULL, ${v[4]}, ${v[5]}, ${v[6]}, NULL, NULL FROM t
+SELECT $1, $2, $3, 'applied', $4, t.started, coalesce($8, ${SERVER_ELAPSED}), NULL, NULL, NULL, $5, $6, $7, NULL, NULL FROM t
 ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, checksum = EXCLUDED.checksum, status = 'applied', batch = EXCLUDED.batch,
   applied_at = EXCLUDED.applied_at, execution_time_ms = EXCLUDED.execution_time_ms, error = NULL, error_statement = NULL, error_line = NULL,
-  script = EXCLUDED.script, kind = EXCLUDED.kind, no_transaction = EXCLUDED.no_transaction, rolled_back_at = NULL, note = NULL`;
+  script = EXCLUDED.script, kind = EXCLUDED.kind, no_transaction = EXCLUDED.no_transaction, rolled_back_at = NULL, note = NULL;
+PREPARE ${names.rolledBack} (bigint, double precision) AS
+${TIMING}
+UPDATE ${this.qualified} SET status = 'rollback', rolled_back_at = t.started, execution_time_ms = coalesce($2, ${SERVER_ELAPSED}),
+  error = NULL, error_statement = NULL, error_line = NULL
+FROM t WHERE version = $1`);
+    this.prepared = names;
   }
 
-  /** SQL that records a rollback, to run inside the Down transaction. */
+  /**
+   * SQL that records a successful apply, to run inside the migration's own transaction and in the
+   * same round trip (after `prepare`). Several migrations can share one query message, and now() is
+   * the same for all of them, so the server times each one from a session mark that the previous
+   * record left (or the message's arrival, whichever is later) and sets the mark again.
+   */
+  appliedSql(r: AppliedRecord): string {
+    const args = [digits(r.version), sqlLiteral(r.name), sqlLiteral(r.checksum), String(r.batch), sqlLiteral(r.script), sqlLiteral(r.kind), sqlLiteral(r.noTransaction), clientElapsed(r.executionTimeMs)];
+    return `EXECUTE ${this.statement('applied')}(${args.join(', ')})`;
+  }
+
+  /** SQL that records a rollback, to run inside the Down transaction (after `prepare`). */
   rolledBackSql(version: string, executionTimeMs?: number): string {
-    return `${TIMING}
-UPDATE ${this.qualified} SET status = 'rollback', rolled_back_at = t.started, execution_time_ms = ${elapsed(executionTimeMs)}, error = NULL, error_statement = NULL, error_line = NULL
-FROM t WHERE version = ${digits(version)}`;
+    return `EXECUTE ${this.statement('rolledBack')}(${digits(version)}, ${clientElapsed(executionTimeMs)})`;
+  }
+
+  private statement(which: 'applied' | 'rolledBack'): string {
+    if (!this.prepared) throw new Error('History.prepare() must run before a migration is recorded');
+    return this.prepared[which];
   }
 
   /** Written after the failed transaction was rolled back, so the record survives it. */
@@ -210,8 +234,11 @@ const TIMING = `WITH t AS (
                clock_timestamp() AS ended) s
 )`;
 
-function elapsed(clientMs: number | undefined): string {
-  return clientMs !== undefined ? sqlLiteral(round(clientMs)) : `round((extract(epoch FROM t.ended - t.started) * 1000)::numeric, 2)::double precision`;
+const SERVER_ELAPSED = `round((extract(epoch FROM t.ended - t.started) * 1000)::numeric, 2)::double precision`;
+
+/** A client-measured time (statement-by-statement runs) or NULL: then the server times it. */
+function clientElapsed(clientMs: number | undefined): string {
+  return clientMs !== undefined ? sqlLiteral(round(clientMs)) : 'NULL';
 }
 
 function toHistoryRow(r: RawRow): HistoryRow {

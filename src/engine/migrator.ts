@@ -193,6 +193,7 @@ export class Migrator {
       const rows = columns.length ? await this.history.read() : [];
       const entries = await this.withScripts(validated(buildStatus(migrations, rows)));
       if (!columns.length) await this.history.ensure(columns);
+      await this.history.prepare();
       return await body(entries, nextBatchOf(entries));
     } finally {
       await lock.release().catch(() => undefined);
