@@ -66,17 +66,30 @@ export function readMigrationFile(path: string, version: string, name: string, k
   }
   if (raw.includes('\uFFFD') || raw.includes('\0')) raw = decode(readFileSync(path), path);
   const text = normaliseText(raw);
-  const migration: Migration = { version, name, kind: 'file', path, checksum: checksum(text), text };
-  if (!lazyParse) {
-    migration.parsed = parseMigration(text, path);
-    return migration;
+  const migration = new FileMigration(version, name, path, checksum(text), text);
+  if (!lazyParse) void migration.parsed; // parse now: a broken file is an error here
+  return migration;
+}
+
+/**
+ * A migration read from a file. Its text is parsed the first time `parsed` is read, once; a class
+ * (rather than a getter defined on each object) keeps ten thousand of them cheap.
+ */
+class FileMigration implements Migration {
+  readonly kind = 'file' as const;
+  private parsedCache: ParsedMigration | undefined;
+
+  constructor(
+    readonly version: string,
+    readonly name: string,
+    readonly path: string,
+    readonly checksum: string,
+    readonly text: string,
+  ) {}
+
+  get parsed(): ParsedMigration {
+    return (this.parsedCache ??= parseMigration(this.text, this.path));
   }
-  let parsed: ParsedMigration | undefined;
-  return Object.defineProperty(migration, 'parsed', {
-    get: () => (parsed ??= parseMigration(text, path)),
-    enumerable: true,
-    configurable: true,
-  });
 }
 
 function decode(bytes: Buffer, path: string): string {
