@@ -18,10 +18,11 @@ Applies pending migrations in version order, each in its own transaction, as one
   -version V        apply up to and including version V
   --dry-run         print the statements that would run; change nothing
   --out-of-order    also apply pending files older than the newest applied one`,
-  down: `migrate-lens down [-version V | --batch] [--dry-run]
+  down: `migrate-lens down [-version V | --batch | --all] [--dry-run]
 Rolls back the most recently applied migration.
   -version V        roll back every migration applied after version V (0: all)
   --batch           roll back the whole last batch
+  --all             roll back everything (the same as reset)
   --dry-run         print the statements that would run; change nothing`,
   status: `migrate-lens status [--json]
 Lists every migration: VERSION, STATUS, NAME, APPLIED AT, EXECUTION TIME, with a hint for each problem.
