@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { checksum, normaliseText } from './checksum';
 import { ParseError } from './errors';
@@ -60,7 +60,7 @@ export function readMigrationFile(path: string, version: string, name: string, k
     if (!knownFile && statSync(path).isDirectory()) return null;
     // Node's own UTF-8 decoding is the fast path; it turns bad bytes into U+FFFD, so only a text
     // holding U+FFFD (or a NUL) is read again as bytes to tell a real character from an error.
-    raw = readFileSync(path, 'utf8');
+    raw = readText(path);
   } catch (err) {
     throw new ParseError(path, 0, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
@@ -89,6 +89,22 @@ class FileMigration implements Migration {
 
   get parsed(): ParsedMigration {
     return (this.parsedCache ??= parseMigration(this.text, this.path));
+  }
+}
+
+const scratch = Buffer.allocUnsafe(1 << 16);
+
+/**
+ * A file's text. Migrations are mostly small: one read into a reused buffer serves them without
+ * the size query and the fresh buffer readFileSync costs per file; a larger one is read whole.
+ */
+function readText(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const n = readSync(fd, scratch, 0, scratch.length, 0);
+    return n < scratch.length ? scratch.toString('utf8', 0, n) : readFileSync(path, 'utf8');
+  } finally {
+    closeSync(fd);
   }
 }
 
