@@ -105,7 +105,9 @@ export class Migrator {
     return this.locked(async (entries) => {
       const down = await this.run('down', planDown(entries, { all: true }), null);
       if (down.cancelled) return down;
-      const after = buildStatus(this.migrations(), await this.history.read());
+      // The folder was read (and checked) when the lock was taken; only the rows changed since.
+      const migrations = entries.flatMap((e) => (e.migration ? [e.migration] : []));
+      const after = buildStatus(migrations, await this.history.read());
       const up = await this.run('up', planUp(after, { allowOutOfOrder: true }), nextBatchOf(after));
       return { batch: up.batch, applied: [...down.applied, ...up.applied], planned: [], cancelled: up.cancelled };
     });
