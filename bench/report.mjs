@@ -107,5 +107,6 @@ export function roundTripTable(byTool, migrations) {
 
 export function machineLine(m) {
   const load = m.loadAverageAtEnd === undefined ? '' : `; 1-min load average ${m.loadAverageAtStart.toFixed(1)} at start, ${m.loadAverageAtEnd.toFixed(1)} at end`;
-  return `${m.cpu} × ${m.cores} cores, ${m.memoryGb} GB RAM, ${m.os}; Node ${m.node}; PostgreSQL ${m.postgres} (server ${m.server})${load}`;
+  const settle = m.checkpointBeforeEachPhase === undefined ? '' : m.checkpointBeforeEachPhase ? '; a CHECKPOINT before every timed phase' : '; no CHECKPOINT between phases (not permitted)';
+  return `${m.cpu} × ${m.cores} cores, ${m.memoryGb} GB RAM, ${m.os}; Node ${m.node}; PostgreSQL ${m.postgres} (server ${m.server})${load}${settle}`;
 }

@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { tools as allTools } from './tools/index.mjs';
 import { trivialWorkload, ddlWorkload, dataMigrationText } from './workloads.mjs';
 import { sqlMigrateFiles } from './tools/files.mjs';
-import { createDatabase, dropDatabase, dropAll, queryValue, serverVersion, baseUrl } from './db.mjs';
+import { createDatabase, dropDatabase, dropAll, queryValue, serverVersion, baseUrl, checkpoint, checkpointed } from './db.mjs';
 import { timeCommand, median } from './measure.mjs';
 import { countingProxy } from './roundtrips.mjs';
 import { snapshotDist } from './dist.mjs';
@@ -95,6 +95,7 @@ async function runOnce(tool, ctx, workload) {
       const p = phases[phase];
       if (!p) return;
       try {
+        await checkpoint();
         out[phase] = await timeCommand(p.cmd, p.args, { cwd: p.cwd ?? root, env: { DATABASE_URL: db.url, ...p.env } });
         if (expected != null) await verify(workload, db.url, expected, tool.name, phase);
       } catch (error) {
@@ -238,6 +239,7 @@ async function main() {
   const checks = checkTargets(results, { names, nodeStart: start, status, parser, tree });
 
   info.loadAverageAtEnd = loadavg()[0];
+  info.checkpointBeforeEachPhase = checkpointed();
   const toolRows = [...available, ...selectedTools.filter((t) => missing[t.name])];
   const md = [
     `Machine: ${machineLine(info)}. Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${quick ? ' (quick mode)' : ''}, ${Math.round((Date.now() - started) / 1000)} s in all; migrate-lens built from ${source.commit ?? 'an unknown commit'}${source.uncommittedSrcFiles ? ` with ${source.uncommittedSrcFiles} uncommitted src files` : ''}.`,
