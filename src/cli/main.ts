@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import {
   createMigrationFile,
+  loadMigrationsAsync,
   MigrateError,
   Migrator,
   openDatabase,
@@ -100,10 +101,13 @@ async function execute(command: Command, args: ParsedArgs, io: Io): Promise<numb
 
   const json = command === 'status' && !!args.booleans.json;
   const info = (text: string) => (json ? io.err(text) : io.out(text));
+  // The folder is read while the connection is set up; a connection failure is still reported first.
+  const folderRead = loadMigrationsAsync(settings.migrationsDir, { lazyParse: true });
+  folderRead.catch(() => undefined); // the migrator awaits it; this only keeps it from being "unhandled" meanwhile
   const db = await openDatabase(settings.connection);
   try {
     info(`Database: ${connectionLine(settings)}\n`);
-    const migrator = Migrator.fromSettings(db, settings, { signal: io.signal, onEvent: (e) => reportEvent(e, io) });
+    const migrator = Migrator.fromSettings(db, settings, { signal: io.signal, onEvent: (e) => reportEvent(e, io), folderRead });
     return await dispatch(command, args, migrator, db, io, json);
   } finally {
     await db.close();
@@ -203,7 +207,9 @@ if (require.main === module) {
     signal: controller.signal,
   }).then(
     (code) => {
-      process.exitCode = code;
+      // Exit as soon as the output is written: the work is done and every connection closed, and
+      // letting Node tear the heap down after an empty event loop costs a CLI run 10-20 ms.
+      process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
     },
     (err) => {
       process.stderr.write(`error: ${redact(String(err?.message ?? err))}\n`);

@@ -79,6 +79,12 @@ export class History {
     return rows.map((r) => r.column_name);
   }
 
+  /** True when a table with these columns lacks some that this release writes (`ensure` adds them). */
+  needsUpgrade(existing: string[]): boolean {
+    const have = new Set(existing);
+    return COLUMNS.some(([n]) => !have.has(n));
+  }
+
   /** Creates the table, or adds the columns an older release did not have (given its current columns). */
   async ensure(existing?: string[]): Promise<void> {
     const have = new Set(existing ?? (await this.columns()));

@@ -2,7 +2,7 @@ export * from './types';
 export * from './errors';
 export { DIRECTIVES, parseMigration, splitStatements } from './parser';
 export { checksum, normaliseText } from './checksum';
-export { loadMigrations, readMigrationFile, checkFileName, compareVersions, FILE_NAME_PATTERN } from './source';
+export { loadMigrations, loadMigrationsAsync, readMigrationFile, checkFileName, compareVersions, FILE_NAME_PATTERN } from './source';
 export { openDatabase, type Database } from './database';
 export { resolveSettings, parseConfig, expandVars, EMBEDDED_DATA_DIR, DEFAULT_LOCK_TIMEOUT_MS, type Settings, type ConnectionSettings, type ResolveOptions } from './config';
 export { redact, registerSecret, describeUrl } from './redact';

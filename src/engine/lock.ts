@@ -28,16 +28,23 @@ export class AdvisoryLock {
     private readonly key: bigint,
   ) {}
 
+  get isHeld(): boolean {
+    return this.held;
+  }
+
+  /** One attempt, without waiting: true when the lock is now ours. */
+  async tryAcquire(): Promise<boolean> {
+    const [row] = await this.db.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [this.key.toString()]);
+    this.held ||= row.ok;
+    return row.ok;
+  }
+
   async acquire(opts: LockOptions): Promise<void> {
     const started = Date.now();
     const poll = opts.pollMs ?? 200;
     let told = false;
     for (;;) {
-      const [row] = await this.db.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [this.key.toString()]);
-      if (row.ok) {
-        this.held = true;
-        return;
-      }
+      if (await this.tryAcquire()) return;
       const waited = Date.now() - started;
       if (!told || waited >= opts.timeoutMs) {
         const holder = await this.holder();

@@ -6,9 +6,9 @@ import { History } from './history';
 import { AdvisoryLock, lockKey } from './lock';
 import { buildStatus, isApplied, planDown, planUp, type DownOptions, type UpOptions } from './plan';
 import { codeMigration, registeredMigrations } from './registry';
-import { loadMigrations } from './source';
+import { loadMigrations, loadMigrationsAsync } from './source';
 import { DEFAULT_LOCK_TIMEOUT_MS, type Settings } from './config';
-import type { CodeMigrationDefinition, Direction, Migration, MigrationHandle, RunEvent, RunResult, Section, StatusEntry } from './types';
+import type { CodeMigrationDefinition, Direction, HistoryRow, Migration, MigrationHandle, RunEvent, RunResult, Section, StatusEntry } from './types';
 
 export interface MigratorOptions {
   db: Database;
@@ -23,6 +23,12 @@ export interface MigratorOptions {
   signal?: AbortSignal;
   /** Include migrations registered with the global registerMigration (default true). */
   useGlobalRegistry?: boolean;
+  /**
+   * The folder, already being read by `loadMigrationsAsync(migrationsDir, { lazyParse: true })`: a
+   * caller that starts it before connecting has it read while the connection is set up. The first
+   * command uses it; later ones read the folder again.
+   */
+  folderRead?: Promise<Migration[]>;
 }
 
 export interface RunOptions {
@@ -33,13 +39,15 @@ export interface RunOptions {
 export class Migrator {
   private readonly history: History;
   private readonly codeMigrations: Migration[] = [];
+  private folderRead: Promise<Migration[]> | undefined;
 
   constructor(private readonly opts: MigratorOptions) {
     this.history = new History(opts.db, opts.schema ?? 'public', opts.table ?? 'schema_migrations');
+    this.folderRead = opts.folderRead;
   }
 
   /** A migrator for resolved settings: the one place that maps Settings onto the options. */
-  static fromSettings(db: Database, settings: Settings, extra: Pick<MigratorOptions, 'signal' | 'onEvent' | 'useGlobalRegistry'> = {}): Migrator {
+  static fromSettings(db: Database, settings: Settings, extra: Pick<MigratorOptions, 'signal' | 'onEvent' | 'useGlobalRegistry' | 'folderRead'> = {}): Migrator {
     return new Migrator({
       db,
       migrationsDir: settings.migrationsDir,
@@ -58,7 +66,18 @@ export class Migrator {
 
   /** File and code migrations together, sorted; a version used twice is an error. */
   migrations(): Migration[] {
-    const files = this.opts.migrationsDir ? loadMigrations(this.opts.migrationsDir, { lazyParse: true }) : [];
+    return this.withCode(this.opts.migrationsDir ? loadMigrations(this.opts.migrationsDir, { lazyParse: true }) : []);
+  }
+
+  /** The same, read in slices so that queries in flight progress meanwhile. */
+  private async readMigrations(): Promise<Migration[]> {
+    const early = this.folderRead;
+    this.folderRead = undefined;
+    const dir = this.opts.migrationsDir;
+    return this.withCode(early ? await early : dir ? await loadMigrationsAsync(dir, { lazyParse: true }) : []);
+  }
+
+  private withCode(files: Migration[]): Migration[] {
     const code = [...(this.opts.useGlobalRegistry === false ? [] : registeredMigrations()), ...this.codeMigrations];
     if (code.length === 0) return files;
     const byVersion = new Map(files.map((m) => [m.version, m]));
@@ -75,7 +94,7 @@ export class Migrator {
     // The history query travels while the files are read.
     const reading = this.history.exists().then((exists) => (exists ? this.history.read() : []));
     reading.catch(() => undefined); // awaited below; this only keeps a failure from being "unhandled" meanwhile
-    const migrations = this.migrations();
+    const migrations = await this.readMigrations();
     return this.withScripts(validated(buildStatus(migrations, await reading)));
   }
 
@@ -182,20 +201,36 @@ export class Migrator {
    * unlock. A folder that does not validate stops us before the table is even created.
    */
   private async locked(body: (entries: StatusEntry[], nextBatch: number) => Promise<RunResult>): Promise<RunResult> {
-    const migrations = this.migrations();
+    // The folder is read in slices while the first lock attempt, the table's columns and (for a
+    // current table) its rows travel.
+    const reading = this.readMigrations();
+    reading.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
     const lock = new AdvisoryLock(this.opts.db, lockKey(this.history.schema, this.history.table));
-    await lock.acquire({
-      timeoutMs: this.opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
-      onWait: (holder) => this.opts.onEvent?.({ type: 'lock-wait', holder }),
-      signal: this.opts.signal,
-    });
     try {
-      const columns = await this.history.columns();
-      if (columns.length) await this.history.ensure(columns); // an older release's table gains its new columns first
-      const rows = columns.length ? await this.history.read() : [];
-      const entries = await this.withScripts(validated(buildStatus(migrations, rows)));
+      let columns: string[] | undefined;
+      let rows: Promise<HistoryRow[]> | undefined;
+      if (await lock.tryAcquire()) {
+        columns = await this.history.columns();
+        if (columns.length && !this.history.needsUpgrade(columns)) rows = this.history.read();
+        rows?.catch(() => undefined);
+      }
+      // A lock held elsewhere is waited for only once the folder has validated: a broken file is
+      // reported at once, not after the wait.
+      const migrations = await reading;
+      if (!lock.isHeld) {
+        await lock.acquire({
+          timeoutMs: this.opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+          onWait: (holder) => this.opts.onEvent?.({ type: 'lock-wait', holder }),
+          signal: this.opts.signal,
+        });
+      }
+      columns ??= await this.history.columns();
+      if (!rows) {
+        if (columns.length) await this.history.ensure(columns); // an older release's table gains its new columns first
+        rows = columns.length ? this.history.read() : Promise.resolve([]);
+      }
+      const entries = await this.withScripts(validated(buildStatus(migrations, await rows)));
       if (!columns.length) await this.history.ensure(columns);
-      await this.history.prepare();
       return await body(entries, nextBatchOf(entries));
     } finally {
       await lock.release().catch(() => undefined);
@@ -217,6 +252,7 @@ export class Migrator {
   private async run(direction: Direction, plan: Migration[], batch: number | null): Promise<RunResult> {
     const result: RunResult = { batch: plan.length && direction === 'up' ? batch : null, applied: [], planned: [], cancelled: false };
     const total = plan.length;
+    if (total) await this.history.prepare();
     let i = 0;
     while (i < total) {
       if (this.opts.signal?.aborted) {

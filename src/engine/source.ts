@@ -16,10 +16,37 @@ export interface LoadOptions {
    * matches its applied row was valid when it was applied, so only the others need parsing.
    */
   lazyParse?: boolean;
+  /** loadMigrationsAsync: how long to read before letting the event loop in (ms, default 1). */
+  sliceMs?: number;
 }
 
 /** Reads and validates every migration file of a folder, sorted by version. */
 export function loadMigrations(dir: string, opts: LoadOptions = {}): Migration[] {
+  const reading = folderReader(dir, opts);
+  while (reading.next()) {
+    // read on
+  }
+  return reading.result();
+}
+
+/**
+ * The same, in slices of about a millisecond with the event loop let in between: a run reads its
+ * folder while its connection is set up and its first queries travel, instead of before them.
+ */
+export async function loadMigrationsAsync(dir: string, opts: LoadOptions = {}): Promise<Migration[]> {
+  const reading = folderReader(dir, opts);
+  for (;;) {
+    const until = performance.now() + (opts.sliceMs ?? 1);
+    for (let n = 1; ; n++) {
+      if (!reading.next()) return reading.result();
+      if (n % 16 === 0 && performance.now() >= until) break;
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Reads a folder one file per `next()` (false when done); `result()` is the migrations, sorted. */
+function folderReader(dir: string, opts: LoadOptions): { next(): boolean; result(): Migration[] } {
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -28,19 +55,26 @@ export function loadMigrations(dir: string, opts: LoadOptions = {}): Migration[]
   }
   const byVersion = new Map<string, Migration>();
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const dirent of entries) {
-    const entry = dirent.name;
-    if (!entry.toLowerCase().endsWith('.sql') || dirent.isDirectory()) continue;
-    const path = join(dir, entry);
-    const checked = checkFileName(entry);
-    if ('reason' in checked) throw new ParseError(path, 0, checked.reason);
-    const { version, name } = checked;
-    const previous = byVersion.get(version);
-    if (previous) throw new ParseError(path, 0, `duplicate version ${version}: also used by ${previous.path}`);
-    const migration = readMigrationFile(path, version, name, dirent.isFile(), opts.lazyParse);
-    if (migration) byVersion.set(version, migration);
-  }
-  return [...byVersion.values()];
+  const base = join(dir, '/'); // the folder once; an entry's name is a plain name, so base + name is join(dir, name)
+  let i = 0;
+  return {
+    next() {
+      if (i >= entries.length) return false;
+      const dirent = entries[i++];
+      const entry = dirent.name;
+      if (!entry.toLowerCase().endsWith('.sql') || dirent.isDirectory()) return true;
+      const path = base + entry;
+      const checked = checkFileName(entry);
+      if ('reason' in checked) throw new ParseError(path, 0, checked.reason);
+      const { version, name } = checked;
+      const previous = byVersion.get(version);
+      if (previous) throw new ParseError(path, 0, `duplicate version ${version}: also used by ${previous.path}`);
+      const migration = readMigrationFile(path, version, name, dirent.isFile(), opts.lazyParse);
+      if (migration) byVersion.set(version, migration);
+      return true;
+    },
+    result: () => [...byVersion.values()],
+  };
 }
 
 /** The version and name a `.sql` file name stands for, or why it is not a migration file name. */

@@ -6,9 +6,12 @@ import {
   Migrator,
   OutOfOrderError,
   clearRegisteredMigrations,
+  loadMigrationsAsync,
+  ParseError,
   registerMigration,
   type Database,
 } from '../../src/engine';
+import { lockKey } from '../../src/engine/lock';
 import { pgBackend, pgliteBackend, type Backend } from '../support/backends';
 import { examplesCopy, migrationsFolder, tableMigration } from '../support/files';
 
@@ -294,6 +297,15 @@ describe.each(backends)('engine on %s', (_label, makeBackend) => {
     expect(await tables(db)).toEqual(['a']);
   });
 
+  it('uses a folder read started up front for its first command, and reads the folder again after', async () => {
+    const f = folder({ '20240101000001_a.sql': tableMigration('a') });
+    const m = new Migrator({ db, migrationsDir: f.dir, folderRead: loadMigrationsAsync(f.dir, { lazyParse: true }) });
+    f.write('20240101000002_b.sql', tableMigration('b')); // after the early read: the first command does not see it
+    expect((await m.up()).applied.map((a) => a.version)).toEqual(['20240101000001']);
+    expect((await m.up()).applied.map((a) => a.version)).toEqual(['20240101000002']);
+    expect(await tables(db)).toEqual(['a', 'b']);
+  });
+
   it('recovery commands: mark applied, mark rolled back, forget a failed row', async () => {
     const f = folder({ '20240101000001_a.sql': tableMigration('a'), '20240101000002_bad.sql': '-- +migrate Up\nSELECT 1/0;\n' });
     const m = new Migrator({ db, migrationsDir: f.dir });
@@ -364,6 +376,26 @@ describe('two runners on one PostgreSQL database', () => {
         ['20240101000002', 'applied'],
       ]);
     } finally {
+      await db.close();
+      f.remove();
+    }
+  });
+
+  it('a badly named file is reported at once, not after waiting for a lock held elsewhere', async () => {
+    const f = migrationsFolder({ '20240101000001_a.sql': tableMigration('a'), '20240101000002-bad.sql': tableMigration('b') });
+    const [holder, db] = [await backend.open(), await backend.open()];
+    try {
+      await holder.query('SELECT pg_advisory_lock($1::bigint)', [lockKey('public', 'schema_migrations').toString()]);
+      const events: string[] = [];
+      const err = await new Migrator({ db, migrationsDir: f.dir, lockTimeoutMs: 60_000, onEvent: (e) => events.push(e.type) })
+        .up()
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ParseError);
+      expect((err as ParseError).message).toMatch(/20240101000002-bad\.sql: bad file name/);
+      expect(events).toEqual([]); // never told to wait
+      expect(await db.query(`SELECT 1 FROM pg_class WHERE relname = 'schema_migrations'`)).toHaveLength(0);
+    } finally {
+      await holder.close();
       await db.close();
       f.remove();
     }

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkFileName, checksum, FILE_NAME_PATTERN, loadMigrations, ParseError } from '../../src/engine';
+import { checkFileName, checksum, FILE_NAME_PATTERN, loadMigrations, loadMigrationsAsync, ParseError } from '../../src/engine';
 
 const OK = '-- +migrate Up\nCREATE TABLE t (id int);\n-- +migrate Down\nDROP TABLE t;\n';
 
@@ -28,6 +28,37 @@ async function loadError(folder = dir): Promise<ParseError> {
   }
   throw new Error('expected a ParseError');
 }
+
+describe('loadMigrationsAsync', () => {
+  it('reads the same migrations as loadMigrations, letting the event loop in between slices', async () => {
+    for (let i = 1; i <= 50; i++) put(`202401010000${String(i).padStart(2, '0')}_m${i}.sql`, OK.replace('t (', `t${i} (`));
+    let ticks = 0;
+    let reading = true;
+    const tick = () => {
+      if (!reading) return;
+      ticks++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    const read = await loadMigrationsAsync(dir, { sliceMs: 0 }); // a yield every 16 files
+    reading = false;
+    expect(ticks).toBeGreaterThanOrEqual(3);
+    const plain = loadMigrations(dir);
+    expect(read.map((m) => [m.version, m.name, m.path, m.checksum, m.text])).toEqual(plain.map((m) => [m.version, m.name, m.path, m.checksum, m.text]));
+    expect(read[49].parsed).toEqual(plain[49].parsed);
+  });
+
+  it('rejects with the same file:line errors', async () => {
+    for (let i = 1; i <= 20; i++) put(`202401010000${String(i).padStart(2, '0')}_ok${i}.sql`, OK);
+    const bad = put('20240101000030_bad.sql', '-- +migrate Up\nSELECT 1;\n-- +migrate Sideways\n');
+    const err = await loadMigrationsAsync(dir, { sliceMs: 0 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ParseError);
+    expect((err as ParseError).message).toBe((await loadError()).message);
+    expect((err as ParseError).message).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: unknown directive`));
+    const missing = await loadMigrationsAsync(join(dir, 'nope')).catch((e: unknown) => e);
+    expect((missing as ParseError).message).toBe(`${join(dir, 'nope')}: cannot read the migrations folder (ENOENT)`);
+  });
+});
 
 describe('loadMigrations', () => {
   it('returns file migrations sorted by version, with name, path, text, checksum and parsed sections', async () => {
