@@ -2,9 +2,9 @@ import type { RunResult, StatusEntry } from '../engine';
 
 /** `2024-01-01 12:34:56` in UTC: sortable and the same on every machine. */
 export function formatTime(d: Date | null): string {
-  if (!d) return '-';
-  const p = (n: number) => (n < 10 ? '0' + n : String(n));
-  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+  if (!d || Number.isNaN(d.getTime())) return '-';
+  const iso = d.toISOString(); // one native call instead of six getters: status formats one per row
+  return iso.length === 24 ? `${iso.slice(0, 10)} ${iso.slice(11, 19)}` : iso; // beyond year 9999 as it is
 }
 
 export function formatMs(ms: number | null): string {

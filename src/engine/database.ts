@@ -13,6 +13,11 @@ export interface Database {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Any number of statements without parameters (simple query protocol). */
   exec(sql: string): Promise<void>;
+  /**
+   * One statement's rows handed over one at a time and not kept, for large reads that become
+   * something else (ten thousand history rows). Optional: `query` serves where it is absent.
+   */
+  forEachRow?<T = Record<string, unknown>>(sql: string, params: unknown[] | undefined, onRow: (row: T) => void): Promise<void>;
   close(): Promise<void>;
   /**
    * A second session on the same database, for the few things that must happen beside a running

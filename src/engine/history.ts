@@ -105,14 +105,16 @@ CREATE TABLE IF NOT EXISTS ${this.qualified} (\n  ${columns}\n)`);
    * script can be as large as its migration. `attachScripts` fetches it for those rows.
    */
   async read(): Promise<HistoryRow[]> {
-    const rows = await this.db.query<RawRow>(
-      // Times as epoch milliseconds: a number is much cheaper to turn into a Date than timestamp text.
-      `SELECT version::text AS version, name, checksum, status, batch, extract(epoch FROM applied_at)::float8 * 1000 AS applied_at,
+    // Times as epoch milliseconds: a number is much cheaper to turn into a Date than timestamp text.
+    const sql = `SELECT version::text AS version, name, checksum, status, batch, extract(epoch FROM applied_at)::float8 * 1000 AS applied_at,
               execution_time_ms, error, error_statement, error_line, NULL AS script, kind, no_transaction,
               extract(epoch FROM rolled_back_at)::float8 * 1000 AS rolled_back_at, note
-       FROM ${this.qualified} ORDER BY version`,
-    );
-    return rows.map(toHistoryRow);
+       FROM ${this.qualified} ORDER BY version`;
+    if (!this.db.forEachRow) return (await this.db.query<RawRow>(sql)).map(toHistoryRow);
+    // Each row as it arrives: the driver's row object dies young instead of living until the last one.
+    const rows: HistoryRow[] = [];
+    await this.db.forEachRow<RawRow>(sql, undefined, (r) => rows.push(toHistoryRow(r)));
+    return rows;
   }
 
   /** Fills in the stored file text of the given rows (in place). */

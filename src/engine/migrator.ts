@@ -6,7 +6,7 @@ import { History } from './history';
 import { AdvisoryLock, lockKey } from './lock';
 import { buildStatus, isApplied, planDown, planUp, type DownOptions, type UpOptions } from './plan';
 import { codeMigration, registeredMigrations } from './registry';
-import { loadMigrations, loadMigrationsAsync } from './source';
+import { loadMigrationsAsync } from './source';
 import { DEFAULT_LOCK_TIMEOUT_MS, type Settings } from './config';
 import type { CodeMigrationDefinition, Direction, HistoryRow, Migration, MigrationHandle, RunEvent, RunResult, Section, StatusEntry } from './types';
 
@@ -64,12 +64,10 @@ export class Migrator {
     return this;
   }
 
-  /** File and code migrations together, sorted; a version used twice is an error. */
-  migrations(): Migration[] {
-    return this.withCode(this.opts.migrationsDir ? loadMigrations(this.opts.migrationsDir, { lazyParse: true }) : []);
-  }
-
-  /** The same, read in slices so that queries in flight progress meanwhile. */
+  /**
+   * File and code migrations together, sorted; a version used twice is an error. The folder is read
+   * in slices, so that queries in flight progress meanwhile.
+   */
   private async readMigrations(): Promise<Migration[]> {
     const early = this.folderRead;
     this.folderRead = undefined;

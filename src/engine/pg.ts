@@ -31,6 +31,26 @@ class PgDatabase implements Database {
     await this.client.query(sql);
   }
 
+  /** pg keeps no rows for a query that has a 'row' listener and no callback. */
+  forEachRow<T>(sql: string, params: unknown[] | undefined, onRow: (row: T) => void): Promise<void> {
+    this.throwIfLost();
+    return new Promise((resolve, reject) => {
+      let failed: unknown = null;
+      const query = new pg.Query(sql, params as unknown[]);
+      query.on('row', (row: T) => {
+        if (failed) return;
+        try {
+          onRow(row);
+        } catch (err) {
+          failed = err;
+        }
+      });
+      query.on('error', reject);
+      query.on('end', () => (failed ? reject(failed) : resolve()));
+      this.client.query(query);
+    });
+  }
+
   /**
    * Sends Terminate and returns without waiting for the server to close the socket (about 10 ms
    * that tell us nothing): the socket stops holding the process open, so a CLI run exits as soon

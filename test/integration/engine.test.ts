@@ -423,3 +423,33 @@ describe('two runners on one PostgreSQL database', () => {
     }
   });
 });
+
+describe('the PostgreSQL session', () => {
+  let backend: Backend;
+  beforeAll(async () => {
+    backend = await pgBackend();
+  });
+  afterAll(async () => {
+    await backend?.close();
+  });
+
+  it('hands rows over one at a time, in order, and fails with the server error or the handler error', async () => {
+    const db = await backend.open();
+    try {
+      const seen: number[] = [];
+      await db.forEachRow!<{ n: number }>('SELECT n FROM generate_series(1, $1::int) n ORDER BY n', [2500], (r) => seen.push(r.n));
+      expect(seen).toEqual(Array.from({ length: 2500 }, (_, i) => i + 1));
+      await expect(db.forEachRow!('SELECT 1/0', undefined, () => undefined)).rejects.toThrow(/division by zero/);
+      let calls = 0;
+      const failing = db.forEachRow!('SELECT n FROM generate_series(1, 10) n', undefined, () => {
+        calls++;
+        throw new Error('bad row');
+      });
+      await expect(failing).rejects.toThrow('bad row');
+      expect(calls).toBe(1); // the rest are skipped, not handled
+      expect(await db.query('SELECT 2 AS two')).toEqual([{ two: 2 }]); // the session is still usable
+    } finally {
+      await db.close();
+    }
+  });
+});

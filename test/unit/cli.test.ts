@@ -226,6 +226,8 @@ describe('output formatting', () => {
   it('formats times in UTC and durations', () => {
     expect(formatTime(new Date('2024-01-02T03:04:05.678Z'))).toBe('2024-01-02 03:04:05');
     expect(formatTime(null)).toBe('-');
+    expect(formatTime(new Date(NaN))).toBe('-');
+    expect(formatTime(new Date('1999-12-31T23:59:59.999Z'))).toBe('1999-12-31 23:59:59');
     expect(formatMs(null)).toBe('-');
     expect(formatMs(4)).toBe('4.00 ms');
     expect(formatMs(145)).toBe('145.0 ms');
