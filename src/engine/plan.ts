@@ -10,40 +10,44 @@ export function isApplied(entry: StatusEntry): boolean {
 
 /** Status of every known migration and every applied row, sorted by version. A pure function. */
 export function buildStatus(migrations: Migration[], rows: HistoryRow[]): StatusEntry[] {
-  const rowByVersion = new Map<string, HistoryRow>();
-  for (const r of rows) rowByVersion.set(r.version, r);
+  // Both lists in version order (they almost always come that way, and sorting a sorted list is one
+  // pass), then walked together: no map of ten thousand versions to build and hash.
+  const ms = [...migrations].sort(byVersion);
+  const rs = [...rows].sort(byVersion);
   let newestApplied: string | null = null;
-  for (const r of rows) {
-    if (r.status === 'applied' && (newestApplied === null || compareVersions(r.version, newestApplied) > 0)) newestApplied = r.version;
-  }
+  for (let j = rs.length - 1; j >= 0 && newestApplied === null; j--) if (rs[j].status === 'applied') newestApplied = rs[j].version;
   const entries: StatusEntry[] = [];
-  const seen = new Set<string>();
-  for (const m of migrations) {
-    seen.add(m.version);
-    const row = rowByVersion.get(m.version) ?? null;
+  for (let i = 0, j = 0; i < ms.length || j < rs.length; ) {
+    const m = i < ms.length ? ms[i] : null;
+    const r = j < rs.length ? rs[j] : null;
+    const order = !m ? 1 : !r ? -1 : compareVersions(m.version, r.version);
+    if (order > 0) {
+      // A row without a migration: applied ones are missing their file; a rolled back one is history.
+      j++;
+      if (r!.status !== 'rollback') entries.push(entry(r!.version, r!.name, r!.status === 'applied' ? 'missing' : r!.status, null, r, false));
+      continue;
+    }
+    i++;
+    const row = order === 0 ? (j++, r) : null;
     let status: StatusEntry['status'];
     if (!row) status = 'pending';
-    else if (row.status === 'applied') status = row.checksum === m.checksum ? 'applied' : 'drifted';
+    else if (row.status === 'applied') status = row.checksum === m!.checksum ? 'applied' : 'drifted';
     else status = row.status;
     const waiting = status === 'pending' || status === 'rollback' || status === 'failed';
-    const outOfOrder = waiting && newestApplied !== null && compareVersions(m.version, newestApplied) < 0;
-    entries.push({ version: m.version, name: m.name, status, migration: m, row, outOfOrder, hint: null });
+    const outOfOrder = waiting && newestApplied !== null && compareVersions(m!.version, newestApplied) < 0;
+    entries.push(entry(m!.version, m!.name, status, m, row, outOfOrder));
   }
-  let orphans = 0;
-  for (const r of rows) {
-    if (seen.has(r.version) || r.status === 'rollback') continue;
-    entries.push({ version: r.version, name: r.name, status: r.status === 'applied' ? 'missing' : r.status, migration: null, row: r, outOfOrder: false, hint: null });
-    orphans++;
-  }
-  // Migrations usually come sorted: sort only when rows without a migration were added or they are not.
-  if (orphans || !inVersionOrder(entries)) entries.sort((a, b) => compareVersions(a.version, b.version));
-  for (const e of entries) e.hint = hintFor(e);
   return entries;
 }
 
-function inVersionOrder(entries: StatusEntry[]): boolean {
-  for (let i = 1; i < entries.length; i++) if (compareVersions(entries[i - 1].version, entries[i].version) > 0) return false;
-  return true;
+function entry(version: string, name: string, status: StatusEntry['status'], migration: Migration | null, row: HistoryRow | null, outOfOrder: boolean): StatusEntry {
+  const e: StatusEntry = { version, name, status, migration, row, outOfOrder, hint: null };
+  e.hint = hintFor(e);
+  return e;
+}
+
+function byVersion(a: { version: string }, b: { version: string }): number {
+  return compareVersions(a.version, b.version);
 }
 
 /** The command that fits each problem, as `status` prints it. */

@@ -118,6 +118,22 @@ describe('buildStatus', () => {
     expect(entries[1].hint).toContain('mark-rolled-back -version 20240102000000');
   });
 
+  it('merges files and rows given in any order, rows without files in their place', () => {
+    const a = file('20240101000000'), d = file('20240104000000'), e = file('20240106000000');
+    const goneB = { version: '20240102000000', name: 'gone_b', text: WITH_DOWN('b') };
+    const undoneC = { version: '20240103000000', name: 'undone_c', text: WITH_DOWN('c') };
+    const goneF = { version: '20240107000000', name: 'gone_f', text: WITH_DOWN('f') };
+    const entries = buildStatus([e, d, a], [row(d), row(goneF), row(goneB), row(a), row(undoneC, { status: 'rollback' })]);
+    expect(entries.map((x) => [x.version, x.status, x.outOfOrder])).toEqual([
+      ['20240101000000', 'applied', false],
+      ['20240102000000', 'missing', false],
+      ['20240104000000', 'applied', false],
+      ['20240106000000', 'pending', true], // older than the newest applied row, whose file is gone
+      ['20240107000000', 'missing', false],
+    ]);
+    expect(entries.map((x) => x.name)).toEqual(['m20240101000000', 'gone_b', 'm20240104000000', 'm20240106000000', 'gone_f']);
+  });
+
   it('flags pending files older than the newest applied one as out of order, with a hint', () => {
     const a = file('20240101000000'), b = file('20240102000000'), c = file('20240103000000'), d = file('20240104000000');
     const entries = buildStatus([a, b, c, d], [row(a), row(c)]);
