@@ -57,7 +57,8 @@ function folderReader(dir: string, opts: LoadOptions): { next(): boolean; result
   } catch (err) {
     throw new ParseError(dir, 0, `cannot read the migrations folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
-  const byVersion = new Map<string, Migration>();
+  const migrations: Migration[] = [];
+  // Sorted by name, files that share a version are neighbours: a duplicate is always the one before.
   entries.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const base = join(dir, '/'); // the folder once; an entry's name is a plain name, so base + name is join(dir, name)
   let i = 0;
@@ -70,13 +71,13 @@ function folderReader(dir: string, opts: LoadOptions): { next(): boolean; result
       const checked = checkFileName(entry);
       if ('reason' in checked) throw new ParseError(path, 0, checked.reason);
       const { version, name } = checked;
-      const previous = byVersion.get(version);
-      if (previous) throw new ParseError(path, 0, `duplicate version ${version}: also used by ${previous.path}`);
+      const previous = migrations[migrations.length - 1];
+      if (previous?.version === version) throw new ParseError(path, 0, `duplicate version ${version}: also used by ${previous.path}`);
       const migration = readMigrationFile(path, version, name, opts.lazyParse);
-      if (migration) byVersion.set(version, migration);
+      if (migration) migrations.push(migration);
       return true;
     },
-    result: () => [...byVersion.values()],
+    result: () => migrations,
   };
 }
 
