@@ -81,20 +81,19 @@ export class History {
 
   /** True when a table with these columns lacks some that this release writes (`ensure` adds them). */
   needsUpgrade(existing: string[]): boolean {
-    const have = new Set(existing);
-    return COLUMNS.some(([n]) => !have.has(n));
+    return missingColumns(existing).length > 0;
   }
 
   /** Creates the table, or adds the columns an older release did not have (given its current columns). */
   async ensure(existing?: string[]): Promise<void> {
-    const have = new Set(existing ?? (await this.columns()));
-    if (have.size === 0) {
+    const have = existing ?? (await this.columns());
+    if (have.length === 0) {
       const columns = COLUMNS.map(([n, t]) => `${quoteIdent(n)} ${t}`).join(',\n  ');
       await this.db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.schema)};
 CREATE TABLE IF NOT EXISTS ${this.qualified} (\n  ${columns}\n)`);
       return;
     }
-    const missing = COLUMNS.filter(([n]) => !have.has(n));
+    const missing = missingColumns(have);
     if (missing.length) {
       await this.db.exec(missing.map(([n, t]) => `ALTER TABLE ${this.qualified} ADD COLUMN IF NOT EXISTS ${quoteIdent(n)} ${t}`).join(';\n'));
     }
@@ -230,6 +229,11 @@ FROM t WHERE version = $1`);
   async delete(version: string): Promise<void> {
     await this.db.query(`DELETE FROM ${this.qualified} WHERE version = $1`, [version]);
   }
+}
+
+function missingColumns(existing: string[]): [name: string, type: string][] {
+  const have = new Set(existing);
+  return COLUMNS.filter(([n]) => !have.has(n));
 }
 
 /**
