@@ -7,7 +7,7 @@ const cli = () => join(distDir(), 'cli.js');
 
 export default {
   name: 'migrate-lens',
-  note: 'our CLI, `node dist/cli.js`; one transaction per migration (with its history row), consecutive migrations sent together in one simple query, every commit but the run\'s last with `synchronous_commit = off` (the last flush makes them all durable); roll back = `reset`',
+  note: 'our CLI, `node dist/cli.js`; one transaction per migration (with its history row), consecutive migrations sent together in one simple query, every commit but the last of each round trip with `synchronous_commit = off` (that last flush makes them all durable before they are reported); roll back = `reset`',
   available: () => (existsSync(cli()) ? null : 'dist/cli.js not built (npm run build)'),
   prepare: (workload, root) => ({ dir: sqlMigrateFiles(workload, root) }),
   phases({ dir }) {

@@ -286,12 +286,12 @@ export class Migrator {
    * Several transactional migrations in one round trip. A simple query may hold many statements, and
    * BEGIN/COMMIT inside it divide it into separate transactions: each migration still commits alone
    * with its history row, and the server stops executing the string at the first error, so nothing
-   * after a failing migration runs. All but the run's last commit skip waiting for the WAL flush
+   * after a failing migration runs. All but the chunk's last commit skip waiting for the WAL flush
    * (synchronous_commit off, scoped to the transaction); the last one waits, and the flush makes
-   * every earlier commit durable with it.
+   * every earlier commit durable with it. So a migration is durable before it is reported applied:
+   * a crash in a later chunk cannot take back what a run has already said.
    */
   private async runChunk(direction: Direction, chunk: Migration[], batch: number, first: number, total: number, result: RunResult): Promise<void> {
-    const endsRun = first + chunk.length === total;
     const parts: string[] = [];
     const starts: number[][] = []; // per migration: offset of each statement in the query text
     const ends: number[] = []; // per migration: offset where its statements end (its history row follows)
@@ -303,7 +303,7 @@ export class Migrator {
     const stopKey = randomBytes(8).readBigInt64BE(0);
     chunk.forEach((m, k) => {
       const section = sectionOf(m, direction)!;
-      push(endsRun && k === chunk.length - 1 ? 'BEGIN;\n' : 'BEGIN;\nSET LOCAL synchronous_commit = off;\n');
+      push(k === chunk.length - 1 ? 'BEGIN;\n' : 'BEGIN;\nSET LOCAL synchronous_commit = off;\n');
       if (k > 0) push(stopGuard(stopKey));
       starts.push(section.statements.map((st) => {
         const at = length;
