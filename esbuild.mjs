@@ -46,7 +46,9 @@ const lazyDependencies = ['@electric-sql/pglite', 'yaml'];
 const builds = [
   // The CLI and the engine keep PGlite and yaml external: both are dependencies, loaded only for the
   // embedded database and a config file. yaml alone is half the bundle, and every run would parse it.
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: [...common.external, ...lazyDependencies] },
+  // dist/cli.js is the command: a small launcher that runs dist/cli-main.js with V8's code cache.
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js', external: [...common.external, ...lazyDependencies] },
+  { ...common, entryPoints: ['src/cli/launch.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: ['src/engine/index.ts'], outfile: 'dist/engine.js', external: [...common.external, ...lazyDependencies] },
   // The extension ships without node_modules, so everything is inside, PGlite's assets beside it.
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode'], alias: pgliteCjs },
@@ -58,7 +60,7 @@ if (watch) {
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
   chmodSync('dist/cli.js', 0o755);
-  for (const file of ['dist/cli.js', 'dist/engine.js']) asciiOnly(file);
+  for (const file of ['dist/cli.js', 'dist/cli-main.js', 'dist/engine.js']) asciiOnly(file);
 }
 for (const f of ['pglite.wasm', 'pglite.data', 'initdb.wasm']) {
   copyFileSync(`node_modules/@electric-sql/pglite/dist/${f}`, `dist/${f}`);

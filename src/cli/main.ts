@@ -190,7 +190,8 @@ function finish(result: RunResult, what: 'up' | 'down' | 'refresh', io: Io, dryR
   return result.cancelled ? 1 : 0;
 }
 
-if (require.main === module) {
+/** Runs the process's command line and exits with its code (the `migrate-lens` command). */
+export function main(): void {
   const controller = new AbortController();
   let interrupted = false;
   process.on('SIGINT', () => {
@@ -217,3 +218,6 @@ if (require.main === module) {
     },
   );
 }
+
+// dist/cli.js (launch.ts) calls main(); `node dist/cli-main.js` runs it directly, without the cache.
+if (require.main === module) main();

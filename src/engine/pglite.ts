@@ -40,7 +40,9 @@ export async function openPglite(dataDir: string, description: string): Promise<
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
   const release = inMemory ? () => undefined : lockFolder(`${dataDir}.lock`, description);
   try {
-    const { PGlite } = await import('@electric-sql/pglite');
+    // require(), not import(): PGlite's CommonJS build, like the extension bundle's, and the CLI runs
+    // its bundle from V8's code cache, where Node 20 has no import() (compile-cache.ts).
+    const { PGlite } = require('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
     const db = (await PGlite.create(dataDir)) as unknown as PGliteInstance;
     return new PgliteDatabase(db, description, release);
   } catch (err) {

@@ -1,0 +1,10 @@
+// The `migrate-lens` command: runs the CLI bundle (cli-main.js beside this file) with V8's code cache
+// kept between runs (see compile-cache.ts), and writes the cache as the process exits, once the run
+// has compiled what it needed.
+import { join } from 'node:path';
+import { cacheDir, runCached } from './compile-cache';
+
+const command = process.argv.slice(2).find((a) => !a.startsWith('-')) ?? 'help';
+const run = runCached(join(__dirname, 'cli-main.js'), cacheDir(process.env), command);
+process.on('exit', () => run.save());
+(run.exports.main as () => void)();
