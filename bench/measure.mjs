@@ -4,17 +4,20 @@ import { spawn } from 'node:child_process';
 const KEEP = 4000;
 
 /**
- * Runs `cmd args` and resolves with its wall time in seconds.
- * Rejects with the tail of its output when it exits non-zero.
+ * Runs `cmd args` and resolves with its wall time in seconds; `unset` names variables of this
+ * process's environment the command does not get. Rejects with the tail of its output when it
+ * exits non-zero.
  */
-export function timeCommand(cmd, args, { cwd, env } = {}) {
+export function timeCommand(cmd, args, { cwd, env, unset = [] } = {}) {
   return new Promise((resolve, reject) => {
     let tail = '';
     const keep = (chunk) => {
       tail = (tail + chunk).slice(-KEEP);
     };
+    const childEnv = { ...process.env, ...env };
+    for (const name of unset) delete childEnv[name];
     const start = process.hrtime.bigint();
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     child.on('error', reject);

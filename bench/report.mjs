@@ -108,5 +108,6 @@ export function roundTripTable(byTool, migrations) {
 export function machineLine(m) {
   const load = m.loadAverageAtEnd === undefined ? '' : `; 1-min load average ${m.loadAverageAtStart.toFixed(1)} at start, ${m.loadAverageAtEnd.toFixed(1)} at end`;
   const settle = m.checkpointBeforeEachPhase === undefined ? '' : m.checkpointBeforeEachPhase ? '; a CHECKPOINT before every timed phase' : '; no CHECKPOINT between phases (not permitted)';
-  return `${m.cpu} × ${m.cores} cores, ${m.memoryGb} GB RAM, ${m.os}; Node ${m.node}; PostgreSQL ${m.postgres} (server ${m.server})${load}${settle}`;
+  const env = m.unsetForTimedCommands?.length ? `; timed commands run without ${m.unsetForTimedCommands.join(', ')} (it only slows every Node start)` : '';
+  return `${m.cpu} × ${m.cores} cores, ${m.memoryGb} GB RAM, ${m.os}; Node ${m.node}; PostgreSQL ${m.postgres} (server ${m.server})${load}${settle}${env}`;
 }

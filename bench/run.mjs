@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [-- --only=NAME[,NAME]] [-- --reps=N] [-- --keep]
+// npm run bench [-- --quick] [-- --only=NAME[,NAME]] [-- --reps=N] [-- --keep] [-- --keep-env]
 //
 // Runs every tool on the same PostgreSQL server, each rep on a fresh database,
 // tools interleaved (rotated order per rep), and reports medians and ratios to
@@ -39,6 +39,13 @@ const selectedWorkloads = workloads.filter((w) => !only || !only.some((n) => wor
 const selectedTools = allTools.filter((t) => !only || t.floor || !only.some((n) => allTools.some((x) => x.name === n)) || only.includes(t.name));
 const ROUND_TRIP_MIGRATIONS = 200;
 const runParser = !only || only.includes('parser') || only.includes('migrate-lens');
+// Variables that change what every Node process does when it starts, not what a tool does. A machine
+// that points NODE_EXTRA_CA_CERTS at the whole system CA bundle makes each Node start parse every
+// certificate in it (about 35 ms on the bench machine), for a server none of the tools reach over
+// TLS. The timed commands run without them (the report says so and gives Node's start both ways);
+// --keep-env keeps them.
+const STARTUP_ONLY_ENV = ['NODE_EXTRA_CA_CERTS'];
+const unset = args['keep-env'] ? [] : STARTUP_ONLY_ENV.filter((name) => process.env[name] !== undefined);
 
 const root = mkdtempSync(join(tmpdir(), 'migrate-lens-bench-'));
 const dropSnapshot = snapshotDist();
@@ -96,7 +103,7 @@ async function runOnce(tool, ctx, workload) {
       if (!p) return;
       try {
         await checkpoint();
-        out[phase] = await timeCommand(p.cmd, p.args, { cwd: p.cwd ?? root, env: { DATABASE_URL: db.url, ...p.env } });
+        out[phase] = await timeCommand(p.cmd, p.args, { cwd: p.cwd ?? root, env: { DATABASE_URL: db.url, ...p.env }, unset });
         if (expected != null) await verify(workload, db.url, expected, tool.name, phase);
       } catch (error) {
         out[phase] = error;
@@ -166,7 +173,7 @@ async function countRoundTrips(tools) {
         const p = phases[phase];
         if (!p) continue;
         const before = proxy.counts.Q + proxy.counts.S;
-        await timeCommand(p.cmd, p.args, { cwd: p.cwd ?? root, env: { DATABASE_URL: proxy.url, ...p.env } });
+        await timeCommand(p.cmd, p.args, { cwd: p.cwd ?? root, env: { DATABASE_URL: proxy.url, ...p.env }, unset });
         trips[phase] = proxy.counts.Q + proxy.counts.S - before;
       }
       if (trips.noop !== undefined) trips.perMigration = (trips.apply - trips.noop) / ROUND_TRIP_MIGRATIONS;
@@ -183,9 +190,10 @@ async function countRoundTrips(tools) {
   return out;
 }
 
-async function nodeStart() {
+/** Median wall time of a bare `node -e ''`, in the timed commands' environment (or with `unset` kept). */
+async function nodeStart(without = unset) {
   const times = [];
-  for (let i = 0; i < 7; i++) times.push(await timeCommand(process.execPath, ['-e', '']));
+  for (let i = 0; i < 7; i++) times.push(await timeCommand(process.execPath, ['-e', ''], { unset: without }));
   return median(times);
 }
 
@@ -233,6 +241,7 @@ async function main() {
   }
   const roundTrips = args['no-roundtrips'] ? null : (log('\n== round trips'), await countRoundTrips(available));
   const start = await nodeStart();
+  const startWithEnv = unset.length ? await nodeStart([]) : null;
   const parser = runParser ? await parserThroughput() : null;
   const tree = runParser ? treeModel() : null;
   const status = results.find((r) => r.workload === names.big && r.tool === 'migrate-lens' && r.phase === 'status')?.median ?? null;
@@ -240,12 +249,13 @@ async function main() {
 
   info.loadAverageAtEnd = loadavg()[0];
   info.checkpointBeforeEachPhase = checkpointed();
+  info.unsetForTimedCommands = unset;
   const toolRows = [...available, ...selectedTools.filter((t) => missing[t.name])];
   const md = [
     `Machine: ${machineLine(info)}. Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${quick ? ' (quick mode)' : ''}, ${Math.round((Date.now() - started) / 1000)} s in all; migrate-lens built from ${source.commit ?? 'an unknown commit'}${source.uncommittedSrcFiles ? ` with ${source.uncommittedSrcFiles} uncommitted src files` : ''}.`,
     '',
     ...selectedWorkloads.flatMap((w) => [workloadTable(w, available, results), '']),
-    `Bare \`node -e ''\` start: ${start.toFixed(3)} s.` +
+    `Bare \`node -e ''\` start: ${start.toFixed(3)} s${startWithEnv != null ? ` (${startWithEnv.toFixed(3)} s with ${unset.join(', ')} as this machine sets it)` : ''}.` +
       (status != null ? ` \`migrate-lens status\` on ${names.big.replace('trivial-', '')} applied files: ${status.toFixed(3)} s.` : '') +
       (tree?.nodes ? ` Extension tree model for ${tree.migrations} migrations: ${tree.firstMs.toFixed(1)} ms first build, ${tree.warmMedianMs.toFixed(1)} ms warm (\`activate()\` needs a VS Code host: it logs \`activate() took N ms\` to its output channel).` : '') +
       (parser?.mbPerSecond ? ` Parser on a ${(parser.bytes / 1e6).toFixed(0)} MB data migration: parseMigration ${parser.mbPerSecond.toFixed(1)} MB/s, splitStatements ${parser.splitMbPerSecond.toFixed(1)} MB/s.` : parser?.error ? ` Parser: ${parser.error}.` : ''),
@@ -269,6 +279,7 @@ async function main() {
     tools: Object.fromEntries(toolRows.map((t) => [t.name, missing[t.name] ? { missing: missing[t.name] } : { note: t.note }])),
     results,
     nodeStartSeconds: start,
+    nodeStartWithUnsetEnvSeconds: startWithEnv,
     statusSeconds: status,
     parser,
     treeModel: tree,
