@@ -113,6 +113,20 @@ exports.run = async function run() {
   });
   if (!results[0].ok) return finish(results);
 
+  // The figure is printed, not held to a limit (shared machines are noisy). The check is that neither
+  // activation nor the folder read it schedules connects while the view is closed: no session of the
+  // extension appears for a second and a half (an extension that connected at start-up is caught at once).
+  const activationMs = Number(api.activationTimeMs);
+  await test(`activate() took ${activationMs.toFixed(1)} ms; with the view closed no database session is opened`, async () => {
+    assert.ok(Number.isFinite(activationMs) && activationMs > 0, `activationTimeMs: ${api.activationTimeMs}`);
+    const sessions = async () =>
+      (await query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'migrate-lens'`))[0].n;
+    for (let i = 0; i < 15; i++) {
+      assert.equal(await sessions(), 0, `a session of the extension after ${i * 100} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+
   await test('every command of the issue is registered', async () => {
     const all = new Set(await vscode.commands.getCommands(true));
     assert.deepEqual(COMMANDS.filter((c) => !all.has(c)), []);
