@@ -257,7 +257,7 @@ async function main() {
     ...selectedWorkloads.flatMap((w) => [workloadTable(w, available, results), '']),
     `Bare \`node -e ''\` start: ${start.toFixed(3)} s${startWithEnv != null ? ` (${startWithEnv.toFixed(3)} s with ${unset.join(', ')} as this machine sets it)` : ''}.` +
       (status != null ? ` \`migrate-lens status\` on ${names.big.replace('trivial-', '')} applied files: ${status.toFixed(3)} s.` : '') +
-      (tree?.nodes ? ` Extension tree model for ${tree.migrations} migrations: ${tree.firstMs.toFixed(1)} ms first build, ${tree.warmMedianMs.toFixed(1)} ms warm (\`activate()\` needs a VS Code host: it logs \`activate() took N ms\` to its output channel).` : '') +
+      (tree?.nodes ? ` Extension tree model for ${tree.migrations} migrations: ${tree.firstMs.toFixed(1)} ms first build, ${tree.warmMedianMs.toFixed(1)} ms warm (\`activate()\` needs a VS Code host: the e2e host suite prints its time, \`npm run e2e -- --suite host\`).` : '') +
       (parser?.mbPerSecond ? ` Parser on a ${(parser.bytes / 1e6).toFixed(0)} MB data migration: parseMigration ${parser.mbPerSecond.toFixed(1)} MB/s, splitStatements ${parser.splitMbPerSecond.toFixed(1)} MB/s.` : parser?.error ? ` Parser: ${parser.error}.` : ''),
     '',
     targetsTable(checks),
