@@ -1,5 +1,6 @@
 // Every CLI run used to compile its bundle from scratch: V8 turns each function the run calls into
-// bytecode, about 7 ms of a 45 ms no-op `up` on the bench machine. Node 22 can keep that work between
+// bytecode, about 6 ms of the 40-45 ms a no-op `up` spends above Node's own start on the bench
+// machine. Node 22 can keep that work between
 // runs (module.enableCompileCache); Node 20 cannot, so the launcher does it: it runs the bundle with
 // V8's code cache from the user's cache folder, and writes one when there was none.
 //
