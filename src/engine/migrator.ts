@@ -273,7 +273,6 @@ export class Migrator {
       this.done(result, direction, m, performance.now() - started, i, total);
       i++;
     }
-    if (result.cancelled && result.applied.length) await this.flushCommits();
     return result;
   }
 
@@ -337,11 +336,13 @@ export class Migrator {
     }
     const doneState = direction === 'up' ? 'applied' : 'rollback';
     let k = 0;
-    for (; k < chunk.length; k++) {
-      const t = times.get(chunk[k].version);
-      if (failure && t?.status !== doneState) break;
-      if (k > 0) this.opts.onEvent?.({ type: 'start', direction, migration: chunk[k], index: first + k, total });
-      this.done(result, direction, chunk[k], t?.ms ?? elapsed / chunk.length, first + k, total);
+    while (k < chunk.length && (!failure || times.get(chunk[k].version)?.status === doneState)) k++;
+    // Stopped before the chunk's last commit, the one that waits for the WAL flush: flush now, so
+    // what is reported applied is durable.
+    if (failure && k > 0) await this.history.flush();
+    for (let i = 0; i < k; i++) {
+      if (i > 0) this.opts.onEvent?.({ type: 'start', direction, migration: chunk[i], index: first + i, total });
+      this.done(result, direction, chunk[i], times.get(chunk[i].version)?.ms ?? elapsed / chunk.length, first + i, total);
     }
     if (!failure) return;
     if (isStopGuard(failure)) {
@@ -401,14 +402,6 @@ export class Migrator {
     return direction === 'up'
       ? this.history.appliedSql({ version: m.version, name: m.name, checksum: m.checksum, batch, script: m.text ?? null, kind: m.kind, noTransaction: !!sectionOf(m, 'up')?.noTransaction, executionTimeMs })
       : this.history.rolledBackSql(m.version, executionTimeMs);
-  }
-
-  /**
-   * Makes every commit of this session durable: a transaction that has an id commits with a WAL
-   * flush, and the flush covers every earlier commit.
-   */
-  private async flushCommits(): Promise<void> {
-    await this.opts.db.exec('BEGIN; SELECT pg_current_xact_id(); COMMIT');
   }
 
   /** A migration that cannot share a round trip: code, notransaction, or one with its own BEGIN/COMMIT. */

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { isOneCleanLine, project, runCli, startCli, waitFor } from '../support/cli';
 import { createDatabase, EmbeddedServer, type TestDatabase } from '../support/pg';
 import { sleepingPid, expectedTables, inspect, loggedSet, runCounts, v } from './state';
+import { Migrator, openDatabase, type Database } from '../../src/engine';
 
 const SLEEP = 'SELECT pg_sleep((SELECT seconds FROM public.fault_control));';
 
@@ -30,6 +31,44 @@ async function setup(files: Record<string, string>, sleepSeconds?: number): Prom
   const p = project(files);
   cleanups.push(() => p.remove());
   return { db, dir: p.migrations, env: { DATABASE_URL: db.url } };
+}
+
+/**
+ * The WAL writer at its slowest (10 s) until the test ends: an asynchronous commit then stays in
+ * memory, and only a flush the run itself waits for can make it survive a crash.
+ */
+async function slowWalWriter(db: TestDatabase): Promise<void> {
+  await db.query(`ALTER SYSTEM SET wal_writer_delay = '10s'`);
+  await db.query('SELECT pg_reload_conf()');
+  cleanups.push(async () => {
+    await db.query('ALTER SYSTEM RESET wal_writer_delay');
+    await db.query('SELECT pg_reload_conf()');
+  });
+}
+
+/** The engine on `db`, with the server crashed from inside the first event that reports a migration done. */
+async function crashingAtFirstDone(db: TestDatabase, dir: string, signal?: AbortSignal) {
+  const engineDb: Database = await openDatabase({ kind: 'url', url: db.url, description: 'fault' });
+  let crashed: Promise<void> | null = null;
+  const migrator = new Migrator({
+    db: engineDb,
+    migrationsDir: dir,
+    signal,
+    onEvent: (e) => {
+      if (e.type === 'done' && !crashed) crashed = server.crashNow();
+    },
+  });
+  return {
+    migrator,
+    /** Closes the engine's session, waits for the crashed server to exit and starts it again. */
+    async restart(): Promise<boolean> {
+      await engineDb.close().catch(() => undefined);
+      if (!crashed) return false;
+      await crashed;
+      await server.start();
+      return true;
+    },
+  };
 }
 
 function allOnce(n: number): Record<string, number> {
@@ -142,12 +181,7 @@ DROP TABLE t3;
 DELETE FROM run_log WHERE version = '${v(3)}';
 `;
     const { db, dir, env } = await setup({ ...loggedSet(2), [`${v(3)}_t3.sql`]: own }, 30);
-    await db.query(`ALTER SYSTEM SET wal_writer_delay = '10s'`);
-    await db.query('SELECT pg_reload_conf()');
-    cleanups.push(async () => {
-      await db.query('ALTER SYSTEM RESET wal_writer_delay');
-      await db.query('SELECT pg_reload_conf()');
-    });
+    await slowWalWriter(db);
     const runner = startCli(['up', '-migrations', dir], { env, timeoutMs: 60_000 });
     await waitFor('migration 3 to be sleeping', () => sleepingPid(db));
     expect(runner.output().stdout).toContain(`Applied ${v(1)}`);
@@ -160,6 +194,40 @@ DELETE FROM run_log WHERE version = '${v(3)}';
     const state = await inspect(db);
     expect(state.history).toEqual([1, 2].map((i) => ({ version: v(i), status: 'applied', batch: 1 })));
     expect(state.tables).toEqual(expectedTables(2, 'public.schema_migrations', ['public.fault_control']));
+    expect(await runCounts(db)).toEqual(allOnce(2));
+  });
+
+  test('a failure inside a round trip: what is reported applied is already durable', async () => {
+    // 1 and 2 commit in the round trip that fails at 3, without waiting for the WAL flush. The server
+    // goes down inside the event that reports 1 applied, before the run records 3's failure (whose
+    // commit would flush them too).
+    const { db, dir } = await setup({ ...loggedSet(2), [`${v(3)}_t3.sql`]: '-- +migrate Up\nSELECT 1/0;\n-- +migrate Down\nSELECT 1;\n' });
+    await slowWalWriter(db);
+    const run = await crashingAtFirstDone(db, dir);
+    const err = await run.migrator.up().catch((e: unknown) => e);
+    expect(String(err)).toMatch(/division by zero/);
+    expect(await run.restart()).toBe(true);
+    const state = await inspect(db);
+    expect(state.history.filter((h) => h.status === 'applied')).toEqual([1, 2].map((i) => ({ version: v(i), status: 'applied', batch: 1 })));
+    expect(await runCounts(db)).toEqual(allOnce(2));
+  });
+
+  test('stopped inside a round trip: what is reported applied is already durable', async () => {
+    // Asked to stop while 2 sleeps: 2 finishes, 3 never begins, and 1 and 2 are reported applied.
+    // Their commits skipped the flush wait; the server goes down inside the first report.
+    const { db, dir } = await setup(loggedSet(3, { 2: SLEEP }), 1);
+    await slowWalWriter(db);
+    const stop = new AbortController();
+    const run = await crashingAtFirstDone(db, dir, stop.signal);
+    const result = run.migrator.up();
+    await waitFor('migration 2 to be sleeping', () => sleepingPid(db));
+    stop.abort();
+    const r = await result;
+    expect(r.cancelled).toBe(true);
+    expect(r.applied.map((a) => a.version)).toEqual([v(1), v(2)]);
+    expect(await run.restart()).toBe(true);
+    const state = await inspect(db);
+    expect(state.history.filter((h) => h.status === 'applied')).toEqual([1, 2].map((i) => ({ version: v(i), status: 'applied', batch: 1 })));
     expect(await runCounts(db)).toEqual(allOnce(2));
   });
 });

@@ -165,6 +165,22 @@ export class EmbeddedServer implements PgServer {
     this.running = false;
   }
 
+  /**
+   * Immediate shutdown sent from synchronous code (an engine event callback): SIGQUIT, then this
+   * thread blocks for `waitMs` while the server's processes exit, so nothing the caller does next
+   * reaches them. Await the result (the postmaster's exit) before `start()`.
+   */
+  crashNow(waitMs = 1000): Promise<void> {
+    const child = (this.pgInstance as unknown as { process?: import('node:child_process').ChildProcess }).process;
+    if (!child || child.exitCode !== null) return Promise.resolve();
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGQUIT');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, waitMs);
+    (this.pgInstance as unknown as { process?: unknown }).process = undefined;
+    this.running = false;
+    return exited;
+  }
+
   async restart(how: 'fast' | 'immediate' = 'fast'): Promise<void> {
     if (how === 'fast') await this.stop();
     else await this.crash();
