@@ -338,8 +338,9 @@ export class Migrator {
     let k = 0;
     while (k < chunk.length && (!failure || times.get(chunk[k].version)?.status === doneState)) k++;
     // Stopped before the chunk's last commit, the one that waits for the WAL flush: flush now, so
-    // what is reported applied is durable.
-    if (failure && k > 0) await this.history.flush();
+    // what is reported applied is durable. Should the flush fail, the error to report is still the
+    // migration's (and recording it commits with a flush of its own).
+    if (failure && k > 0) await this.history.flush().catch(() => undefined);
     for (let i = 0; i < k; i++) {
       if (i > 0) this.opts.onEvent?.({ type: 'start', direction, migration: chunk[i], index: first + i, total });
       this.done(result, direction, chunk[i], times.get(chunk[i].version)?.ms ?? elapsed / chunk.length, first + i, total);
