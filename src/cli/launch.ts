@@ -2,9 +2,11 @@
 // kept between runs (see compile-cache.ts), and writes the cache as the process exits, once the run
 // has compiled what it needed.
 import { join } from 'node:path';
+import { COMMANDS } from './args';
 import { cacheDir, runCached } from './compile-cache';
 
-const command = process.argv.slice(2).find((a) => !a.startsWith('-')) ?? 'help';
+// The cache is per command; a run with none (help, a usage error) shares one named "other".
+const command = process.argv.slice(2).find((a) => (COMMANDS as readonly string[]).includes(a)) ?? 'other';
 const run = runCached(join(__dirname, 'cli-main.js'), cacheDir(process.env), command);
 process.on('exit', () => run.save());
 (run.exports.main as () => void)();
