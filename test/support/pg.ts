@@ -154,15 +154,8 @@ export class EmbeddedServer implements PgServer {
   }
 
   /** Immediate shutdown (SIGQUIT): no checkpoint, crash recovery on the next start. */
-  async crash(): Promise<void> {
-    const child = (this.pgInstance as unknown as { process?: import('node:child_process').ChildProcess }).process;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGQUIT');
-    });
-    (this.pgInstance as unknown as { process?: unknown }).process = undefined;
-    this.running = false;
+  crash(): Promise<void> {
+    return this.crashNow(0);
   }
 
   /**
@@ -175,7 +168,7 @@ export class EmbeddedServer implements PgServer {
     if (!child || child.exitCode !== null) return Promise.resolve();
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGQUIT');
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, waitMs);
+    if (waitMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, waitMs);
     (this.pgInstance as unknown as { process?: unknown }).process = undefined;
     this.running = false;
     return exited;
