@@ -200,7 +200,7 @@ describe('output formatting', () => {
     expect(first).toEqual({
       version: '20240101000000', name: 'create_users', status: 'applied', outOfOrder: false, batch: 1,
       appliedAt: '2024-03-01T12:34:56.789Z', executionTimeMs: 145, error: null, errorLine: null,
-      file: '/p/migrations/20240101000000_create_users.sql', hint: null,
+      file: '/p/migrations/20240101000000_create_users.sql', hint: null, warning: null,
     });
     expect(failing).toMatchObject({ status: 'failed', error: 'relation "x" does not exist', errorLine: 2 });
     expect(waiting).toMatchObject({ status: 'pending', batch: null, appliedAt: null });
