@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { createMigrationFile } from '../../engine';
 import { defineCommand, UsageError } from './types';
-import { CONFIG, MIGRATIONS } from './flags';
+import { CONFIG, ENV, MIGRATIONS } from './flags';
 import { settingsOf } from './shared';
 
 export default defineCommand({
@@ -9,7 +9,7 @@ export default defineCommand({
   summary: 'write a new migration file (-name NAME)',
   usage: 'migrate-lens create -name NAME',
   description: 'Writes migrations/YYYYMMDDHHMMSS_snake_name.sql from the template (Up, Down).',
-  flags: [{ name: 'name', type: 'string', value: 'NAME', help: 'what the migration does, in a few words' }, CONFIG, MIGRATIONS],
+  flags: [{ name: 'name', type: 'string', value: 'NAME', help: 'what the migration does, in a few words' }, CONFIG, ENV, MIGRATIONS],
   positionals: { value: 'NAME', help: 'the name, as words instead of -name' },
   run: async (ctx) => {
     const name = ctx.string('name') ?? ctx.positionals.join(' ');

@@ -3,7 +3,18 @@ import type { Flag } from './types';
 
 const digits = (flag: string) => (value: string) => (/^\d+$/.test(value) ? undefined : `-${flag} expects digits, got "${value}"`);
 
-export const CONFIG: Flag = { name: 'config', type: 'string', value: 'FILE', help: 'config file (default: config.yaml in the working directory, if present)' };
+export const CONFIG: Flag = {
+  name: 'config',
+  type: 'string',
+  value: 'FILE',
+  help: "config file (default: config.yaml in the working directory, if present); sql-migrate's dbconfig.yml is read too (dialect postgres)",
+};
+export const ENV: Flag = {
+  name: 'env',
+  type: 'string',
+  value: 'NAME',
+  help: 'a named environment of the config file ("environments:" in config.yaml; a dbconfig.yml uses "development" when -env is not given)',
+};
 export const MIGRATIONS: Flag = { name: 'migrations', type: 'string', value: 'DIR', help: 'migrations folder (default: migrations)' };
 export const TABLE: Flag = { name: 'table', type: 'string', value: 'NAME', help: 'tracking table (default: schema_migrations)' };
 export const SCHEMA: Flag = { name: 'schema', type: 'string', value: 'NAME', help: 'schema of the tracking table (default: public)' };
@@ -16,7 +27,7 @@ export function versionFlag(help: string): Flag {
 }
 
 /** What every command that reads the folder and the database takes. */
-export const DATABASE_FLAGS: readonly Flag[] = [CONFIG, MIGRATIONS, TABLE, SCHEMA];
+export const DATABASE_FLAGS: readonly Flag[] = [CONFIG, ENV, MIGRATIONS, TABLE, SCHEMA];
 /** What every command that changes the database takes: the above and the lock's patience. */
 export const WRITE_FLAGS: readonly Flag[] = [...DATABASE_FLAGS, LOCK_TIMEOUT];
 

@@ -19,6 +19,7 @@ export function settingsOf(ctx: Context): Settings {
     cwd: ctx.io.cwd,
     env: ctx.io.env,
     configFile: ctx.string('config'),
+    environment: ctx.string('env'),
     migrationsDir: ctx.string('migrations'),
     table: ctx.string('table'),
     schema: ctx.string('schema'),
@@ -58,7 +59,7 @@ export async function withSession(ctx: Context, body: (s: Session) => Promise<nu
 
 export function connectionLine(s: Settings): string {
   if (s.connection.kind === 'embedded') return `${s.connection.description} (no connection configured; data kept in that folder)`;
-  return `${s.connection.description} (from ${s.source})`;
+  return `${s.connection.description} (from ${s.source}${s.environment?.protected ? ', protected' : ''})`;
 }
 
 function reportEvent(e: RunEvent, io: Io): void {
