@@ -1,11 +1,11 @@
 // Issue 11: commands, configuration and the tracking table do only what they say (the CLI as a user runs it).
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, getServer, type PgServer, type TestDatabase } from '../support/pg';
-import { examplesCopy } from '../support/files';
+import { examplesCopy, migrationsFolder, tableMigration } from '../support/files';
 
 const CLI = resolve(__dirname, '..', '..', 'dist', 'cli.js');
 const run = promisify(execFile);
@@ -75,5 +75,52 @@ describe('--dry-run never executes', () => {
     expect(r.stdout).toMatch(/^-- (up|down) \d{14}_/m);
     expect(await snapshot()).toEqual(before);
     expect((await cli(['up', '-migrations', ex.dir], env)).code).toBe(0);
+  });
+});
+
+describe('status --check gates a deploy', () => {
+  let server: PgServer;
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    server = await getServer();
+    db = await createDatabase(server, 'ml_check');
+  });
+  afterAll(async () => {
+    await db?.drop();
+    await server?.close();
+  });
+
+  it('0 when all applied, 3 when pending, 1 when failed, drifted or missing', async () => {
+    const f = migrationsFolder({ '20240101000001_a.sql': tableMigration('a'), '20240101000002_b.sql': tableMigration('b') });
+    const env = { DATABASE_URL: db.url };
+    const check = async () => {
+      const r = await cli(['status', '--check', '-migrations', f.dir], env);
+      expect(r.stdout).toMatch(/VERSION\s+STATUS/);
+      return r.code;
+    };
+    try {
+      expect(await check()).toBe(3);
+      expect((await cli(['up', '-migrations', f.dir, '-version', '20240101000001'], env)).code).toBe(0);
+      expect(await check()).toBe(3);
+      expect((await cli(['up', '-migrations', f.dir], env)).code).toBe(0);
+      expect(await check()).toBe(0);
+      expect((await cli(['status', '--check', '--json', '-migrations', f.dir], env)).code).toBe(0);
+      // without --check status reports and exits 0 whatever it found
+      f.write('20240101000003_bad.sql', '-- +migrate Up\nSELECT 1/0;\n');
+      expect((await cli(['status', '-migrations', f.dir], env)).code).toBe(0);
+      expect(await check()).toBe(3);
+      expect((await cli(['up', '-migrations', f.dir], env)).code).toBe(1);
+      expect(await check()).toBe(1); // failed
+      rmSync(join(f.dir, '20240101000003_bad.sql'));
+      expect((await cli(['forget', '-version', '20240101000003', '-migrations', f.dir], env)).code).toBe(0);
+      expect(await check()).toBe(0);
+      f.write('20240101000002_b.sql', tableMigration('b') + '-- edited\n');
+      expect(await check()).toBe(1); // drifted
+      rmSync(join(f.dir, '20240101000002_b.sql'));
+      expect(await check()).toBe(1); // missing
+    } finally {
+      f.remove();
+    }
   });
 });
