@@ -18,6 +18,10 @@ export interface Settings {
   schema: string;
   lockTimeoutMs: number;
   allowOutOfOrder: boolean;
+  /** PostgreSQL lock_timeout for each migration's statements, ms; 0 leaves the server's setting. */
+  ddlLockTimeoutMs: number;
+  /** How often a migration that hit the lock timeout (SQLSTATE 55P03) is tried again. */
+  ddlRetries: number;
 }
 
 export interface ResolveOptions {
@@ -34,15 +38,21 @@ export interface ResolveOptions {
   schema?: string;
   lockTimeoutMs?: number;
   allowOutOfOrder?: boolean;
+  ddlLockTimeoutMs?: number;
+  ddlRetries?: number;
 }
 
 export const EMBEDDED_DATA_DIR = join('.migrate-lens', 'pglite');
 export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
+/** PostgreSQL lock_timeout for each migration's statements (see the README: why 5 s). */
+export const DEFAULT_DDL_LOCK_TIMEOUT_MS = 5_000;
+/** Tries after the first that hit the lock timeout, with backoff (see the README). */
+export const DEFAULT_DDL_RETRIES = 3;
 
 const KEYS: Record<string, readonly string[]> = {
-  '': ['database', 'migrations'],
+  '': ['database', 'migrations', 'lint'],
   database: ['url', 'host', 'port', 'user', 'password', 'dbname', 'sslmode', 'connect_timeout'],
-  migrations: ['dir', 'table', 'schema', 'lock_timeout', 'out_of_order'],
+  migrations: ['dir', 'table', 'schema', 'lock_timeout', 'out_of_order', 'ddl_lock_timeout', 'ddl_retries'],
 };
 
 type ConfigFile = { path: string; values: Record<string, Record<string, string>> };
@@ -61,8 +71,11 @@ export function resolveSettings(opts: ResolveOptions): Settings {
   if (!schema) throw new ConfigError('the tracking table schema is empty');
   const lockTimeoutMs = opts.lockTimeoutMs ?? (mig.lock_timeout ? seconds(mig.lock_timeout, `${label}: migrations.lock_timeout`) : DEFAULT_LOCK_TIMEOUT_MS);
   const allowOutOfOrder = opts.allowOutOfOrder ?? (mig.out_of_order ? bool(mig.out_of_order, `${label}: migrations.out_of_order`) : false);
+  const ddlLockTimeoutMs =
+    opts.ddlLockTimeoutMs ?? (mig.ddl_lock_timeout ? seconds(mig.ddl_lock_timeout, `${label}: migrations.ddl_lock_timeout`) : DEFAULT_DDL_LOCK_TIMEOUT_MS);
+  const ddlRetries = opts.ddlRetries ?? (mig.ddl_retries ? count(mig.ddl_retries, `${label}: migrations.ddl_retries`) : DEFAULT_DDL_RETRIES);
   const connectTimeoutMs = db.connect_timeout ? seconds(db.connect_timeout, `${label}: database.connect_timeout`) : undefined;
-  const common = { migrationsDir, table, schema, lockTimeoutMs, allowOutOfOrder };
+  const common = { migrationsDir, table, schema, lockTimeoutMs, allowOutOfOrder, ddlLockTimeoutMs, ddlRetries };
 
   registerSecret(opts.password);
   if (opts.connectionString) {
@@ -144,6 +157,8 @@ export function parseConfig(text: string, label: string, env: Record<string, str
     if (!KEYS[''].includes(section)) {
       throw new ConfigError(`${at(pair.key as Node)}: unknown key "${section}"; expected ${KEYS[''].join(' or ')}`);
     }
+    // lint: { rules: { rule-id: severity } } is read and checked by src/lint/config.ts.
+    if (section === 'lint') continue;
     const values: Record<string, string> = {};
     out[section] = values;
     if (pair.value === null || (isScalar(pair.value) && pair.value.value === null)) continue;
@@ -178,6 +193,11 @@ function seconds(value: string, where: string): number {
   if (!m) throw new ConfigError(`${where}: expected a duration such as 30s, 500ms or 2m, got "${value}"`);
   const n = Number(m[1]);
   return Math.round(m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000);
+}
+
+function count(value: string, where: string): number {
+  if (!/^\d{1,3}$/.test(value.trim())) throw new ConfigError(`${where}: expected a whole number from 0 to 999, got "${value}"`);
+  return Number(value.trim());
 }
 
 function bool(value: string, where: string): boolean {
