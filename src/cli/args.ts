@@ -1,10 +1,10 @@
 /** argv → command, flags and positionals. Accepts -flag value, -flag=value, --flag and --flag=value. */
 
-export const COMMANDS = ['up', 'down', 'status', 'create', 'reset', 'refresh', 'version', 'mark-applied', 'mark-rolled-back', 'forget', 'accept-checksum'] as const;
+export const COMMANDS = ['up', 'down', 'status', 'create', 'reset', 'refresh', 'version', 'mark-applied', 'mark-rolled-back', 'forget', 'accept-checksum', 'lint'] as const;
 export type Command = (typeof COMMANDS)[number];
 
-const STRING_FLAGS = ['config', 'migrations', 'version', 'name', 'table', 'schema', 'lock-timeout'] as const;
-const BOOLEAN_FLAGS = ['dry-run', 'json', 'batch', 'all', 'out-of-order', 'verbose', 'help'] as const;
+const STRING_FLAGS = ['config', 'migrations', 'version', 'name', 'table', 'schema', 'lock-timeout', 'format', 'ddl-lock-timeout', 'ddl-retries'] as const;
+const BOOLEAN_FLAGS = ['dry-run', 'json', 'batch', 'all', 'out-of-order', 'verbose', 'help', 'pending', 'strict'] as const;
 type StringFlag = (typeof STRING_FLAGS)[number];
 type BooleanFlag = (typeof BOOLEAN_FLAGS)[number];
 
@@ -60,4 +60,10 @@ export function parseDuration(value: string, flag: string): number {
   if (!m) throw new UsageError(`-${flag} expects seconds (e.g. 30, 30s, 500ms, 2m), got "${value}"`);
   const n = Number(m[1]);
   return Math.round(m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000);
+}
+
+/** A whole number of tries, 0 to 999. */
+export function parseCount(value: string, flag: string): number {
+  if (!/^\d{1,3}$/.test(value.trim())) throw new UsageError(`-${flag} expects a whole number from 0 to 999, got "${value}"`);
+  return Number(value.trim());
 }

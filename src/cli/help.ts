@@ -40,6 +40,17 @@ Prints the newest applied version.`,
 Records V as applied without running it (its changes were made some other way).`,
   'mark-rolled-back': `migrate-lens mark-rolled-back -version V
 Records an applied V as rolled back without running its Down (undone by hand).`,
+  lint: `migrate-lens lint [-migrations DIR | FILE...] [--format text|json|sarif] [--pending] [--strict]
+Checks migrations before they run, with PostgreSQL's own grammar and what each file does: its sections,
+whether it runs in a transaction, which tables it created. Prints file:line:col severity rule message.
+Exit 1 when an error is found (with --strict: any finding), else 0.
+  FILE...             lint these files instead of the migrations folder
+  --format F          text (default), json (array of {file, line, column, severity, rule, message}) or sarif (2.1.0)
+  --pending           only the migrations not yet applied to the database
+  --strict            warnings fail too
+  --ddl-lock-timeout D  the run's lock timeout the missing-lock-timeout rule assumes (default: the config's, else 5s)
+Rules and their severities: README "Lint rules"; config.yaml lint.rules sets them (error, warning, off).
+Silence one on a statement or a file: -- migrate-lens-ignore rule-id[, rule-id]`,
   forget: `migrate-lens forget -version V
 Deletes the record of a failed or rolled back migration so that it is simply pending again.`,
   'accept-checksum': `migrate-lens accept-checksum -version V
@@ -67,6 +78,7 @@ Commands:
   mark-rolled-back  record a version as rolled back without running it
   forget            delete the record of a failed migration
   accept-checksum   accept a changed file as the applied one
+  lint              check migrations for risky or failing statements before they run
 
 Run "migrate-lens COMMAND --help" for a command's flags.
 Exit codes: 0 done, 1 failed, 2 usage error.

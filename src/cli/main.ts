@@ -12,7 +12,7 @@ import {
   type RunResult,
   type Settings,
 } from '../engine';
-import { parseArgs, parseDuration, UsageError, type Command, type ParsedArgs } from './args';
+import { parseArgs, parseCount, parseDuration, UsageError, type Command, type ParsedArgs } from './args';
 import { dryRunText, formatMs, statusJson, statusTable } from './format';
 import { commandHelp, generalHelp } from './help';
 
@@ -85,7 +85,22 @@ async function execute(command: Command, args: ParsedArgs, io: Io): Promise<numb
     schema: args.strings.schema,
     lockTimeoutMs: args.strings['lock-timeout'] !== undefined ? parseDuration(args.strings['lock-timeout'], 'lock-timeout') : undefined,
     allowOutOfOrder: args.booleans['out-of-order'],
+    ddlLockTimeoutMs: args.strings['ddl-lock-timeout'] !== undefined ? parseDuration(args.strings['ddl-lock-timeout'], 'ddl-lock-timeout') : undefined,
+    ddlRetries: args.strings['ddl-retries'] !== undefined ? parseCount(args.strings['ddl-retries'], 'ddl-retries') : undefined,
   });
+
+  if (command === 'lint') {
+    const { lintCommand } = require('./lint') as typeof import('./lint');
+    const lintArgs = {
+      files: args.positionals,
+      format: args.strings.format,
+      pending: !!args.booleans.pending,
+      strict: !!args.booleans.strict,
+      configFile: args.strings.config,
+      explicitMigrationsDir: args.strings.migrations !== undefined,
+    };
+    return lintCommand(lintArgs, settings, io);
+  }
 
   if (command === 'create') {
     const name = args.strings.name ?? args.positionals.join(' ');
@@ -158,6 +173,7 @@ async function dispatch(command: Command, args: ParsedArgs, m: Migrator, db: Dat
       io.out(`Accepted the current file of ${version} as applied.\n`);
       return 0;
     case 'create':
+    case 'lint':
       return 0;
   }
   void db;
