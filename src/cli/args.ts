@@ -3,7 +3,7 @@
 export const COMMANDS = ['up', 'down', 'status', 'create', 'reset', 'refresh', 'version', 'mark-applied', 'mark-rolled-back', 'forget', 'accept-checksum', 'lint'] as const;
 export type Command = (typeof COMMANDS)[number];
 
-const STRING_FLAGS = ['config', 'migrations', 'version', 'name', 'table', 'schema', 'lock-timeout', 'format', 'ddl-lock-timeout', 'ddl-retries'] as const;
+const STRING_FLAGS = ['config', 'env', 'migrations', 'version', 'name', 'table', 'schema', 'lock-timeout', 'format', 'ddl-lock-timeout', 'ddl-retries'] as const;
 const BOOLEAN_FLAGS = ['dry-run', 'json', 'batch', 'all', 'out-of-order', 'verbose', 'help', 'pending', 'strict'] as const;
 type StringFlag = (typeof STRING_FLAGS)[number];
 type BooleanFlag = (typeof BOOLEAN_FLAGS)[number];

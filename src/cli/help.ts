@@ -4,7 +4,10 @@ const COMMON = `Connection (first match wins): -config FILE or ./config.yaml, DA
 else the embedded PGlite database in .migrate-lens/pglite.
 
 Common flags:
-  -config FILE        config file (default: config.yaml in the working directory, if present)
+  -config FILE        config file (default: config.yaml in the working directory, if present);
+                      sql-migrate's dbconfig.yml is read too (dialect postgres)
+  -env NAME           a named environment of the config file ("environments:" in config.yaml;
+                      a dbconfig.yml uses "development" when -env is not given)
   -migrations DIR     migrations folder (default: migrations)
   -table NAME         tracking table (default: schema_migrations)
   -schema NAME        schema of the tracking table (default: public)

@@ -80,6 +80,7 @@ async function execute(command: Command, args: ParsedArgs, io: Io): Promise<numb
     cwd: io.cwd,
     env: io.env,
     configFile: args.strings.config,
+    environment: args.strings.env,
     migrationsDir: args.strings.migrations,
     table: args.strings.table,
     schema: args.strings.schema,
@@ -131,7 +132,7 @@ async function execute(command: Command, args: ParsedArgs, io: Io): Promise<numb
 
 function connectionLine(s: Settings): string {
   if (s.connection.kind === 'embedded') return `${s.connection.description} (no connection configured; data kept in that folder)`;
-  return `${s.connection.description} (from ${s.source})`;
+  return `${s.connection.description} (from ${s.source}${s.environment?.protected ? ', protected' : ''})`;
 }
 
 async function dispatch(command: Command, args: ParsedArgs, m: Migrator, db: Database, io: Io, json: boolean): Promise<number> {
