@@ -9,6 +9,15 @@ type Command = (...args: never[]) => Promise<unknown>;
 export function status(folders: Folders): Command {
   return async () => {
     await folders.refreshAll();
+    if (!vscode.workspace.isTrusted) {
+      // The files were re-read; the database is not asked, and the user should know why.
+      void vscode.window
+        .showInformationMessage(
+          'Migrate Lens: Restricted Mode: the migration files were re-read, but the database is not read until you trust this workspace.',
+          'Manage Workspace Trust',
+        )
+        .then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
+    }
     for (const ctrl of folders.withMigrations) {
       const { state, error } = ctrl.model.connection;
       if (state === 'error') {
