@@ -1,0 +1,191 @@
+import { randomBytes } from 'node:crypto';
+import { databaseErrorInfo, type Database } from '../database';
+import { StateError } from '../errors';
+import type { Direction, Migration, Section } from '../types';
+import { recordFailure, recordSql, sectionOf, type RunContext } from './context';
+
+/** Migrations per round trip, and bytes of SQL: bounds how long a cancel waits and how much one message holds. */
+export const CHUNK_MIGRATIONS = 100;
+export const CHUNK_BYTES = 4 << 20;
+
+const TRANSACTION_CONTROL = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*(?:begin|commit|rollback(?!\s+to\b)|start\s+transaction|end|abort|prepare\s+transaction)\b/i;
+
+/** A file migration that runs in a transaction we open and that does not open or close one itself. */
+export function chunkable(m: Migration, direction: Direction): boolean {
+  if (m.kind !== 'file' || m.text === undefined) return false;
+  const section = sectionOf(m, direction);
+  return !!section && !section.noTransaction && !section.statements.some((s) => TRANSACTION_CONTROL.test(s.sql));
+}
+
+/**
+ * Several transactional migrations in one round trip. A simple query may hold many statements, and
+ * BEGIN/COMMIT inside it divide it into separate transactions: each migration still commits alone
+ * with its history row, and the server stops executing the string at the first error, so nothing
+ * after a failing migration runs. All but the chunk's last commit skip waiting for the WAL flush
+ * (synchronous_commit off, scoped to the transaction); the last one waits, and the flush makes
+ * every earlier commit durable with it. So a migration is durable before it is reported applied:
+ * a crash in a later chunk cannot take back what a run has already said.
+ *
+ * A failure is thrown after the migrations before it are returned through `onDone`.
+ */
+export async function runChunk(
+  ctx: RunContext,
+  direction: Direction,
+  chunk: Migration[],
+  batch: number,
+  onStart: (k: number) => void,
+  onDone: (k: number, executionTimeMs: number) => void,
+): Promise<{ cancelled: boolean }> {
+  const parts: string[] = [];
+  const starts: number[][] = []; // per migration: offset of each statement in the query text
+  const ends: number[] = []; // per migration: offset where its statements end (its history row follows)
+  let length = 0;
+  const push = (text: string) => {
+    parts.push(text);
+    length += text.length;
+  };
+  const stopKey = randomBytes(8).readBigInt64BE(0);
+  chunk.forEach((m, k) => {
+    const section = sectionOf(m, direction)!;
+    push(k === chunk.length - 1 ? 'BEGIN;\n' : 'BEGIN;\nSET LOCAL synchronous_commit = off;\n');
+    if (k > 0) push(stopGuard(stopKey));
+    starts.push(section.statements.map((st) => {
+      const at = length;
+      push(st.sql + '\n;\n');
+      return at;
+    }));
+    ends.push(length);
+    push(recordSql(ctx, direction, m, batch) + ';\nCOMMIT;\n');
+  });
+  if (chunk.length) onStart(0);
+  const started = performance.now();
+  let failure: unknown = null;
+  const stopper = stopOnAbort(ctx, stopKey, chunk.length > 1);
+  try {
+    await ctx.db.exec(parts.join(''));
+  } catch (err) {
+    failure = err;
+    await ctx.db.exec('ROLLBACK').catch(() => undefined);
+  } finally {
+    await stopper.release();
+  }
+  const elapsed = performance.now() - started;
+  let times: Map<string, { ms: number; status: string }>;
+  try {
+    times = await executionTimes(ctx, chunk);
+  } catch (err) {
+    if (!failure) throw err;
+    // The session is gone (terminated, server restarted): each migration committed or not as a whole.
+    const cause = databaseErrorInfo(failure).message;
+    throw new StateError(`the run stopped while applying ${chunk[0].path ?? chunk[0].version}${chunk.length > 1 ? ` (or one of the ${chunk.length - 1} after it)` : ''}: ${cause}; every migration is either fully applied and recorded or not at all; run "status", then "up" again`);
+  }
+  const doneState = direction === 'up' ? 'applied' : 'rollback';
+  let k = 0;
+  while (k < chunk.length && (!failure || times.get(chunk[k].version)?.status === doneState)) k++;
+  // Stopped before the chunk's last commit, the one that waits for the WAL flush: flush now, so
+  // what is reported applied is durable. Should the flush fail, the error to report is still the
+  // migration's (and recording it commits with a flush of its own).
+  if (failure && k > 0) await ctx.history.flush().catch(() => undefined);
+  for (let i = 0; i < k; i++) {
+    if (i > 0) onStart(i);
+    onDone(i, times.get(chunk[i].version)?.ms ?? elapsed / chunk.length);
+  }
+  if (!failure) return { cancelled: false };
+  // Asked to stop: the migrations before this one committed, this one never began.
+  if (isStopGuard(failure)) return { cancelled: true };
+  const m = chunk[k] ?? chunk[chunk.length - 1];
+  const section = sectionOf(m, direction)!;
+  const info = databaseErrorInfo(failure);
+  const offset = info.position !== undefined ? info.position - 1 : -1;
+  const own = starts[k] ?? [];
+  let index = own.length && offset >= own[0] && offset < ends[k] ? statementAt(own, offset) : null;
+  if (index === null && section.statements.length > 1) index = await findFailingStatement(ctx.db, section);
+  if (index === null && section.statements.length === 1) index = 0;
+  throw await recordFailure(ctx, direction, m, section, batch, index, info.message, elapsed, failure);
+}
+
+/**
+ * The server did not say where the error was: replay the statements one by one inside a
+ * transaction that is always rolled back, to learn which one fails.
+ */
+async function findFailingStatement(db: Database, section: Section): Promise<number | null> {
+  try {
+    await db.exec('BEGIN');
+    for (let i = 0; i < section.statements.length; i++) {
+      try {
+        await db.exec(section.statements[i].sql);
+      } catch {
+        return i;
+      }
+    }
+    return null;
+  } catch {
+    return null;
+  } finally {
+    await db.exec('ROLLBACK').catch(() => undefined);
+  }
+}
+
+/**
+ * While a chunk runs, an abort takes the chunk's stop key exclusively from a second session: the
+ * migration in progress finishes and commits, and the next one's guard fails before it begins.
+ */
+function stopOnAbort(ctx: RunContext, stopKey: bigint, useful: boolean): { release(): Promise<void> } {
+  const signal = ctx.signal;
+  const openSibling = ctx.db.openSibling?.bind(ctx.db);
+  if (!signal || !useful || !openSibling) return { release: async () => undefined };
+  let sibling: Promise<Database | null> | null = null;
+  const onAbort = () => {
+    sibling = openSibling()
+      .then(async (db) => {
+        await db.query('SELECT pg_advisory_lock($1::bigint)', [stopKey.toString()]);
+        return db;
+      })
+      .catch(() => null);
+  };
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  return {
+    release: async () => {
+      signal.removeEventListener('abort', onAbort);
+      const db = await sibling;
+      await db?.close();
+    },
+  };
+}
+
+/** Server-measured execution times (and states) of the chunk's migrations, in one query. */
+async function executionTimes(ctx: RunContext, chunk: Migration[]): Promise<Map<string, { ms: number; status: string }>> {
+  const rows = await ctx.db.query<{ version: string; status: string; execution_time_ms: number | null }>(
+    `SELECT version::text AS version, status, execution_time_ms FROM ${ctx.history.qualified} WHERE version = ANY($1::bigint[])`,
+    [chunk.map((m) => m.version)],
+  );
+  return new Map(rows.map((r) => [r.version, { ms: Number(r.execution_time_ms ?? 0), status: r.status }]));
+}
+
+const STOP_MESSAGE = 'migrate-lens: stopped before this migration';
+
+/**
+ * Before each migration of a chunk but the first: passes while nobody holds the key exclusively,
+ * else fails with a message of its own. The CASE depends on a function call, so it is evaluated
+ * when it runs, not folded while planning.
+ */
+function stopGuard(key: bigint): string {
+  return `SELECT (CASE WHEN pg_try_advisory_xact_lock_shared(${key.toString()}) THEN '1' ELSE '${STOP_MESSAGE}' END)::int;\n`;
+}
+
+function isStopGuard(err: unknown): boolean {
+  return String((err as Error)?.message ?? '').includes(STOP_MESSAGE);
+}
+
+/** Index of the statement that contains a 0-based offset into the query sent. */
+function statementAt(offsets: number[], offset: number): number | null {
+  if (offset < offsets[0]) return null;
+  let lo = 0, hi = offsets.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (offsets[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
