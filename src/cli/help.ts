@@ -1,76 +1,35 @@
-import type { Command } from './args';
+/** Help text, printed from the commands' own definitions (src/cli/commands). */
+import { COMMANDS } from './commands/index';
+import { GLOBAL_FLAGS } from './commands/flags';
+import type { Command, Flag } from './commands/types';
 
-const COMMON = `Connection (first match wins): -config FILE or ./config.yaml, DATABASE_URL, PG* variables,
-else the embedded PGlite database in .migrate-lens/pglite.
+const CONNECTION = `Connection (first match wins): -config FILE or ./config.yaml, DATABASE_URL, PG* variables,
+else the embedded PGlite database in .migrate-lens/pglite.`;
 
-Common flags:
-  -config FILE        config file (default: config.yaml in the working directory, if present)
-  -migrations DIR     migrations folder (default: migrations)
-  -table NAME         tracking table (default: schema_migrations)
-  -schema NAME        schema of the tracking table (default: public)
-  --lock-timeout S    seconds to wait for another runner's lock (default: 60)
-  --verbose           print stack traces with errors
-  --help              this text`;
-
-const USAGE: Record<Command, string> = {
-  up: `migrate-lens up [-version V] [--dry-run] [--out-of-order]
-Applies pending migrations in version order, each in its own transaction, as one new batch.
-  -version V        apply up to and including version V
-  --dry-run         print the statements that would run; change nothing
-  --out-of-order    also apply pending files older than the newest applied one`,
-  down: `migrate-lens down [-version V | --batch | --all] [--dry-run]
-Rolls back the most recently applied migration.
-  -version V        roll back every migration applied after version V (0: all)
-  --batch           roll back the whole last batch
-  --all             roll back everything (the same as reset)
-  --dry-run         print the statements that would run; change nothing`,
-  status: `migrate-lens status [--json]
-Lists every migration: VERSION, STATUS, NAME, APPLIED AT, EXECUTION TIME, with a hint for each problem.
-Statuses: pending, applied, failed, rollback, drifted (file changed after it was applied), missing (applied, file gone).
-  --json            machine-readable output`,
-  create: `migrate-lens create -name NAME
-Writes migrations/YYYYMMDDHHMMSS_snake_name.sql from the template (Up, Down).`,
-  reset: `migrate-lens reset [--dry-run]
-Rolls back every applied migration, most recent first.`,
-  refresh: `migrate-lens refresh
-Rolls back every applied migration, then applies all of them again (reset + up).`,
-  version: `migrate-lens version
-Prints the newest applied version.`,
-  'mark-applied': `migrate-lens mark-applied -version V
-Records V as applied without running it (its changes were made some other way).`,
-  'mark-rolled-back': `migrate-lens mark-rolled-back -version V
-Records an applied V as rolled back without running its Down (undone by hand).`,
-  forget: `migrate-lens forget -version V
-Deletes the record of a failed or rolled back migration so that it is simply pending again.`,
-  'accept-checksum': `migrate-lens accept-checksum -version V
-Accepts the current file of a drifted migration as the applied one; records who and when.`,
-};
+function flagLine(f: Flag): string {
+  const left = `${f.type === 'boolean' ? '--' : '-'}${f.name}${f.value ? ' ' + f.value : ''}`;
+  return `  ${left.padEnd(20)}${f.help}`;
+}
 
 export function commandHelp(command: Command): string {
-  return `${USAGE[command]}\n\n${COMMON}\n`;
+  const lines = [command.usage, command.description, '', 'Flags:', ...command.flags.map(flagLine), ...GLOBAL_FLAGS.map(flagLine)];
+  if (command.positionals) lines.push(`  ${command.positionals.value.padEnd(20)}${command.positionals.help}`);
+  if (command.flags.some((f) => f.name === 'config')) lines.push('', CONNECTION);
+  return lines.join('\n') + '\n';
 }
 
 export function generalHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
   return `migrate-lens: versioned PostgreSQL migrations (sql-migrate format)
 
 Usage: migrate-lens COMMAND [flags]
 
 Commands:
-  up                apply pending migrations
-  down              roll back the latest migration (or -version V, --batch)
-  status            show every migration and its state (--json)
-  create            write a new migration file (-name NAME)
-  reset             roll back everything
-  refresh           reset, then up
-  version           print the newest applied version
-  mark-applied      record a version as applied without running it
-  mark-rolled-back  record a version as rolled back without running it
-  forget            delete the record of a failed migration
-  accept-checksum   accept a changed file as the applied one
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n')}
 
 Run "migrate-lens COMMAND --help" for a command's flags.
 Exit codes: 0 done, 1 failed, 2 usage error.
 
-${COMMON}
+${CONNECTION}
 `;
 }

@@ -4,7 +4,21 @@ export { DIRECTIVES, parseMigration, splitStatements } from './parser';
 export { checksum, normaliseText } from './checksum';
 export { loadMigrations, loadMigrationsAsync, readMigrationFile, checkFileName, compareVersions, FILE_NAME_PATTERN } from './source';
 export { openDatabase, type Database } from './database';
-export { resolveSettings, parseConfig, expandVars, EMBEDDED_DATA_DIR, DEFAULT_LOCK_TIMEOUT_MS, type Settings, type ConnectionSettings, type ResolveOptions } from './config';
+export {
+  resolveSettings,
+  listEnvironments,
+  parseConfig,
+  expandVars,
+  expandEnvLikeGo,
+  keywordDsnToUrl,
+  EMBEDDED_DATA_DIR,
+  DEFAULT_LOCK_TIMEOUT_MS,
+  SQL_MIGRATE_DEFAULT_ENV,
+  type Settings,
+  type ConnectionSettings,
+  type ResolveOptions,
+  type EnvironmentInfo,
+} from './config';
 export { redact, registerSecret, describeUrl } from './redact';
 export { buildStatus, planUp, planDown, isApplied, type UpOptions, type DownOptions } from './plan';
 export { Migrator, type MigratorOptions } from './migrator';

@@ -118,8 +118,19 @@ export class Migrator {
     return this.down({ all: true, ...opts });
   }
 
-  /** Rolls everything back, then applies everything, under one lock. */
-  async refresh(): Promise<RunResult> {
+  /**
+   * Rolls everything back, then applies everything, under one lock. A dry run runs nothing and takes
+   * no lock: its plan is the down half, then the up half as it would be once the down half is done.
+   */
+  async refresh(opts: RunOptions = {}): Promise<RunResult> {
+    if (opts.dryRun) {
+      const entries = await this.status();
+      const down = planDown(entries, { all: true });
+      const rolledBack = new Set(down.map((m) => m.version));
+      const after = entries.map((e): StatusEntry => (rolledBack.has(e.version) ? { ...e, status: 'rollback' } : e));
+      const up = planUp(after, { allowOutOfOrder: true });
+      return { ...this.dryRun('down', down), planned: [...this.dryRun('down', down).planned, ...this.dryRun('up', up).planned] };
+    }
     return this.locked(async (entries) => {
       const down = await this.run('down', planDown(entries, { all: true }), null);
       if (down.cancelled) return down;

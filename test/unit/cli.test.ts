@@ -3,7 +3,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { COMMANDS, parseArgs, parseDuration, UsageError } from '../../src/cli/args';
+import { COMMANDS } from '../../src/cli/commands/index';
+import { UsageError } from '../../src/cli/commands/types';
+import { parseCommandLine, parseDuration, nearest } from '../../src/cli/parse';
 import { dryRunText, formatMs, formatTime, statusJson, statusTable, summary } from '../../src/cli/format';
 import { run, type Io } from '../../src/cli/main';
 import { buildStatus, checksum, parseMigration, splitStatements, type HistoryRow, type Migration } from '../../src/engine';
@@ -20,39 +22,70 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('parseArgs', () => {
+const NAMES = COMMANDS.map((c) => c.name);
+const parse = (argv: string[]) => {
+  const p = parseCommandLine(argv);
+  return { command: p.command?.name ?? null, values: Object.fromEntries(p.values), positionals: p.positionals, help: p.help };
+};
+
+describe('parseCommandLine', () => {
   it('reads the command and -flag value, -flag=value, --flag value and --flag=value', () => {
-    const a = parseArgs(['up', '-migrations', 'db', '-table=hist', '--schema', 'ops', '--version=20240101000000']);
+    const a = parse(['up', '-migrations', 'db', '-table=hist', '--schema', 'ops', '--version=20240101000000']);
     expect(a.command).toBe('up');
-    expect(a.strings).toEqual({ migrations: 'db', table: 'hist', schema: 'ops', version: '20240101000000' });
+    expect(a.values).toEqual({ migrations: 'db', table: 'hist', schema: 'ops', version: '20240101000000' });
     expect(a.positionals).toEqual([]);
   });
 
   it('reads booleans with one or two dashes, and =true / =false', () => {
-    const a = parseArgs(['down', '--dry-run', '-batch', '--verbose=false', '-json=true']);
-    expect(a.booleans).toEqual({ 'dry-run': true, batch: true, verbose: false, json: true });
-    expect(parseArgs(['-h']).booleans.help).toBe(true);
-    expect(parseArgs(['status', '--help']).booleans.help).toBe(true);
+    const a = parse(['down', '--dry-run', '-batch', '--verbose=false']);
+    expect(a.values).toEqual({ 'dry-run': true, batch: true, verbose: false });
+    expect(parse(['status', '-json=true']).values).toEqual({ json: true });
+    expect(parse(['-h']).help).toBe(true);
+    expect(parse(['status', '--help']).help).toBe(true);
+    expect(parse(['status', '-h']).help).toBe(true);
   });
 
   it('keeps flags before the command and values that start with a dash digit', () => {
-    const a = parseArgs(['-config', 'c.yaml', 'status', '--json']);
+    const a = parse(['-config', 'c.yaml', 'status', '--json']);
     expect(a.command).toBe('status');
-    expect(a.strings.config).toBe('c.yaml');
-    expect(parseArgs(['create', '-name', '-1 fix']).strings.name).toBe('-1 fix');
+    expect(a.values.config).toBe('c.yaml');
+    expect(parse(['-migrations', 'up', 'down']).command).toBe('down');
+    expect(parse(['create', '-name', '-1 fix']).values.name).toBe('-1 fix');
   });
 
   it('collects positionals after the command and after --', () => {
-    expect(parseArgs(['create', 'add', 'users']).positionals).toEqual(['add', 'users']);
-    expect(parseArgs(['create', '--', '--not-a-flag']).positionals).toEqual(['--not-a-flag']);
+    expect(parse(['create', 'add', 'users']).positionals).toEqual(['add', 'users']);
+    expect(parse(['create', '--', '--not-a-flag']).positionals).toEqual(['--not-a-flag']);
   });
 
   it('throws UsageError for unknown flags, unknown commands, missing values and valued booleans', () => {
-    expect(() => parseArgs(['up', '--fast'])).toThrow(UsageError);
-    expect(() => parseArgs(['up', '--fast'])).toThrow('unknown flag --fast');
-    expect(() => parseArgs(['upp'])).toThrow('unknown command "upp"');
-    expect(() => parseArgs(['up', '-version'])).toThrow('-version needs a value');
-    expect(() => parseArgs(['up', '--dry-run=maybe'])).toThrow(UsageError);
+    expect(() => parse(['up', '--fast'])).toThrow(UsageError);
+    expect(() => parse(['up', '--fast'])).toThrow('up does not take --fast');
+    expect(() => parse(['upp'])).toThrow('unknown command "upp"; did you mean "up"?');
+    expect(() => parse(['up', '-version'])).toThrow('-version needs a value');
+    expect(() => parse(['up', '--dry-run=maybe'])).toThrow(UsageError);
+  });
+
+  it('refuses a flag the command does not take, naming the flag and the command', () => {
+    expect(() => parse(['create', '--dry-run'])).toThrow('create does not take --dry-run (a flag of up, down, reset, refresh)');
+    expect(() => parse(['version', '--json'])).toThrow('version does not take --json (a flag of status)');
+    expect(() => parse(['status', '-version', '20240101000000'])).toThrow('status does not take -version');
+    expect(() => parse(['status', '--lock-timeout', '3'])).toThrow('status does not take --lock-timeout');
+  });
+
+  it('refuses conflicting flags', () => {
+    expect(() => parse(['down', '--all', '--batch'])).toThrow('down: --all and --batch cannot be used together');
+    expect(() => parse(['down', '-version', '1', '--all'])).toThrow('down: -version and --all cannot be used together');
+    expect(parse(['down', '--all', '--batch=false']).values).toEqual({ all: true, batch: false });
+  });
+
+  it('suggests the nearest command or flag', () => {
+    expect(() => parse(['stauts'])).toThrow('did you mean "status"?');
+    expect(() => parse(['mark-aplied'])).toThrow('did you mean "mark-applied"?');
+    expect(() => parse(['status', '--jsn'])).toThrow('status does not take --jsn; did you mean --json?');
+    expect(() => parse(['up', '-dryrun'])).toThrow('did you mean -dry-run?');
+    expect(() => parse(['frobnicate'])).toThrow(/^unknown command "frobnicate"$/);
+    expect(nearest('xyz', NAMES)).toBeUndefined();
   });
 
   it('parses durations for --lock-timeout', () => {
@@ -61,6 +94,39 @@ describe('parseArgs', () => {
     expect(parseDuration('250ms', 'lock-timeout')).toBe(250);
     expect(parseDuration('2m', 'lock-timeout')).toBe(120_000);
     expect(() => parseDuration('soon', 'lock-timeout')).toThrow(UsageError);
+    expect(parse(['up', '--lock-timeout=2m']).values['lock-timeout']).toBe(120_000);
+  });
+});
+
+describe('commands: one definition each', () => {
+  it('every command has a unique name, a usage naming it, and flags with unique names and help', () => {
+    expect(new Set(NAMES).size).toBe(NAMES.length);
+    for (const c of COMMANDS) {
+      expect(c.usage.startsWith(`migrate-lens ${c.name}`)).toBe(true);
+      const flagNames = c.flags.map((f) => f.name);
+      expect(new Set(flagNames).size, c.name).toBe(flagNames.length);
+      for (const f of c.flags) expect(f.help.length, `${c.name} -${f.name}`).toBeGreaterThan(0);
+      for (const set of c.exclusive ?? []) for (const n of set) expect(flagNames).toContain(n);
+      for (const n of c.required ?? []) expect(flagNames).toContain(n);
+    }
+  });
+
+  it.each(COMMANDS.map((c) => [c.name, c] as const))('%s: its help lists exactly the flags it accepts', async (_name, c) => {
+    const { io, handle } = fakeIo(dir);
+    expect(await run([c.name, '--help'], handle)).toBe(0);
+    for (const f of c.flags) {
+      expect(io.out).toContain(`-${f.name}`);
+      // accepted: a value that passes the flag's own check
+      const value = f.type === 'boolean' ? [] : [f.type === 'duration' ? '1s' : f.name === 'version' ? '1' : 'x'];
+      const required = (c.required ?? []).filter((n) => n !== f.name).flatMap((n) => [`-${n}`, '1']);
+      expect(() => parseCommandLine([c.name, `-${f.name}`, ...value, ...required])).not.toThrow();
+    }
+    // every other command's flag that it does not list is refused
+    for (const other of COMMANDS.flatMap((o) => o.flags)) {
+      if (c.flags.some((f) => f.name === other.name)) continue;
+      expect(io.out).not.toContain(`-${other.name} `);
+      expect(() => parseCommandLine([c.name, `--${other.name}=1`])).toThrow(`${c.name} does not take --${other.name}`);
+    }
   });
 });
 
@@ -68,7 +134,7 @@ describe('run: help and usage errors', () => {
   it('prints general help on --help with exit 0, and on no command to stderr with exit 2', async () => {
     const ok = fakeIo(dir);
     expect(await run(['--help'], ok.handle)).toBe(0);
-    for (const c of COMMANDS) expect(ok.io.out).toContain(c);
+    for (const c of NAMES) expect(ok.io.out).toContain(c);
     expect(ok.io.out).toContain('Exit codes');
     const bare = fakeIo(dir);
     expect(await run([], bare.handle)).toBe(2);
@@ -76,7 +142,7 @@ describe('run: help and usage errors', () => {
     expect(bare.io.err).toContain('Usage: migrate-lens COMMAND');
   });
 
-  it.each(COMMANDS)('prints help for %s with exit 0 and touches nothing', async (command) => {
+  it.each(NAMES)('prints help for %s with exit 0 and touches nothing', async (command) => {
     const { io, handle } = fakeIo(dir);
     expect(await run([command, '--help'], handle)).toBe(0);
     expect(io.out).toContain(`migrate-lens ${command}`);
@@ -87,9 +153,13 @@ describe('run: help and usage errors', () => {
 
   it.each([
     [['bogus'], 'unknown command "bogus"'],
-    [['up', '--nope'], 'unknown flag --nope'],
+    [['up', '--nope'], 'up does not take --nope'],
     [['up', '-version', 'abc'], '-version expects digits'],
-    [['up', 'extra'], 'unexpected argument "extra"'],
+    [['up', 'extra'], 'up takes no argument, got "extra"'],
+    [['create', '--dry-run', '-name', 'x'], 'create does not take --dry-run'],
+    [['version', '--json'], 'version does not take --json'],
+    [['status', '-version', '20240101000000'], 'status does not take -version'],
+    [['down', '--all', '--batch'], 'down: --all and --batch cannot be used together'],
     [['up', '--lock-timeout', 'soon'], '-lock-timeout expects seconds'],
     [['mark-applied'], 'mark-applied needs -version V'],
     [['forget'], 'forget needs -version V'],
