@@ -28,7 +28,7 @@ Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n')}
 
 Run "migrate-lens COMMAND --help" for a command's flags.
-Exit codes: 0 done, 1 failed, 2 usage error.
+Exit codes: 0 done, 1 failed, 2 usage error, 3 migrations pending (status --check only).
 
 ${CONNECTION}
 `;

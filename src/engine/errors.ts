@@ -93,7 +93,11 @@ export class NoDownError extends MigrateError {
     readonly version: string,
     readonly file: string,
   ) {
-    super('NO_DOWN', `${file}: migration ${version} has no -- +migrate Down section; nothing was rolled back`);
+    super(
+      'NO_DOWN',
+      `${file}: migration ${version} has no -- +migrate Down section; nothing was rolled back. ` +
+        `Add a Down section to the file, or undo its changes by hand and then run "mark-rolled-back -version ${version}"`,
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { checksum, normaliseText } from './checksum';
 import { ParseError } from './errors';
@@ -20,6 +20,8 @@ export interface LoadOptions {
   lazyParse?: boolean;
   /** loadMigrationsAsync: how long to read before letting the event loop in (ms, default 1). */
   sliceMs?: number;
+  /** Told about entries named like migrations that are skipped because they are not regular files (a FIFO, a device). */
+  onWarning?: (message: string) => void;
 }
 
 /** Reads and validates every migration file of a folder, sorted by version. */
@@ -49,24 +51,31 @@ export async function loadMigrationsAsync(dir: string, opts: LoadOptions = {}): 
 
 /** Reads a folder one file per `next()` (false when done); `result()` is the migrations, sorted. */
 function folderReader(dir: string, opts: LoadOptions): { next(): boolean; result(): Migration[] } {
-  let entries: string[];
+  let dirents: Dirent[];
   try {
-    // Names only: a folder named like a migration is told apart when it is read (EISDIR), so ten
-    // thousand files cost no Dirent objects.
-    entries = readdirSync(dir);
+    // With their types (from the directory itself, no stat per file): a FIFO or a device named like
+    // a migration would block the read that opens it, so only regular files (and links to them) are read.
+    dirents = readdirSync(dir, { withFileTypes: true });
   } catch (err) {
     throw new ParseError(dir, 0, `cannot read the migrations folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
   const migrations: Migration[] = [];
+  const base = join(dir, '/'); // the folder once; an entry's name is a plain name, so base + name is join(dir, name)
+  // Hidden names (macOS's ._x.sql, Emacs's .#x.sql, editors' swap files) are never migrations.
+  const entries: string[] = [];
+  for (const d of dirents) {
+    if (d.name.startsWith('.') || !SQL_EXTENSION.test(d.name)) continue;
+    if (d.isFile() || d.isDirectory()) entries.push(d.name); // a folder is told apart when read (EISDIR)
+    else if (d.isSymbolicLink() ? regularOrFolder(base + d.name) : false) entries.push(d.name);
+    else opts.onWarning?.(`${base + d.name}: skipped, not a regular file`);
+  }
   // Sorted by name, files that share a version are neighbours: a duplicate is always the one before.
   entries.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const base = join(dir, '/'); // the folder once; an entry's name is a plain name, so base + name is join(dir, name)
   let i = 0;
   return {
     next() {
       if (i >= entries.length) return false;
       const entry = entries[i++];
-      if (!SQL_EXTENSION.test(entry)) return true;
       const path = base + entry;
       const checked = checkFileName(entry);
       if ('reason' in checked) throw new ParseError(path, 0, checked.reason);
@@ -126,6 +135,16 @@ class FileMigration implements Migration {
 
   get parsed(): ParsedMigration {
     return (this.parsedCache ??= parseMigration(this.text, this.path));
+  }
+}
+
+/** A link is followed: to a regular file or a folder it is read like one; a dangling link is read (and its error reported). */
+function regularOrFolder(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return st.isFile() || st.isDirectory();
+  } catch {
+    return true;
   }
 }
 

@@ -1,11 +1,13 @@
 // Issue 11: commands, configuration and the tracking table do only what they say (the CLI as a user runs it).
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, getServer, type PgServer, type TestDatabase } from '../support/pg';
-import { examplesCopy } from '../support/files';
+import { examplesCopy, migrationsFolder, tableMigration } from '../support/files';
 
 const CLI = resolve(__dirname, '..', '..', 'dist', 'cli.js');
 const run = promisify(execFile);
@@ -76,4 +78,104 @@ describe('--dry-run never executes', () => {
     expect(await snapshot()).toEqual(before);
     expect((await cli(['up', '-migrations', ex.dir], env)).code).toBe(0);
   });
+});
+
+describe('status --check gates a deploy', () => {
+  let server: PgServer;
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    server = await getServer();
+    db = await createDatabase(server, 'ml_check');
+  });
+  afterAll(async () => {
+    await db?.drop();
+    await server?.close();
+  });
+
+  it('0 when all applied, 3 when pending, 1 when failed, drifted or missing', async () => {
+    const f = migrationsFolder({ '20240101000001_a.sql': tableMigration('a'), '20240101000002_b.sql': tableMigration('b') });
+    const env = { DATABASE_URL: db.url };
+    const check = async () => {
+      const r = await cli(['status', '--check', '-migrations', f.dir], env);
+      expect(r.stdout).toMatch(/VERSION\s+STATUS/);
+      return r.code;
+    };
+    try {
+      expect(await check()).toBe(3);
+      expect((await cli(['up', '-migrations', f.dir, '-version', '20240101000001'], env)).code).toBe(0);
+      expect(await check()).toBe(3);
+      expect((await cli(['up', '-migrations', f.dir], env)).code).toBe(0);
+      expect(await check()).toBe(0);
+      expect((await cli(['status', '--check', '--json', '-migrations', f.dir], env)).code).toBe(0);
+      // without --check status reports and exits 0 whatever it found
+      f.write('20240101000003_bad.sql', '-- +migrate Up\nSELECT 1/0;\n');
+      expect((await cli(['status', '-migrations', f.dir], env)).code).toBe(0);
+      expect(await check()).toBe(3);
+      expect((await cli(['up', '-migrations', f.dir], env)).code).toBe(1);
+      expect(await check()).toBe(1); // failed
+      rmSync(join(f.dir, '20240101000003_bad.sql'));
+      expect((await cli(['forget', '-version', '20240101000003', '-migrations', f.dir], env)).code).toBe(0);
+      expect(await check()).toBe(0);
+      f.write('20240101000002_b.sql', tableMigration('b') + '-- edited\n');
+      expect(await check()).toBe(1); // drifted
+      rmSync(join(f.dir, '20240101000002_b.sql'));
+      expect(await check()).toBe(1); // missing
+    } finally {
+      f.remove();
+    }
+  });
+});
+
+describe('nothing is created before it is needed; the target is named before connecting', () => {
+  it('a missing migrations folder fails before the embedded database is made', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'ml-nofolder-'));
+    try {
+      for (const command of [['status'], ['up'], ['version'], ['down', '--dry-run']]) {
+        const r = await cli(command, {}, cwd);
+        expect(r.code, command.join(' ')).toBe(1);
+        expect(r.stderr).toContain(`${join(cwd, 'migrations')}: the migrations folder does not exist`);
+        expect(readdirSync(cwd)).toEqual([]);
+      }
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it('prints the "Database:" line (without the password) before a connection that fails', async () => {
+    const f = migrationsFolder({ '20240101000001_a.sql': tableMigration('a') });
+    try {
+      const r = await cli(['status', '-migrations', f.dir], { DATABASE_URL: 'postgres://alice:s3cr3t-pw@127.0.0.1:1/appdb?connect_timeout=5' });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('Database: postgres://alice@127.0.0.1:1/appdb (from DATABASE_URL)\n');
+      expect(r.stderr).toMatch(/^error: cannot connect to the database/);
+      expect(r.stdout + r.stderr).not.toContain('s3cr3t-pw');
+      // --json keeps stdout for JSON: the line goes to stderr, before the error
+      const j = await cli(['status', '--json', '-migrations', f.dir], { DATABASE_URL: 'postgres://alice:s3cr3t-pw@127.0.0.1:1/appdb' });
+      expect(j.stdout).toBe('');
+      expect(j.stderr.split('\n')[0]).toBe('Database: postgres://alice@127.0.0.1:1/appdb (from DATABASE_URL)');
+    } finally {
+      f.remove();
+    }
+  });
+});
+
+describe('the migrations folder: hidden and non-regular files', () => {
+  it('skips hidden names, and skips a FIFO named like a migration with a warning instead of hanging', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'ml-hidden-'));
+    const dir = join(cwd, 'migrations');
+    mkdirSync(dir);
+    try {
+      writeFileSync(join(dir, '20240101000001_a.sql'), tableMigration('a'));
+      writeFileSync(join(dir, '._20240101000001_a.sql'), Buffer.from([0, 5, 22, 7, 0xff, 0xfe, 0]));
+      writeFileSync(join(dir, '.#20240101000002_b.sql'), 'alice@host.1234:1700000000');
+      execFileSync('mkfifo', [join(dir, '20240101000003_pipe.sql')]);
+      const r = await cli(['status', '--json'], {}, cwd);
+      expect(r.stderr).toContain(`warning: ${join(dir, '20240101000003_pipe.sql')}: skipped, not a regular file`);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).map((e: { version: string; status: string }) => [e.version, e.status])).toEqual([['20240101000001', 'pending']]);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -8,7 +8,8 @@ import { UsageError } from '../../src/cli/commands/types';
 import { parseCommandLine, parseDuration, nearest } from '../../src/cli/parse';
 import { dryRunText, formatMs, formatTime, statusJson, statusTable, summary } from '../../src/cli/format';
 import { run, type Io } from '../../src/cli/main';
-import { buildStatus, checksum, parseMigration, splitStatements, type HistoryRow, type Migration } from '../../src/engine';
+import { checkCode } from '../../src/cli/commands/status';
+import { buildStatus, checksum, parseMigration, splitStatements, type HistoryRow, type Migration, type StatusEntry } from '../../src/engine';
 
 function fakeIo(cwd: string, env: Record<string, string | undefined> = {}) {
   const io = { out: '', err: '' };
@@ -302,5 +303,22 @@ describe('output formatting', () => {
     expect(formatMs(4)).toBe('4.00 ms');
     expect(formatMs(145)).toBe('145.0 ms');
     expect(formatMs(2500)).toBe('2.50 s');
+  });
+});
+
+describe('status --check', () => {
+  const e = (status: string) => ({ status }) as unknown as StatusEntry;
+  it.each([
+    [[], 0],
+    [['applied', 'applied'], 0],
+    [['applied', 'pending'], 3],
+    [['applied', 'rollback'], 3],
+    [['applied', 'pending', 'failed'], 1],
+    [['partial', 'pending'], 1],
+    [['drifted'], 1],
+    [['missing', 'applied'], 1],
+    [['some-future-status'], 1],
+  ])('%j → %i', (statuses, code) => {
+    expect(checkCode((statuses as string[]).map(e))).toBe(code);
   });
 });

@@ -286,6 +286,9 @@ describe('planDown', () => {
     expect(err).toBeInstanceOf(NoDownError);
     expect(err.message).toContain(upOnly.version);
     expect(err.message).toContain(upOnly.path!);
+    // and names the ways out
+    expect(err.message).toContain(`"mark-rolled-back -version ${upOnly.version}"`);
+    expect(err.message).toContain('Add a Down section');
   });
 
   it('refuses to roll back a drifted migration', () => {

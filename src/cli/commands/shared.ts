@@ -1,5 +1,7 @@
 /** What the database commands share: settings from the flags, the "Database:" line, the session, the output of a run. */
+import { existsSync } from 'node:fs';
 import {
+  ConfigError,
   loadMigrationsAsync,
   Migrator,
   openDatabase,
@@ -44,12 +46,18 @@ export async function withSession(ctx: Context, body: (s: Session) => Promise<nu
   const io = ctx.io;
   const settings = settingsOf(ctx);
   const info = (text: string) => (opts.quiet ? io.err(text) : io.out(text));
+  // Nothing is created before it is needed: without a migrations folder there is nothing to do, and
+  // the embedded database is not made for nothing.
+  if (!existsSync(settings.migrationsDir)) {
+    throw new ConfigError(`${settings.migrationsDir}: the migrations folder does not exist (give -migrations DIR, or "migrate-lens create -name NAME" to start one)`);
+  }
+  // Said before connecting, so that a failed connection says which target it tried.
+  info(`Database: ${connectionLine(settings)}\n`);
   // The folder is read while the connection is set up; a connection failure is still reported first.
-  const folderRead = loadMigrationsAsync(settings.migrationsDir, { lazyParse: true });
+  const folderRead = loadMigrationsAsync(settings.migrationsDir, { lazyParse: true, onWarning: (m) => io.err(`warning: ${m}\n`) });
   folderRead.catch(() => undefined); // the migrator awaits it; this only keeps it from being "unhandled" meanwhile
   const db = await openDatabase(settings.connection);
   try {
-    info(`Database: ${connectionLine(settings)}\n`);
     const migrator = Migrator.fromSettings(db, settings, { signal: io.signal, onEvent: (e) => reportEvent(e, io), folderRead });
     return await body({ migrator, db, settings });
   } finally {
@@ -58,7 +66,7 @@ export async function withSession(ctx: Context, body: (s: Session) => Promise<nu
 }
 
 export function connectionLine(s: Settings): string {
-  if (s.connection.kind === 'embedded') return `${s.connection.description} (no connection configured; data kept in that folder)`;
+  if (s.connection.kind === 'embedded') return `embedded PGlite at ${s.connection.dataDir} (no connection configured; data kept in that folder)`;
   return `${s.connection.description} (from ${s.source}${s.environment?.protected ? ', protected' : ''})`;
 }
 
