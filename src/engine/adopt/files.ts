@@ -1,5 +1,6 @@
-// The folder changes adopt makes: renames (with `git mv` inside a git work tree, so the change is a
-// reviewable rename), converted texts, removed originals; each undoable until the history commits.
+// The folder changes adopt makes: renames, converted texts, removed originals. Inside a git work tree
+// the index records them as `git mv` / `git rm` would (staged renames and removals, for review), in
+// one git call for the whole folder; every change can be undone until the history commits.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,59 +22,64 @@ export function inGitWorkTree(dir: string): boolean {
   }
 }
 
-function tracked(dir: string, name: string): boolean {
-  try {
-    execFileSync('git', ['ls-files', '--error-unmatch', '--', name], { cwd: dir, stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
+/** The names of the folder's files that git tracks. */
+function trackedNames(dir: string): Set<string> {
+  const out = execFileSync('git', ['ls-files', '-z', '--', '.'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 256 << 20 }).toString();
+  return new Set(out.split('\0').filter((n) => n && !n.includes('/')));
+}
+
+/** Stages the given paths as they now are on disk (a vanished one as removed): what git mv / git rm leave. */
+function stage(dir: string, names: string[]): void {
+  for (let i = 0; i < names.length; i += 500) {
+    execFileSync('git', ['add', '-A', '--', ...names.slice(i, i + 500)], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   }
 }
 
-function git(dir: string, args: string[]): void {
-  execFileSync('git', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-}
-
 /**
- * Applies the changes; returns a function that puts everything back (best effort, in reverse). A
- * tracked file is renamed with `git mv` and removed with `git rm`, so `git status` shows renames.
+ * Applies the changes; returns a function that puts everything back (best effort, in reverse).
+ * Throws after putting back what it did when a change fails.
  */
 export function applyChanges(dir: string, changes: readonly FileChange[], useGit: boolean): () => void {
+  const tracked = useGit ? trackedNames(dir) : new Set<string>();
+  const staged = new Set<string>();
   const undo: (() => void)[] = [];
+  const restageOnUndo = () => useGit && staged.size && stage(dir, [...staged]);
   try {
     for (const c of changes) {
       const [first, ...rest] = c.sources;
       const firstPath = join(dir, first);
       const targetPath = join(dir, c.target);
+      const gitTracked = tracked.has(first);
       if (first !== c.target) {
-        const viaGit = useGit && tracked(dir, first);
-        if (viaGit) git(dir, ['mv', '--', first, c.target]);
-        else renameSync(firstPath, targetPath);
-        undo.push(() => (viaGit ? git(dir, ['mv', '--', c.target, first]) : renameSync(targetPath, firstPath)));
+        renameSync(firstPath, targetPath);
+        undo.push(() => renameSync(targetPath, firstPath));
       }
       if (c.text !== null) {
         const before = readFileSync(targetPath);
         writeFileSync(targetPath, c.text);
-        if (useGit && tracked(dir, c.target)) git(dir, ['add', '--', c.target]);
         undo.push(() => writeFileSync(targetPath, before));
       }
+      if (gitTracked) staged.add(first).add(c.target);
       for (const other of rest) {
         const path = join(dir, other);
         const before = readFileSync(path);
-        const viaGit = useGit && tracked(dir, other);
-        if (viaGit) git(dir, ['rm', '-q', '--', other]);
-        else unlinkSync(path);
+        unlinkSync(path);
         undo.push(() => {
-          if (viaGit) git(dir, ['checkout', 'HEAD', '--', other]);
           if (!existsSync(path)) writeFileSync(path, before);
         });
+        if (tracked.has(other)) staged.add(other);
       }
     }
+    if (useGit && staged.size) stage(dir, [...staged]);
   } catch (err) {
     putBack(undo);
+    restageOnUndo();
     throw err;
   }
-  return () => putBack(undo);
+  return () => {
+    putBack(undo);
+    restageOnUndo();
+  };
 }
 
 function putBack(undo: (() => void)[]): void {

@@ -168,10 +168,15 @@ export async function adopt(db: Database, opts: AdoptOptions): Promise<AdoptResu
     // Every file must be a migration we can run before anything changes.
     for (const f of files) {
       try {
-        parseMigration(f.text, join(dir, finalName.get(f)!));
+        parseMigration(f.text, join(dir, f.sources[0]));
       } catch (err) {
-        if (err instanceof ParseError) throw new AdoptError(`${err.message}${f.converted ? ` (converted from ${f.sources.join(' and ')})` : ''}`);
-        throw err;
+        if (!(err instanceof ParseError)) throw err;
+        const glued = tool.name === 'sql-migrate' && /unknown directive "-- \+migrate \w+\W/.test(err.message);
+        throw new AdoptError(
+          `${err.message}${f.converted ? ` (as converted from ${f.sources.join(' and ')})` : ''}` +
+            (glued ? `; sql-migrate ignores such a line (the lines after it ran as part of the section before), so correct it first` : '') +
+            '; nothing was changed',
+        );
       }
     }
 
