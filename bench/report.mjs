@@ -71,6 +71,8 @@ export function checkTargets(results, extra) {
   add('parser ≥ 50 MB/s', mbps == null ? null : `${mbps.toFixed(1)} MB/s`, mbps >= 50);
   const tree = extra.tree?.firstMs ?? null;
   add(`extension tree model for ${extra.tree?.migrations ?? '?'} migrations < 100 ms`, tree == null ? null : `${tree.toFixed(1)} ms`, tree < 100);
+  const adopt = extra.adoption?.median ?? null;
+  add(`\`adopt\` of ${extra.adoption?.rows ?? 10000} rows (every file renamed) < 2 s`, adopt == null ? null : `${seconds(adopt)} s`, adopt < 2);
   return checks;
 }
 

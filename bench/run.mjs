@@ -16,6 +16,7 @@ import { createDatabase, dropDatabase, dropAll, queryValue, serverVersion, baseU
 import { timeCommand, median } from './measure.mjs';
 import { countingProxy } from './roundtrips.mjs';
 import { snapshotDist } from './dist.mjs';
+import { adoptBench } from './adopt.mjs';
 import { PHASES, workloadTable, checkTargets, targetsTable, roundTripTable, machineLine, noopLine } from './report.mjs';
 
 const args = Object.fromEntries(
@@ -244,8 +245,10 @@ async function main() {
   const startWithEnv = unset.length ? await nodeStart([]) : null;
   const parser = runParser ? await parserThroughput() : null;
   const tree = runParser ? treeModel() : null;
+  const runAdopt = !only || only.includes('adopt') || only.includes('migrate-lens');
+  const adoption = runAdopt ? (log('\n== adopt'), await adoptBench(root, { rows: sizes.big, reps, unset })) : null;
   const status = results.find((r) => r.workload === names.big && r.tool === 'migrate-lens' && r.phase === 'status')?.median ?? null;
-  const checks = checkTargets(results, { names, nodeStart: start, status, parser, tree });
+  const checks = checkTargets(results, { names, nodeStart: start, status, parser, tree, adoption });
 
   info.loadAverageAtEnd = loadavg()[0];
   info.checkpointBeforeEachPhase = checkpointed();
@@ -258,6 +261,7 @@ async function main() {
     `Bare \`node -e ''\` start: ${start.toFixed(3)} s${startWithEnv != null ? ` (${startWithEnv.toFixed(3)} s with ${unset.join(', ')} as this machine sets it)` : ''}.` +
       (status != null ? ` \`migrate-lens status\` on ${names.big.replace('trivial-', '')} applied files: ${status.toFixed(3)} s.` : '') +
       (tree?.nodes ? ` Extension tree model for ${tree.migrations} migrations: ${tree.firstMs.toFixed(1)} ms first build, ${tree.warmMedianMs.toFixed(1)} ms warm (\`activate()\` needs a VS Code host: the e2e host suite prints its time, \`npm run e2e -- --suite host\`).` : '') +
+      (adoption ? ` \`adopt -from sql-migrate --rename\` of ${adoption.rows} entries (${adoption.rows} files renamed): ${adoption.median.toFixed(3)} s.` : '') +
       (parser?.mbPerSecond ? ` Parser on a ${(parser.bytes / 1e6).toFixed(0)} MB data migration: parseMigration ${parser.mbPerSecond.toFixed(1)} MB/s, splitStatements ${parser.splitMbPerSecond.toFixed(1)} MB/s.` : parser?.error ? ` Parser: ${parser.error}.` : ''),
     '',
     noopLine(results, names.trivial, start),
@@ -285,6 +289,7 @@ async function main() {
     statusSeconds: status,
     parser,
     treeModel: tree,
+    adopt: adoption,
     roundTrips: roundTrips && { migrations: ROUND_TRIP_MIGRATIONS, byTool: roundTrips },
     targets: checks,
   };

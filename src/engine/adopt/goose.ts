@@ -14,7 +14,7 @@ export const goose: Tool = {
     const rows = await db.query<{ id: string; version: string; applied: boolean; at: number | null; exact: string | null }>(
       `SELECT id::text AS id, version_id::text AS version, is_applied AS applied,
               extract(epoch FROM tstamp::timestamptz)::float8 * 1000 AS at,
-              to_char(tstamp::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS exact
+              (extract(epoch FROM tstamp::timestamptz) * 1000000)::bigint::text AS exact
        FROM ${qualified} ORDER BY id`,
     );
     const latest = new Map<string, (typeof rows)[number]>();
@@ -27,7 +27,7 @@ export const goose: Tool = {
             'bring goose to a clean state first (goose up, or remove the file), then adopt',
         );
       }
-      out.push({ id: version, appliedAt: toDate(r.at), appliedAtText: r.exact });
+      out.push({ id: version, appliedAt: toDate(r.at), appliedAtMicros: r.exact });
     }
     return out;
   },

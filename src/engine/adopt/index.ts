@@ -14,7 +14,7 @@ import { History } from '../history';
 import { AdvisoryLock, lockKey } from '../lock';
 import { parseMigration } from '../parser';
 import { who } from '../recovery';
-import { loadMigrations } from '../source';
+import { checkFileName, gooseFileName, readMigrationFile } from '../source';
 import { quoteIdent } from '../sql';
 import { dbmate } from './dbmate';
 import { applyChanges, inGitWorkTree, type FileChange } from './files';
@@ -166,9 +166,10 @@ export async function adopt(db: Database, opts: AdoptOptions): Promise<AdoptResu
     }
     checkTargets(dir, names, changes);
     // Every file must be a migration we can run before anything changes.
+    const noTransaction = new Map<ToolFile, boolean>();
     for (const f of files) {
       try {
-        parseMigration(f.text, join(dir, f.sources[0]));
+        noTransaction.set(f, parseMigration(f.text, join(dir, f.sources[0])).up.noTransaction);
       } catch (err) {
         if (!(err instanceof ParseError)) throw err;
         const glued = tool.name === 'sql-migrate' && /unknown directive "-- \+migrate \w+\W/.test(err.message);
@@ -207,9 +208,9 @@ export async function adopt(db: Database, opts: AdoptOptions): Promise<AdoptResu
               name: f.name,
               checksum: checksum(text),
               batch,
-              appliedAt: e.appliedAtText ?? (e.appliedAt ?? now).toISOString(),
+              appliedAtMicros: e.appliedAtMicros ?? String((e.appliedAt ?? now).getTime() * 1000),
               script: text,
-              noTransaction: parseMigration(text).up.noTransaction,
+              noTransaction: noTransaction.get(f)!,
               note: adoptionNote(tool.name, e.id, now, by),
             };
           }),
@@ -217,9 +218,9 @@ export async function adopt(db: Database, opts: AdoptOptions): Promise<AdoptResu
       undo = applyChanges(dir, changes, useGit);
       // The folder as `up` will read it: if that fails, nothing is kept.
       try {
-        loadMigrations(dir);
+        checkFolder(dir, names, changes, files);
       } catch (err) {
-        throw new AdoptError(`after the renames the folder does not load: ${(err as Error).message}`);
+        throw new AdoptError(`after the renames the folder would not load: ${(err as Error).message}`);
       }
       await db.exec('COMMIT');
     } catch (err) {
@@ -230,6 +231,31 @@ export async function adopt(db: Database, opts: AdoptOptions): Promise<AdoptResu
     return result;
   } finally {
     await lock?.release().catch(() => undefined);
+  }
+}
+
+/**
+ * The folder after the changes, as `up` will read it: every .sql name a migration name, no version
+ * twice. The tool's files were parsed already; any other .sql file is read as `up` would read it.
+ */
+function checkFolder(dir: string, names: string[], changes: FileChange[], files: ToolFile[]): void {
+  const gone = new Set(changes.flatMap((c) => c.sources));
+  const added = changes.map((c) => c.target);
+  const ofTool = new Set([...files.flatMap((f) => f.sources), ...added]);
+  const versions = new Map<string, string>();
+  for (const name of [...names.filter((n) => !gone.has(n)), ...added]) {
+    if (!/\.sql$/i.test(name)) continue;
+    const path = join(dir, name);
+    let checked = checkFileName(name);
+    if ('reason' in checked) {
+      const goose = gooseFileName(name);
+      if (!goose) throw new ParseError(path, 0, checked.reason);
+      checked = goose;
+    }
+    const other = versions.get(checked.version);
+    if (other) throw new ParseError(path, 0, `duplicate version ${checked.version}: also used by ${join(dir, other)}`);
+    versions.set(checked.version, name);
+    if (!ofTool.has(name)) readMigrationFile(path, checked.version, checked.name);
   }
 }
 

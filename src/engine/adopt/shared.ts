@@ -4,20 +4,25 @@ import { join } from 'node:path';
 import { normaliseText } from '../checksum';
 import { AdoptError } from '../errors';
 
+const strict = new TextDecoder('utf-8', { fatal: true });
+
 /** A file's text, LF line endings; a file that is not UTF-8 text stops adopt naming it. */
 export function readSource(dir: string, fileName: string): string {
   const path = join(dir, fileName);
-  let bytes: Buffer;
+  let text: string;
   try {
-    bytes = readFileSync(path);
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new AdoptError(`${path}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new AdoptError(`${path}: not valid UTF-8 text; save the file as UTF-8 first`);
+  // Node turns bad bytes into U+FFFD: only such a text is decoded again, strictly, to tell which it is.
+  if (text.includes('\uFFFD') || text.includes('\0')) {
+    try {
+      if (text.includes('\0')) throw new Error('NUL');
+      text = strict.decode(readFileSync(path));
+    } catch {
+      throw new AdoptError(`${path}: not valid UTF-8 text; save the file as UTF-8 first`);
+    }
   }
   return normaliseText(text);
 }

@@ -25,9 +25,9 @@ export const sqlMigrate: Tool = {
   async readEntries(db, qualified) {
     const rows = await db.query<{ id: string; at: number | null; exact: string | null }>(
       `SELECT id::text AS id, extract(epoch FROM applied_at::timestamptz)::float8 * 1000 AS at,
-              to_char(applied_at::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS exact FROM ${qualified}`,
+              (extract(epoch FROM applied_at::timestamptz) * 1000000)::bigint::text AS exact FROM ${qualified}`,
     );
-    return rows.map((r) => ({ id: r.id, appliedAt: toDate(r.at), appliedAtText: r.exact }));
+    return rows.map((r) => ({ id: r.id, appliedAt: toDate(r.at), appliedAtMicros: r.exact }));
   },
   readFolder(dir, entries) {
     const files: ToolFile[] = [];

@@ -22,8 +22,8 @@ export interface ToolFile {
 export interface ToolEntry {
   id: string;
   appliedAt: Date | null;
-  /** The same instant to the microsecond (ISO 8601 text), as the tool stored it. */
-  appliedAtText?: string | null;
+  /** The same instant to the microsecond, as microseconds since the epoch (text), as the tool stored it. */
+  appliedAtMicros?: string | null;
 }
 
 /** What adopt needs from each tool: its table, its rows, its folder, its order. */
