@@ -10,7 +10,7 @@ import {
   type RunEvent,
   type RunResult,
   type Settings,
-} from '../../engine';
+} from '../../engine/internal';
 import { dryRunText, formatMs } from '../format';
 import type { Io } from '../io';
 import type { Context } from './types';
