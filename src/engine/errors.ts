@@ -117,3 +117,15 @@ export class StateError extends MigrateError {
     super('STATE', message);
   }
 }
+
+/** The tracking table was made by another tool (or by hand): it is never altered or written. */
+export class ForeignTableError extends MigrateError {
+  constructor(
+    readonly table: string,
+    /** The tool its columns point to, when known. */
+    readonly tool: string | null,
+    message: string,
+  ) {
+    super('FOREIGN_TABLE', message);
+  }
+}
