@@ -11,7 +11,12 @@ export interface Database {
   readonly description: string;
   /** One statement with `$n` parameters. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
-  /** Any number of statements without parameters (simple query protocol). */
+  /**
+   * Any number of statements without parameters (simple query protocol). When it fails, the error
+   * carries `statementsCompleted` (see `completedBefore`): the server reports each statement of a
+   * simple query as it completes, before the error, so the failing one is known without running
+   * anything again.
+   */
   exec(sql: string): Promise<void>;
   /**
    * One statement's rows handed over one at a time and not kept, for large reads that become
@@ -32,13 +37,24 @@ export interface DatabaseErrorInfo {
   /** 1-based character position in the SQL that was sent, when the server gives one. */
   position?: number;
   code?: string;
+  /** How many statements of the text sent completed before this error, when the driver counted them. */
+  completed?: number;
+}
+
+const COMPLETED = 'statementsCompleted';
+
+/** Marks an error from `exec` with the number of statements that completed before it. */
+export function completedBefore<E>(err: E, completed: number): E {
+  if (err && typeof err === 'object') Object.defineProperty(err, COMPLETED, { value: completed, enumerable: false, configurable: true });
+  return err;
 }
 
 export function databaseErrorInfo(err: unknown): DatabaseErrorInfo {
-  const e = err as { message?: string; position?: string | number; code?: string; detail?: string };
+  const e = err as { message?: string; position?: string | number; code?: string; detail?: string; [COMPLETED]?: number };
   const message = redact(String(e?.message ?? err)) + (e?.detail ? ` (${redact(e.detail)})` : '');
   const position = e?.position !== undefined && e.position !== '' ? Number(e.position) : undefined;
-  return { message, position: Number.isFinite(position) ? position : undefined, code: e?.code };
+  const completed = typeof e?.[COMPLETED] === 'number' ? e[COMPLETED] : undefined;
+  return { message, position: Number.isFinite(position) ? position : undefined, code: e?.code, completed };
 }
 
 export async function openDatabase(settings: ConnectionSettings): Promise<Database> {

@@ -12,6 +12,10 @@ export type Directive = (typeof DIRECTIVES)[number];
 const DIRECTIVE_BY_LOWER = new Map<string, Directive>(DIRECTIVES.map((d) => [d.toLowerCase(), d]));
 const DIRECTIVE_LINE = /^--[ \t]*\+migrate(.*)$/i;
 const DOLLAR_TAG = /\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/y;
+/** The words that open and close a SQL-standard function body (`BEGIN ATOMIC ... END`). */
+const BLOCK_WORD_SEARCH = /(?<![A-Za-z0-9_$\u0080-\uffff])(?:begin|case|end)(?![A-Za-z0-9_$\u0080-\uffff])/gi;
+/** Only in these statements does BEGIN open a body, as psql decides: CREATE [OR REPLACE] FUNCTION|PROCEDURE. */
+const ROUTINE_HEAD = /^create(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+(?:or(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+replace(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+)?(?:function|procedure)\b/i;
 
 const CH_TAB = 9, CH_LF = 10, CH_CR = 13, CH_SPACE = 32, CH_DQUOTE = 34, CH_DOLLAR = 36, CH_QUOTE = 39;
 const CH_STAR = 42, CH_DASH = 45, CH_SLASH = 47, CH_SEMI = 59;
@@ -43,6 +47,11 @@ class Scanner {
   // The statement being collected: where its text starts (comments included) and where its code starts.
   private textStart = -1;
   private codeStart = -1;
+  /** Open BEGIN (and CASE inside it) of a `BEGIN ATOMIC` body: a `;` inside does not end the statement. */
+  private blockDepth = 0;
+  /** Where the next BEGIN/CASE/END word is, from `wordSearchFrom` on (n: none). */
+  private nextWord = -1;
+  private wordSearchFrom = -1;
 
   private up: Section | null = null;
   private down: Section | null = null;
@@ -95,6 +104,7 @@ class Scanner {
         // Inside a statement: run over plain text up to the next character that can change state.
         let p = this.pos + 1;
         while (p < n && SPECIAL[src.charCodeAt(p)] === 0) p++;
+        this.blockWords(this.pos, p);
         this.pos = p;
         continue;
       }
@@ -133,8 +143,11 @@ class Scanner {
           this.pos = this.skipDollar(this.pos);
           break;
         case CH_SEMI:
-          this.endStatement(this.pos);
-          this.pos++;
+          if (this.blockDepth > 0) this.pos++;
+          else {
+            this.endStatement(this.pos);
+            this.pos++;
+          }
           break;
       }
     }
@@ -172,6 +185,32 @@ class Scanner {
     }
     this.textStart = -1;
     this.codeStart = -1;
+    this.blockDepth = 0;
+  }
+
+  /**
+   * BEGIN, CASE and END words in plain statement text [from, to): psql's rule for SQL-standard
+   * bodies, so that `CREATE FUNCTION ... BEGIN ATOMIC ...; ...; END` stays one statement. The next
+   * such word is searched once and remembered, so the text is scanned once in all.
+   */
+  private blockWords(from: number, to: number): void {
+    for (;;) {
+      if (this.nextWord < from || this.wordSearchFrom > from) {
+        BLOCK_WORD_SEARCH.lastIndex = from;
+        const m = BLOCK_WORD_SEARCH.exec(this.src);
+        this.nextWord = m ? m.index : this.n;
+        this.wordSearchFrom = from;
+      }
+      const at = this.nextWord;
+      if (at >= to) return;
+      const c = this.src.charCodeAt(at) | 0x20;
+      if (c === 98 /* b */) {
+        if (this.blockDepth > 0 || (at !== this.codeStart && ROUTINE_HEAD.test(this.src.slice(this.codeStart, at)))) this.blockDepth++;
+      } else if (c === 99 /* c */) {
+        if (this.blockDepth > 0) this.blockDepth++;
+      } else if (this.blockDepth > 0) this.blockDepth--;
+      from = at + (c === 101 ? 3 : 4) + (c === 98 ? 1 : 0);
+    }
   }
 
   private atLineStart(pos: number): boolean {

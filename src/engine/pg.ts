@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import pg from 'pg';
 import type { ConnectionSettings } from './config';
-import type { Database } from './database';
+import { completedBefore, type Database } from './database';
 
 // Keep int8 and timestamps as the driver's defaults; the history layer converts explicitly.
 
@@ -26,9 +26,21 @@ class PgDatabase implements Database {
     return res.rows as T[];
   }
 
-  async exec(sql: string): Promise<void> {
+  /** Counts the statements that complete (CommandComplete) in this query alone, for the error. */
+  exec(sql: string): Promise<void> {
     this.throwIfLost();
-    await this.client.query(sql);
+    return new Promise((resolve, reject) => {
+      let completed = 0;
+      const query = new pg.Query(sql) as pg.Query & { handleCommandComplete(msg: unknown, con: unknown): void };
+      const handle = query.handleCommandComplete.bind(query);
+      query.handleCommandComplete = (msg, con) => {
+        completed++;
+        handle(msg, con);
+      };
+      query.on('error', (err: Error) => reject(completedBefore(err, completed)));
+      query.on('end', () => resolve());
+      this.client.query(query);
+    });
   }
 
   /** pg keeps no rows for a query that has a 'row' listener and no callback. */

@@ -1,10 +1,11 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { StateError } from './errors';
-import type { Database } from './database';
+import { completedBefore, type Database } from './database';
 
 type PGliteInstance = {
   query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
   exec(sql: string): Promise<unknown>;
+  execProtocol(message: Uint8Array, opts: { throwOnError: boolean }): Promise<{ messages: { name: string }[] }>;
   close(): Promise<void>;
 };
 
@@ -21,8 +22,17 @@ class PgliteDatabase implements Database {
     return (await this.db.query<T>(sql, params)).rows;
   }
 
+  /**
+   * The Query message by hand, so that the backend's replies come back as they are: the
+   * CommandComplete of each statement that completed before an error is counted, for the error.
+   */
   async exec(sql: string): Promise<void> {
-    await this.db.exec(sql);
+    const { messages } = await this.db.execProtocol(queryMessage(sql), { throwOnError: false });
+    let completed = 0;
+    for (const m of messages) {
+      if (m.name === 'commandComplete') completed++;
+      else if (m.name === 'error') throw completedBefore(m, completed);
+    }
   }
 
   async close(): Promise<void> {
@@ -32,6 +42,16 @@ class PgliteDatabase implements Database {
       this.releaseLock();
     }
   }
+}
+
+/** A simple-query protocol message: 'Q', its length, the text as a C string. */
+function queryMessage(sql: string): Uint8Array {
+  const text = Buffer.from(sql + '\0', 'utf8');
+  const message = Buffer.alloc(5 + text.length);
+  message[0] = 0x51;
+  message.writeInt32BE(4 + text.length, 1);
+  text.copy(message, 5);
+  return new Uint8Array(message.buffer, message.byteOffset, message.length);
 }
 
 /** The embedded database: PostgreSQL in WebAssembly, its data in a folder of the project (or `memory://`). */

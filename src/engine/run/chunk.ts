@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { databaseErrorInfo, type Database } from '../database';
 import { StateError } from '../errors';
-import type { Direction, Migration, Section } from '../types';
+import type { Direction, Migration } from '../types';
 import { recordFailure, recordSql, sectionOf, type RunContext } from './context';
 
 /** Migrations per round trip, and bytes of SQL: bounds how long a cancel waits and how much one message holds. */
 export const CHUNK_MIGRATIONS = 100;
 export const CHUNK_BYTES = 4 << 20;
 
-const TRANSACTION_CONTROL = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*(?:begin|commit|rollback(?!\s+to\b)|start\s+transaction|end|abort|prepare\s+transaction)\b/i;
+const TRANSACTION_CONTROL = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*(?:begin|commit|rollback(?!\s+(?:(?:work|transaction)\s+)?to\b)|start\s+transaction|end|abort|prepare\s+transaction)\b/i;
 
 /** A file migration that runs in a transaction we open and that does not open or close one itself. */
 export function chunkable(m: Migration, direction: Direction): boolean {
@@ -26,7 +26,12 @@ export function chunkable(m: Migration, direction: Direction): boolean {
  * every earlier commit durable with it. So a migration is durable before it is reported applied:
  * a crash in a later chunk cannot take back what a run has already said.
  *
- * A failure is thrown after the migrations before it are returned through `onDone`.
+ * Where a failure is: the server parses the whole text before it runs any of it, so a syntax error
+ * in the chunk's third migration stops the first two as well. Such an error (nothing completed, its
+ * position in a later migration) sends the chunk back as `resendBefore`: the migrations before the
+ * broken one run again as a chunk of their own, and the broken one then fails first in its own.
+ * Any other error is placed by the statements the server reported complete before it (and by its
+ * position, when it has one): nothing is ever executed twice to find it.
  */
 export async function runChunk(
   ctx: RunContext,
@@ -35,34 +40,39 @@ export async function runChunk(
   batch: number,
   onStart: (k: number) => void,
   onDone: (k: number, executionTimeMs: number) => void,
-): Promise<{ cancelled: boolean }> {
+): Promise<{ cancelled: boolean; resendBefore?: number }> {
   const parts: string[] = [];
   const starts: number[][] = []; // per migration: offset of each statement in the query text
-  const ends: number[] = []; // per migration: offset where its statements end (its history row follows)
+  const ends: number[] = []; // per migration: offset where its part of the text ends
+  const sent: { k: number; statement: number | null }[] = []; // every statement sent, in order
   let length = 0;
-  const push = (text: string) => {
+  const push = (text: string, k: number, statement: number | null = null) => {
     parts.push(text);
     length += text.length;
+    sent.push({ k, statement });
   };
   const stopKey = randomBytes(8).readBigInt64BE(0);
   chunk.forEach((m, k) => {
     const section = sectionOf(m, direction)!;
-    push(k === chunk.length - 1 ? 'BEGIN;\n' : 'BEGIN;\nSET LOCAL synchronous_commit = off;\n');
-    if (k > 0) push(stopGuard(stopKey));
-    starts.push(section.statements.map((st) => {
+    push('BEGIN;\n', k);
+    if (k < chunk.length - 1) push('SET LOCAL synchronous_commit = off;\n', k);
+    if (k > 0) push(stopGuard(stopKey), k);
+    starts.push(section.statements.map((st, i) => {
       const at = length;
-      push(st.sql + '\n;\n');
+      push(st.sql + '\n;\n', k, i);
       return at;
     }));
+    push(recordSql(ctx, direction, m, batch) + ';\n', k);
+    push('COMMIT;\n', k);
     ends.push(length);
-    push(recordSql(ctx, direction, m, batch) + ';\nCOMMIT;\n');
   });
   if (chunk.length) onStart(0);
   const started = performance.now();
   let failure: unknown = null;
   const stopper = stopOnAbort(ctx, stopKey, chunk.length > 1);
+  const text = parts.join('');
   try {
-    await ctx.db.exec(parts.join(''));
+    await ctx.db.exec(text);
   } catch (err) {
     failure = err;
     await ctx.db.exec('ROLLBACK').catch(() => undefined);
@@ -70,6 +80,10 @@ export async function runChunk(
     await stopper.release();
   }
   const elapsed = performance.now() - started;
+  const info = failure ? databaseErrorInfo(failure) : null;
+  const offset = info?.position !== undefined ? utf16Offset(text, info.position - 1) : -1;
+  const at = offset >= 0 ? ends.findIndex((end) => offset < end) : -1;
+  if (info && at > 0 && info.completed === 0) return { cancelled: false, resendBefore: at };
   let times: Map<string, { ms: number; status: string }>;
   try {
     times = await executionTimes(ctx, chunk);
@@ -90,40 +104,29 @@ export async function runChunk(
     if (i > 0) onStart(i);
     onDone(i, times.get(chunk[i].version)?.ms ?? elapsed / chunk.length);
   }
-  if (!failure) return { cancelled: false };
+  if (!failure || !info) return { cancelled: false };
   // Asked to stop: the migrations before this one committed, this one never began.
   if (isStopGuard(failure)) return { cancelled: true };
-  const m = chunk[k] ?? chunk[chunk.length - 1];
+  if (k === chunk.length) k--; // a failure after the last recorded commit: blame the last rather than none
+  const m = chunk[k];
   const section = sectionOf(m, direction)!;
-  const info = databaseErrorInfo(failure);
-  const offset = info.position !== undefined ? info.position - 1 : -1;
-  const own = starts[k] ?? [];
-  let index = own.length && offset >= own[0] && offset < ends[k] ? statementAt(own, offset) : null;
-  if (index === null && section.statements.length > 1) index = await findFailingStatement(ctx.db, section);
-  if (index === null && section.statements.length === 1) index = 0;
+  const own = starts[k];
+  let index: number | null = null;
+  if (at === k && own.length && offset >= own[0]) index = statementAt(own, offset);
+  const running = info.completed !== undefined ? sent[info.completed] : undefined;
+  if (index === null && running?.k === k) index = running.statement;
+  if (index === null && section.statements.length === 1 && running === undefined) index = 0;
   throw await recordFailure(ctx, direction, m, section, batch, index, info.message, elapsed, failure);
 }
 
-/**
- * The server did not say where the error was: replay the statements one by one inside a
- * transaction that is always rolled back, to learn which one fails.
- */
-async function findFailingStatement(db: Database, section: Section): Promise<number | null> {
-  try {
-    await db.exec('BEGIN');
-    for (let i = 0; i < section.statements.length; i++) {
-      try {
-        await db.exec(section.statements[i].sql);
-      } catch {
-        return i;
-      }
-    }
-    return null;
-  } catch {
-    return null;
-  } finally {
-    await db.exec('ROLLBACK').catch(() => undefined);
+/** PostgreSQL counts positions in characters (code points); JavaScript strings in UTF-16 units. */
+export function utf16Offset(text: string, codePoints: number): number {
+  let units = 0;
+  for (let n = 0; n < codePoints && units < text.length; n++) {
+    const c = text.charCodeAt(units);
+    units += c >= 0xd800 && c <= 0xdbff && units + 1 < text.length ? 2 : 1;
   }
+  return units;
 }
 
 /**

@@ -11,13 +11,19 @@ import { runAlone } from './statements';
 export async function runPlan(ctx: RunContext, direction: Direction, plan: Migration[], batch: number | null): Promise<RunResult> {
   const result: RunResult = { batch: plan.length && direction === 'up' ? batch : null, applied: [], planned: [], cancelled: false };
   const total = plan.length;
-  const start = (m: Migration, index: number) => ctx.onEvent?.({ type: 'start', direction, migration: m, index, total });
+  let lastStarted = -1;
+  const start = (m: Migration, index: number) => {
+    if (index === lastStarted) return; // a chunk sent again (see runChunk) starts nothing new
+    lastStarted = index;
+    ctx.onEvent?.({ type: 'start', direction, migration: m, index, total });
+  };
   const done = (m: Migration, executionTimeMs: number, index: number) => {
     result.applied.push({ version: m.version, name: m.name, direction, executionTimeMs });
     ctx.onEvent?.({ type: 'done', direction, migration: m, executionTimeMs, index, total });
   };
   if (total) await ctx.history.prepare();
   let i = 0;
+  let shorter: number | null = null; // the next chunk ends before a migration the server could not parse
   while (i < total) {
     if (ctx.signal?.aborted) {
       result.cancelled = true;
@@ -25,7 +31,8 @@ export async function runPlan(ctx: RunContext, direction: Direction, plan: Migra
     }
     let j = i;
     let bytes = 0;
-    const limit = ctx.db.openSibling ? CHUNK_MIGRATIONS : 1;
+    const limit = shorter ?? (ctx.db.openSibling ? CHUNK_MIGRATIONS : 1);
+    shorter = null;
     while (j < total && j - i < limit && bytes < CHUNK_BYTES && chunkable(plan[j], direction)) bytes += plan[j++].text!.length;
     if (j > i) {
       const first = i;
@@ -34,6 +41,11 @@ export async function runPlan(ctx: RunContext, direction: Direction, plan: Migra
       if (outcome.cancelled) {
         result.cancelled = true;
         break;
+      }
+      if (outcome.resendBefore !== undefined) {
+        // Nothing of it ran: the migrations before the broken one go again on their own.
+        shorter = outcome.resendBefore;
+        continue;
       }
       i = j;
       continue;
