@@ -129,3 +129,10 @@ export class ForeignTableError extends MigrateError {
     super('FOREIGN_TABLE', message);
   }
 }
+
+/** adopt refuses: the other tool's state is not clean, or the folder cannot be matched to it. */
+export class AdoptError extends MigrateError {
+  constructor(message: string) {
+    super('ADOPT', message);
+  }
+}
