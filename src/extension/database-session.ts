@@ -5,12 +5,12 @@ import type { Settings } from '../engine/config';
 import type { Migrator } from '../engine/migrator';
 import type { HistoryRow, RunEvent } from '../engine/types';
 
-type Engine = typeof import('../engine/index');
+type Engine = typeof import('../engine/internal');
 let engine: Promise<Engine> | undefined;
 
 /** The engine's full API, loaded once. */
 export function loadEngine(): Promise<Engine> {
-  engine ??= import('../engine/index');
+  engine ??= import('../engine/internal');
   return engine;
 }
 
@@ -63,7 +63,7 @@ export class DatabaseSession {
     const { History } = await import('../engine/history');
     return this.withDatabase(settings, async (db) => {
       const history = new History(db, settings.schema, settings.table);
-      return (await history.exists()) ? history.read() : [];
+      return history.readIfExists(); // any earlier layout, as it is; never another tool's table
     });
   }
 
