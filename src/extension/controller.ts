@@ -8,6 +8,7 @@ import type { Migrator } from '../engine/migrator';
 import { redact } from '../engine/redact';
 import type { RunEvent } from '../engine/types';
 import { DatabaseSession, loadEngine } from './database-session';
+import type { Database } from '../engine/database';
 import type { Log } from './log';
 import { readFolder } from './model/migration-files';
 import { MigrationsModel } from './model/migrations-model';
@@ -150,6 +151,10 @@ export class Controller implements vscode.Disposable {
     if (!row) return null;
     if (row.script === null && this.trusted) await this.session.attachScripts(await this.resolveSettings(), [row]);
     return row.script;
+  }
+
+  withDatabase<T>(settings: Settings, body: (db: Database) => Promise<T>): Promise<T> {
+    return this.session.run(settings, body);
   }
 
   withMigrator<T>(settings: Settings, opts: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void }, body: (m: Migrator) => Promise<T>): Promise<T> {

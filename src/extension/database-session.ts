@@ -73,6 +73,11 @@ export class DatabaseSession {
     await this.withDatabase(settings, (db) => new History(db, settings.schema, settings.table).attachScripts(rows));
   }
 
+  /** Runs `body` on the connection, in turn with everything else (adopt's detection and run). */
+  run<T>(settings: Settings, body: (db: Database) => Promise<T>): Promise<T> {
+    return this.withDatabase(settings, body);
+  }
+
   async withMigrator<T>(
     settings: Settings,
     opts: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void },

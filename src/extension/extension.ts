@@ -14,6 +14,7 @@ import { SETTINGS_SECTION } from './settings';
 import { MigrationStatusBar } from './status-bar';
 import { isFolderNode, MigrationsTreeProvider, waitingText } from './tree-view';
 import { MigrationsWatcher } from './watcher';
+import { adoptOfferMessage, checkAdoptOffer, knownAdoptOffer } from './commands/adopt';
 
 type TreeItemInfo = Pick<TreeNode, 'label' | 'description' | 'contextValue' | 'status' | 'version' | 'icon' | 'color' | 'path' | 'line' | 'folder'> & { tooltip: string };
 
@@ -94,9 +95,15 @@ export function activate(context: vscode.ExtensionContext): MigrateLensApi {
     }
     const conn = first?.model.connection;
     view.description = conn?.database ?? undefined;
+    // Another tool's history beside an empty one of ours: say so, and offer to adopt it (commands/adopt.ts).
+    const offer = first ? knownAdoptOffer(first) : null;
+    if (first && conn?.state === 'connected') void checkAdoptOffer(first).then((o) => o !== offer && updateView(), () => undefined);
+    void vscode.commands.executeCommand('setContext', 'migrateLens.adoptFrom', offer?.tool ?? '');
     view.message = conn?.state === 'error'
       ? `Cannot read the migration status: ${conn.error}`
-      : first && first.model.folderModel.exists ? viewMessage(first) : undefined;
+      : offer && conn?.state === 'connected'
+        ? adoptOfferMessage(offer)
+        : first && first.model.folderModel.exists ? viewMessage(first) : undefined;
   }
 
   /** Settings or trust changed: new watcher, new connection, status again if it is on screen. */

@@ -132,6 +132,23 @@ exports.run = async function run() {
     assert.deepEqual(COMMANDS.filter((c) => !all.has(c)), []);
   });
 
+  await test('sql-migrate\'s history beside an empty one of ours: the view says so and offers "Adopt History from sql-migrate"', async () => {
+    // gorp_migrations exactly as sql-migrate creates it, recording the first example file.
+    await query(`CREATE TABLE gorp_migrations (id text NOT NULL PRIMARY KEY, applied_at timestamp with time zone)`);
+    try {
+      await query(`INSERT INTO gorp_migrations (id, applied_at) VALUES ($1, now())`, [files[0]]);
+      await api.refresh();
+      const message = await eventually(() => /sql-migrate/.test(api.getViewMessage()) && api.getViewMessage(), 'the adopt offer above the tree');
+      assert.equal(message, `This database holds sql-migrate's history (gorp_migrations) and none of Migrate Lens's: use "Adopt History from sql-migrate" (title bar) instead of running everything again.`);
+      const all = new Set(await vscode.commands.getCommands(true));
+      assert.ok(all.has('migrateLens.adopt'), 'migrateLens.adopt registered');
+    } finally {
+      await query(`DROP TABLE gorp_migrations`);
+      await api.refresh();
+    }
+    await eventually(() => !/sql-migrate/.test(api.getViewMessage()), 'the offer to go once the table is gone');
+  });
+
   await test('the tree lists the example migrations as pending', async () => {
     await api.refresh();
     const items = tree().filter((i) => i.version);
