@@ -6,6 +6,8 @@ import { parseMigration } from './parser';
 import type { Migration, ParsedMigration } from './types';
 
 const SQL_EXTENSION = /\.sql$/i;
+/** The journal of an unfinished adopt (src/engine/adopt/files.ts). */
+export const ADOPT_JOURNAL = '.migrate-lens-adopt.json';
 
 /**
  * `YYYYMMDDHHMMSS_name.sql`, or `YYYYMMDDHHMMSS-name.sql` as `sql-migrate new` writes it: a 14-digit
@@ -71,6 +73,11 @@ function folderReader(dir: string, opts: LoadOptions): { next(): boolean; result
   // Hidden names (macOS's ._x.sql, Emacs's .#x.sql, editors' swap files) are never migrations.
   const entries: string[] = [];
   for (const d of dirents) {
+    // An adopt that stopped between renaming files and committing its history (src/engine/adopt/files.ts):
+    // the names are new but nothing records them as applied, so running them now would run them twice.
+    if (d.name === ADOPT_JOURNAL) {
+      throw new ParseError(base + d.name, 0, 'an adopt was interrupted here; run the same adopt command again, which puts the folder back (or finishes) first');
+    }
     if (d.name.startsWith('.') || !SQL_EXTENSION.test(d.name)) continue;
     if (d.isFile() || d.isDirectory()) entries.push(d.name); // a folder is told apart when read (EISDIR)
     else if (d.isSymbolicLink() ? regularOrFolder(base + d.name) : false) entries.push(d.name);

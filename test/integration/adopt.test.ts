@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMigration } from '../../src/engine/parser';
+import { applyChanges, JOURNAL } from '../../src/engine/adopt/files';
 import { catalogSnapshot, CLI, cli, fixtureProject, has, schemaDump } from '../support/adopt';
 import { createDatabase, getServer, type PgServer, type TestDatabase } from '../support/pg';
 
@@ -290,6 +291,46 @@ describe('adopt -from golang-migrate (schema_migrations as its postgres driver c
       expect(refused.stderr).toContain('golang-migrate marks version 2 dirty (a migration failed half-way); repair the database and run "migrate force 2"');
       expect(p.git('status', '--porcelain')).toBe('');
       expect(await tableExists(db, 'ml_history')).toBe(false);
+    } finally {
+      p.remove();
+    }
+  }, 60_000);
+});
+
+describe('adopt killed between changing the folder and committing (kill -9, power cut)', () => {
+  it('leaves a journal that stops up, and the next adopt puts the folder back and finishes', async () => {
+    const p = fixtureProject('golang-migrate');
+    try {
+      const db = await database('ml_adopt_crash');
+      await db.query(readFileSync(join(p.dir, 'schema_migrations.sql'), 'utf8'));
+      await db.query(readFileSync(join(p.migrations, '000001_create_products.up.sql'), 'utf8'));
+      await db.query(`INSERT INTO schema_migrations (version, dirty) VALUES (1, false)`);
+      const env = { DATABASE_URL: db.url };
+      // What a killed adopt leaves: the folder half changed (journal first), nothing committed.
+      applyChanges(
+        p.migrations,
+        [{ sources: ['000001_create_products.up.sql', '000001_create_products.down.sql'], target: '20240101000000_create_products.sql', text: '-- +migrate Up\nSELECT 1;\n' }],
+        true,
+        '2026-01-01T00:00:00.000Z',
+      );
+      expect(existsSync(join(p.migrations, JOURNAL))).toBe(true);
+      expect(existsSync(join(p.migrations, '000001_create_products.down.sql'))).toBe(false);
+
+      const up = await cli(['up', '-table', 'ml_history'], p.dir, env);
+      expect(up.code).toBe(1);
+      expect(up.stderr).toContain(`${JOURNAL}: an adopt was interrupted here; run the same adopt command again`);
+      expect(await tableExists(db, 'ml_history')).toBe(false);
+
+      const adopted = await cli(['adopt', '-from', 'golang-migrate', '-table', 'ml_history', '--rename'], p.dir, env);
+      expect(adopted.stderr).toBe('');
+      expect(adopted.code).toBe(0);
+      expect(existsSync(join(p.migrations, JOURNAL))).toBe(false);
+      expect((await ours(db, 'ml_history')).map((r) => [r.name, r.status])).toEqual([['create_products', 'applied']]);
+      const files = readdirSync(p.migrations).sort();
+      expect(files.map((f) => f.replace(/^\d{14}_/, ''))).toEqual(['create_products.sql', 'add_price.sql', 'create_orders.sql']);
+      // The converted file holds the real Up and Down again, not the half-written text.
+      expect(readFileSync(join(p.migrations, files[0]), 'utf8')).toContain('CREATE TABLE IF NOT EXISTS products');
+      expect((await cli(['up', '-table', 'ml_history'], p.dir, env)).stdout).toMatch(/Applied 2 migrations/);
     } finally {
       p.remove();
     }

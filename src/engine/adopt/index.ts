@@ -17,7 +17,7 @@ import { who } from '../recovery';
 import { checkFileName, gooseFileName, readMigrationFile } from '../source';
 import { quoteIdent } from '../sql';
 import { dbmate } from './dbmate';
-import { applyChanges, inGitWorkTree, type FileChange } from './files';
+import { applyChanges, finishChanges, inGitWorkTree, JOURNAL, recoverInterrupted, type FileChange } from './files';
 import { golangMigrate } from './golang-migrate';
 import { goose } from './goose';
 import { sqlMigrate } from './sql-migrate';
@@ -129,6 +129,12 @@ export async function adopt(db: Database, opts: AdoptOptions): Promise<AdoptResu
       if (m && m[1] === tool.name) adoptedIds.add(m[2]);
     }
     const own = ours.filter((r) => !NOTE.test(r.note ?? ''));
+    // An adopt killed between changing the folder and committing: put the folder back first.
+    if (names.includes(JOURNAL)) {
+      if (opts.dryRun) throw new AdoptError(`${join(dir, JOURNAL)}: an earlier adopt was interrupted; run adopt without --dry-run to put the folder back first`);
+      recoverInterrupted(dir, (at) => ours.some((r) => (r.note ?? '').includes(` at ${at} by `)));
+      names = readdirSync(dir).sort();
+    }
 
     const files = tool.readFolder(dir, names).sort(tool.compare);
     const entries = await tool.readEntries(db, from, files);
@@ -215,7 +221,7 @@ export async function adopt(db: Database, opts: AdoptOptions): Promise<AdoptResu
             };
           }),
       );
-      undo = applyChanges(dir, changes, useGit);
+      undo = applyChanges(dir, changes, useGit, now.toISOString());
       // The folder as `up` will read it: if that fails, nothing is kept.
       try {
         checkFolder(dir, names, changes, files);
@@ -223,6 +229,7 @@ export async function adopt(db: Database, opts: AdoptOptions): Promise<AdoptResu
         throw new AdoptError(`after the renames the folder would not load: ${(err as Error).message}`);
       }
       await db.exec('COMMIT');
+      finishChanges(dir);
     } catch (err) {
       await db.exec('ROLLBACK').catch(() => undefined);
       undo?.();
