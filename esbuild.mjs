@@ -41,7 +41,8 @@ const common = {
 // PGlite's ESM build uses top-level await; its CJS build finds its wasm/data files next to the bundle.
 const pgliteCjs = { '@electric-sql/pglite': './node_modules/@electric-sql/pglite/dist/index.cjs' };
 
-const lazyDependencies = ['@electric-sql/pglite', 'yaml'];
+// libpg-query (the linter's PostgreSQL grammar, 1 MB of WebAssembly) is loaded by `lint` and `verify` only.
+const lazyDependencies = ['@electric-sql/pglite', 'yaml', 'libpg-query'];
 
 const builds = [
   // The CLI and the engine keep PGlite and yaml external: both are dependencies, loaded only for the
@@ -65,3 +66,5 @@ if (watch) {
 for (const f of ['pglite.wasm', 'pglite.data', 'initdb.wasm']) {
   copyFileSync(`node_modules/@electric-sql/pglite/dist/${f}`, `dist/${f}`);
 }
+// The extension bundles libpg-query, whose loader finds its WebAssembly next to the bundle (__dirname).
+copyFileSync('node_modules/libpg-query/wasm/libpg-query.wasm', 'dist/libpg-query.wasm');

@@ -18,6 +18,10 @@ export interface Settings {
   schema: string;
   lockTimeoutMs: number;
   allowOutOfOrder: boolean;
+  /** PostgreSQL lock_timeout for each migration's statements, ms; 0 leaves the server's setting. */
+  ddlLockTimeoutMs: number;
+  /** How often a migration that hit the lock timeout (SQLSTATE 55P03) is tried again. */
+  ddlRetries: number;
   /** The named environment these settings come from (`-env`, or sql-migrate's default `development`). */
   environment?: { name: string; protected: boolean };
   /** sql-migrate's history table named by a dbconfig.yml (`table:`): what `adopt -from sql-migrate` reads. */
@@ -48,17 +52,23 @@ export interface ResolveOptions {
   schema?: string;
   lockTimeoutMs?: number;
   allowOutOfOrder?: boolean;
+  ddlLockTimeoutMs?: number;
+  ddlRetries?: number;
   /** A named environment of the config file (`-env`). A dbconfig.yml without it uses `development`. */
   environment?: string;
 }
 
 export const EMBEDDED_DATA_DIR = join('.migrate-lens', 'pglite');
 export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
+/** PostgreSQL lock_timeout for each migration's statements (see the README: why 5 s). */
+export const DEFAULT_DDL_LOCK_TIMEOUT_MS = 5_000;
+/** Tries after the first that hit the lock timeout, with backoff (see the README). */
+export const DEFAULT_DDL_RETRIES = 3;
 
 const KEYS: Record<string, readonly string[]> = {
-  '': ['database', 'migrations', 'environments'],
+  '': ['database', 'migrations', 'environments', 'lint'],
   database: ['url', 'host', 'port', 'user', 'password', 'dbname', 'sslmode', 'connect_timeout'],
-  migrations: ['dir', 'table', 'schema', 'lock_timeout', 'out_of_order'],
+  migrations: ['dir', 'table', 'schema', 'lock_timeout', 'out_of_order', 'ddl_lock_timeout', 'ddl_retries'],
 };
 /** What one entry of `environments:` may hold: the database keys, the migrations keys and `protected`. */
 const ENVIRONMENT_KEYS = [...KEYS.database, ...KEYS.migrations, 'protected'];
@@ -158,7 +168,10 @@ function commonSettings(opts: ResolveOptions, mig: Record<string, string>, label
   if (!schema) throw new ConfigError('the tracking table schema is empty');
   const lockTimeoutMs = opts.lockTimeoutMs ?? (mig.lock_timeout ? seconds(mig.lock_timeout, `${label}: ${prefix}lock_timeout`) : DEFAULT_LOCK_TIMEOUT_MS);
   const allowOutOfOrder = opts.allowOutOfOrder ?? (mig.out_of_order ? bool(mig.out_of_order, `${label}: ${prefix}out_of_order`) : false);
-  return { migrationsDir, table, schema, lockTimeoutMs, allowOutOfOrder };
+  const ddlLockTimeoutMs =
+    opts.ddlLockTimeoutMs ?? (mig.ddl_lock_timeout ? seconds(mig.ddl_lock_timeout, `${label}: ${prefix}ddl_lock_timeout`) : DEFAULT_DDL_LOCK_TIMEOUT_MS);
+  const ddlRetries = opts.ddlRetries ?? (mig.ddl_retries ? count(mig.ddl_retries, `${label}: ${prefix}ddl_retries`) : DEFAULT_DDL_RETRIES);
+  return { migrationsDir, table, schema, lockTimeoutMs, allowOutOfOrder, ddlLockTimeoutMs, ddlRetries };
 }
 
 function findEnvironment(file: ConfigFile, name: string): RawEnvironment {
@@ -409,6 +422,8 @@ export function parseConfigFile(text: string, label: string, env: Record<string,
     if (!KEYS[''].includes(section)) {
       throw new ConfigError(`${at(pair.key as Node)}: unknown key "${section}"; expected ${KEYS[''].join(', ')}`);
     }
+    // lint: { rules: { rule-id: severity } } is read and checked by src/lint/config.ts.
+    if (section === 'lint') continue;
     if (pair.value === null || (isScalar(pair.value) && pair.value.value === null)) {
       if (section !== 'environments') out[section] = {};
       continue;
@@ -448,6 +463,11 @@ function seconds(value: string, where: string): number {
   if (!m) throw new ConfigError(`${where}: expected a duration such as 30s, 500ms or 2m, got "${value}"`);
   const n = Number(m[1]);
   return Math.round(m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000);
+}
+
+function count(value: string, where: string): number {
+  if (!/^\d{1,3}$/.test(value.trim())) throw new ConfigError(`${where}: expected a whole number from 0 to 999, got "${value}"`);
+  return Number(value.trim());
 }
 
 function bool(value: string, where: string): boolean {

@@ -19,6 +19,12 @@ export const MIGRATIONS: Flag = { name: 'migrations', type: 'string', value: 'DI
 export const TABLE: Flag = { name: 'table', type: 'string', value: 'NAME', help: 'tracking table (default: schema_migrations)' };
 export const SCHEMA: Flag = { name: 'schema', type: 'string', value: 'NAME', help: 'schema of the tracking table (default: public)' };
 export const LOCK_TIMEOUT: Flag = { name: 'lock-timeout', type: 'duration', value: 'S', help: "seconds to wait for another runner's lock (default: 60; also 500ms, 2m)" };
+export const DDL_LOCK_TIMEOUT: Flag = {
+  name: 'ddl-lock-timeout',
+  type: 'duration',
+  value: 'D',
+  help: "PostgreSQL lock_timeout for each migration's statements (default: migrations.ddl_lock_timeout, else 5s; 0: none)",
+};
 export const DRY_RUN: Flag = { name: 'dry-run', type: 'boolean', help: 'print the statements that would run; change nothing' };
 
 /** -version V where V is a migration's version. */

@@ -27,6 +27,7 @@ export function settingsOf(ctx: Context): Settings {
     schema: ctx.string('schema'),
     lockTimeoutMs: ctx.ms('lock-timeout'),
     allowOutOfOrder: ctx.given.has('out-of-order') ? ctx.bool('out-of-order') : undefined,
+    ddlLockTimeoutMs: ctx.ms('ddl-lock-timeout'),
   });
 }
 

@@ -1,0 +1,90 @@
+// `migrate-lens lint`: the linter of src/lint over a folder, some files, or the pending migrations.
+import { readdirSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { Migrator, openDatabase, type Settings } from '../../engine';
+import { CONFIG, DDL_LOCK_TIMEOUT, ENV, MIGRATIONS, SCHEMA, TABLE } from './flags';
+import { settingsOf } from './shared';
+import { defineCommand, UsageError } from './types';
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+
+export default defineCommand({
+  name: 'lint',
+  summary: 'check migrations for statements that fail or lock before they run',
+  usage: 'migrate-lens lint [-migrations DIR | FILE...] [--format text|json|sarif] [--pending] [--strict]',
+  description: `Checks migrations before they run, with PostgreSQL's own grammar and what each file does: its sections,
+whether it runs in a transaction, which tables it created. Prints file:line:col severity rule message.
+Exit 1 when an error is found (with --strict: any finding), else 0.
+Rules and their severities: README "Lint rules"; config.yaml lint.rules sets them (error, warning, off).
+Silence one on a statement or a file: -- migrate-lens-ignore rule-id[, rule-id]`,
+  flags: [
+    {
+      name: 'format',
+      type: 'string',
+      value: 'F',
+      help: 'text (default), json (array of {file, line, column, severity, rule, message}) or sarif (2.1.0)',
+    },
+    { name: 'pending', type: 'boolean', help: 'only the migrations not yet applied to the database (connects like status)' },
+    { name: 'strict', type: 'boolean', help: 'warnings fail too (exit 1)' },
+    DDL_LOCK_TIMEOUT,
+    CONFIG,
+    ENV,
+    MIGRATIONS,
+    TABLE,
+    SCHEMA,
+  ],
+  positionals: { value: 'FILE...', help: 'lint these files instead of the migrations folder' },
+  run: async (ctx) => {
+    const { formatFindings, lintFiles, readLintRules } = require('../../lint') as typeof import('../../lint');
+    const io = ctx.io;
+    const format = (ctx.string('format') ?? 'text') as (typeof FORMATS)[number];
+    if (!FORMATS.includes(format)) throw new UsageError(`--format expects text, json or sarif, got "${format}"`);
+    const files = ctx.positionals;
+    if (files.length && ctx.given.has('migrations')) throw new UsageError('give either -migrations DIR or files, not both');
+    if (files.length && ctx.bool('pending')) throw new UsageError('--pending reads the migrations folder; it takes no files');
+    const settings = settingsOf(ctx);
+    const rules = readLintRules(io.cwd, ctx.string('config'));
+
+    let paths: string[];
+    if (files.length) paths = files.map((f) => resolve(io.cwd, f));
+    else if (ctx.bool('pending')) paths = await pendingFiles(settings);
+    else paths = folderFiles(settings.migrationsDir);
+
+    const name = (p: string) => {
+      const rel = relative(io.cwd, p);
+      return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : p;
+    };
+    const findings = await lintFiles(paths, { rules, ddlLockTimeoutMs: settings.ddlLockTimeoutMs, name });
+    io.out(formatFindings(findings, format));
+    const errors = findings.filter((f) => f.severity === 'error').length;
+    const warnings = findings.length - errors;
+    if (format === 'text') {
+      const n = `${paths.length} file${paths.length === 1 ? '' : 's'}`;
+      io.err(findings.length ? `${n}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n` : `${n}: no problems\n`);
+    }
+    return errors > 0 || (ctx.bool('strict') && warnings > 0) ? 1 : 0;
+  },
+});
+
+function folderFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    throw new UsageError(`cannot read the migrations folder ${dir} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  return names
+    .filter((n) => /\.sql$/i.test(n) && !n.startsWith('.'))
+    .sort()
+    .map((n) => join(dir, n));
+}
+
+async function pendingFiles(settings: Settings): Promise<string[]> {
+  const db = await openDatabase(settings.connection);
+  try {
+    const entries = await Migrator.fromSettings(db, settings).status();
+    return entries.filter((e) => e.status === 'pending' && e.migration?.path).map((e) => e.migration!.path!);
+  } finally {
+    await db.close();
+  }
+}

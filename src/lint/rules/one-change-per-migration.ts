@@ -1,0 +1,77 @@
+import { alterTableCmds } from '../ast';
+import { relName, type LintStatement } from '../migration';
+import type { Rule } from '../rule';
+
+/** The tables a statement is about: its target plus the tables it references (foreign keys). */
+function tablesOf(stmt: LintStatement): string[] {
+  const n = stmt.node;
+  const refs = (constraints: unknown): string[] =>
+    JSON.stringify(constraints ?? null).match(/"pktable":\{[^}]*"relname":"([^"]+)"/g)?.map((m) => m.replace(/.*"relname":"([^"]+)"$/, '$1')) ?? [];
+  switch (stmt.kind) {
+    case 'CreateStmt':
+      return [relName(n.relation), ...refs(n.tableElts)];
+    case 'AlterTableStmt': {
+      const a = alterTableCmds(stmt);
+      return a ? [a.table, ...refs(n.cmds)] : [];
+    }
+    case 'IndexStmt':
+    case 'RenameStmt':
+    case 'UpdateStmt':
+    case 'DeleteStmt':
+    case 'InsertStmt':
+    case 'CreateTrigStmt':
+      return n.relation ? [relName(n.relation)] : [];
+    case 'DropStmt':
+      if (n.removeType === 'OBJECT_TABLE') return ((n.objects ?? []) as { List?: { items?: { String?: { sval?: string } }[] } }[]).map((o) => String(o.List?.items?.at(-1)?.String?.sval ?? ''));
+      return [];
+    default:
+      return [];
+  }
+}
+
+export const rule: Rule = {
+  meta: {
+    id: 'one-change-per-migration',
+    description: 'several unrelated changes in one migration',
+    severity: 'warning',
+    sections: ['up'],
+    explanation:
+      'A migration that changes several unrelated tables cannot be rolled back, retried or reviewed one change at a time: ' +
+      'when one part fails or must be undone, the others go with it, and the locks of all of them are held together until it commits.',
+    fix: 'Split it: one migration per table (a table and the tables its foreign keys reference count as one change).',
+  },
+  check() {},
+  checkMigration(ctx) {
+    const up = ctx.migration.up;
+    if (!up) return;
+    // Union-find over tables: statements that share a table are one change.
+    const parent = new Map<string, string>();
+    const find = (t: string): string => {
+      let p = parent.get(t) ?? t;
+      if (p !== t) p = find(p);
+      parent.set(t, p);
+      return p;
+    };
+    const firstStatement = new Map<string, LintStatement>();
+    for (const stmt of up.statements) {
+      const tables = tablesOf(stmt).filter(Boolean);
+      for (const t of tables) {
+        if (!parent.has(t)) parent.set(t, t);
+        if (!firstStatement.has(t)) firstStatement.set(t, stmt);
+      }
+      for (const t of tables.slice(1)) parent.set(find(t), find(tables[0]));
+    }
+    const groups = new Map<string, string[]>();
+    for (const t of parent.keys()) {
+      const root = find(t);
+      groups.set(root, [...(groups.get(root) ?? []), t]);
+    }
+    if (groups.size < 2) return;
+    const list = [...groups.values()].map((g) => g.join('+'));
+    const second = [...groups.values()][1][0];
+    ctx.report({
+      statement: firstStatement.get(second)!,
+      message: `this migration changes ${groups.size} unrelated tables (${list.join(', ')}); one change per migration keeps each reversible on its own`,
+    });
+  },
+};

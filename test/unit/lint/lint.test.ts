@@ -1,0 +1,169 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { formatFindings, lintText, loadPgParser, parseLintRules, RULES } from '../../../src/lint';
+import { FIXTURES, sqlFiles } from './rule-fixtures';
+
+beforeAll(() => loadPgParser());
+
+const rulesOf = (text: string, opts = {}) => lintText(text, 'm.sql', opts).map((f) => `${f.rule}@${f.line}:${f.column}`);
+
+describe('syntax errors', () => {
+  it('are reported on their file, line and column, and the other statements are still checked', () => {
+    const text = '-- +migrate Up\nCREATE TABLE t (id int);\nALTER TABLE users\n  ADD COLUMN x int NOT NUL;\nDROP TABLE old;\n-- +migrate Down\nSELECT 1;\n';
+    const findings = lintText(text, 'migrations/1_a.sql');
+    const syntax = findings.find((f) => f.rule === 'syntax-error')!;
+    expect(syntax).toMatchObject({ file: 'migrations/1_a.sql', line: 4, column: 24, severity: 'error' });
+    expect(syntax.message).toMatch(/syntax error at or near "NUL"/);
+    expect(findings.map((f) => f.rule)).toContain('drop-table');
+  });
+
+  it('count columns in characters on a non-ASCII line', () => {
+    const text = "-- +migrate Up\nINSERT INTO t VALUES ('héllo wörld'), (1 2);\n-- +migrate Down\nSELECT 1;\n";
+    const syntax = lintText(text, 'm.sql').find((f) => f.rule === 'syntax-error')!;
+    expect(syntax.line).toBe(2);
+    expect(syntax.column).toBe("INSERT INTO t VALUES ('héllo wörld'), (1 ".length + 1);
+    const astral = lintText("-- +migrate Up\nINSERT INTO t VALUES ('😀😀'), (1 2);\n-- +migrate Down\nSELECT 1;\n", 'm.sql').find((f) => f.rule === 'syntax-error')!;
+    expect(astral.column).toBe("INSERT INTO t VALUES ('😀😀'), (1 ".length + 1);
+  });
+
+  it('keep their lines in a CRLF file with a BOM', () => {
+    const text = '\ufeff-- +migrate Up\r\nSELECT 1;\r\nSELEC 2;\r\n-- +migrate Down\r\nSELECT 1;\r\n';
+    expect(rulesOf(text)).toEqual(['syntax-error@3:1']);
+  });
+
+  it('a file that is not a migration is one file-format finding with its line', () => {
+    expect(rulesOf('-- +migrate Up\nSELECT 1;\n-- +migrate Sideways\n')).toEqual(['file-format@3:1']);
+  });
+
+  it('a StatementBegin block is parsed as the statements it holds', () => {
+    const text = [
+      '-- +migrate Up',
+      '-- +migrate StatementBegin',
+      'CREATE FUNCTION f() RETURNS int AS $$ BEGIN RETURN 1; END $$ LANGUAGE plpgsql;',
+      'CREATE INDEX i ON users (a);',
+      '-- +migrate StatementEnd',
+      '-- +migrate Down',
+      'DROP FUNCTION f();',
+    ].join('\n');
+    expect(rulesOf(text)).toContain('index-without-concurrently@4:1');
+  });
+});
+
+describe('Down sections', () => {
+  it('report nothing for the destructive statements that are their purpose', () => {
+    const text = [
+      '-- +migrate Up',
+      'CREATE TABLE t (id int);',
+      '-- +migrate Down',
+      'DROP INDEX t_idx;',
+      'ALTER TABLE users DROP COLUMN c;',
+      'DROP TABLE t;',
+      'DELETE FROM seeds;',
+      'ALTER TABLE users ALTER COLUMN c TYPE text;',
+    ].join('\n');
+    expect(rulesOf(text)).toEqual([]);
+  });
+});
+
+describe('migrate-lens-ignore', () => {
+  const body = (ignore: string) =>
+    ['-- +migrate Up', ignore, 'CREATE INDEX a ON users (a);', 'CREATE INDEX b ON users (b);', '-- +migrate Down', 'SELECT 1;'].join('\n');
+
+  it('on the line before a statement silences that statement only', () => {
+    expect(rulesOf(body('-- migrate-lens-ignore index-without-concurrently'))).toEqual(['index-without-concurrently@4:1']);
+  });
+
+  it('lists several rules separated by commas', () => {
+    const text = '-- +migrate Up\n-- migrate-lens-ignore drop-table, index-without-concurrently\nDROP TABLE x;\n-- +migrate Down\nSELECT 1;\n';
+    expect(rulesOf(text)).toEqual([]);
+  });
+
+  it('after a statement on its line applies to that statement', () => {
+    const text = '-- +migrate Up\nCREATE INDEX a ON users (a); -- migrate-lens-ignore index-without-concurrently\nCREATE INDEX b ON users (b);\n-- +migrate Down\nSELECT 1;\n';
+    expect(rulesOf(text)).toEqual(['index-without-concurrently@3:1']);
+  });
+
+  it('in the file header (before Up) or as -ignore-file applies to the whole file', () => {
+    const header = '-- migrate-lens-ignore index-without-concurrently\n' + body('');
+    expect(rulesOf(header)).toEqual([]);
+    expect(rulesOf(body('-- migrate-lens-ignore-file index-without-concurrently'))).toEqual([]);
+  });
+
+  it('does not silence other rules, and names an unknown rule', () => {
+    expect(rulesOf(body('-- migrate-lens-ignore drop-tabel'))).toEqual([
+      'unknown-rule@2:1',
+      'index-without-concurrently@3:1',
+      'index-without-concurrently@4:1',
+    ]);
+  });
+
+  it('inside a string literal is not a comment', () => {
+    const text = "-- +migrate Up\nUPDATE users SET note = '-- migrate-lens-ignore update-or-delete-without-where';\n-- +migrate Down\nSELECT 1;\n";
+    expect(rulesOf(text)).toEqual(['update-or-delete-without-where@2:1']);
+  });
+});
+
+describe('lint.rules in config.yaml', () => {
+  it('turns rules off and changes severities', () => {
+    const rules = parseLintRules('lint:\n  rules:\n    index-without-concurrently: off\n    drop-table: warning\n', 'config.yaml');
+    expect(rules).toEqual({ 'index-without-concurrently': 'off', 'drop-table': 'warning' });
+    const text = '-- +migrate Up\nCREATE INDEX a ON x (a);\nDROP TABLE x;\n-- +migrate Down\nSELECT 1;\n';
+    expect(lintText(text, 'm.sql', { rules }).map((f) => `${f.rule}:${f.severity}`)).toEqual(['drop-table:warning']);
+  });
+
+  it('rejects an unknown rule or severity with the line', () => {
+    expect(() => parseLintRules('lint:\n  rules:\n    drop-tabel: off\n', 'config.yaml')).toThrow(/config\.yaml:3: unknown lint rule "drop-tabel"/);
+    expect(() => parseLintRules('lint:\n  rules:\n    drop-table: fatal\n', 'config.yaml')).toThrow(/config\.yaml:3: lint\.rules\.drop-table must be error, warning or off/);
+  });
+});
+
+describe('output formats', () => {
+  const findings = () => lintText('-- +migrate Up\nDROP TABLE x;\n', 'migrations/1_a.sql');
+
+  it('text is file:line:col severity rule message', () => {
+    expect(formatFindings(findings(), 'text').split('\n')[0]).toBe('migrations/1_a.sql:1:1 warning up-without-down no -- +migrate Down section: this migration cannot be rolled back');
+  });
+
+  it('json is an array of {file, line, column, severity, rule, message}', () => {
+    const rows = JSON.parse(formatFindings(findings(), 'json'));
+    expect(rows[1]).toEqual({ file: 'migrations/1_a.sql', line: 2, column: 1, severity: 'error', rule: 'drop-table', message: expect.stringContaining('DROP TABLE "x"') });
+  });
+
+  it('sarif is SARIF 2.1.0 with every rule described', () => {
+    const log = JSON.parse(formatFindings(findings(), 'sarif'));
+    expect(log.version).toBe('2.1.0');
+    const run = log.runs[0];
+    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining(RULES.map((r) => r.meta.id)));
+    expect(run.results[1]).toMatchObject({
+      ruleId: 'drop-table',
+      level: 'error',
+      locations: [{ physicalLocation: { artifactLocation: { uri: 'migrations/1_a.sql' }, region: { startLine: 2, startColumn: 1 } } }],
+    });
+    expect(run.tool.driver.rules[run.results[1].ruleIndex].id).toBe('drop-table');
+  });
+});
+
+describe('the rule registry', () => {
+  const rulesDir = join(__dirname, '../../../src/lint/rules');
+  const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+
+  it('lists every rule file, once, under its file name', () => {
+    const files = readdirSync(rulesDir).filter((f) => f.endsWith('.ts') && f !== 'index.ts').map((f) => f.replace(/\.ts$/, '')).sort();
+    expect(RULES.map((r) => r.meta.id).sort()).toEqual(files);
+  });
+
+  for (const rule of RULES) {
+    const id = rule.meta.id;
+    it(`${id}: documented, with a test and fixtures that must and must not report`, () => {
+      expect(rule.meta.explanation.length).toBeGreaterThan(80);
+      expect(rule.meta.fix.length).toBeGreaterThan(20);
+      expect(readme).toContain(`| \`${id}\` | ${rule.meta.severity} |`);
+      expect(readme).toContain(rule.meta.explanation);
+      expect(readme).toContain(rule.meta.fix);
+      expect(readdirSync(join(__dirname, 'rules'))).toContain(`${id}.test.ts`);
+      expect(sqlFiles(join(FIXTURES, id, 'invalid')).length).toBeGreaterThan(0);
+      expect(sqlFiles(join(FIXTURES, id, 'valid')).length).toBeGreaterThan(0);
+    });
+  }
+});

@@ -1,0 +1,3 @@
+import { describeRuleFixtures } from '../rule-fixtures';
+
+describeRuleFixtures('update-or-delete-without-where');
