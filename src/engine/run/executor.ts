@@ -31,6 +31,9 @@ export async function runPlan(
   let i = 0;
   let shorter: number | null = null; // the next chunk ends before a migration the server could not parse
   while (i < total) {
+    // One turn of the event loop between round trips: a stop asked for by what the last one reported
+    // (an 'error' event of a closed stdout is emitted on the next tick) is seen before the next starts.
+    if (ctx.signal && i > 0) await new Promise((resolve) => setImmediate(resolve));
     if (ctx.signal?.aborted) {
       result.cancelled = true;
       break;
