@@ -88,14 +88,17 @@ export function partialHint(e: StatusEntry): string {
   const line = section?.statements[p.done]?.line;
   const file = e.migration?.path ?? `${v}_${e.name}.sql`;
   const what = p.direction === 'up' ? 'Up' : 'Down';
+  const failedAt = e.row?.error && e.row.errorStatement !== null && e.row.errorStatement > p.done ? e.row.errorStatement : null;
   const running =
     p.done >= p.total
       ? `all ${p.total} statements of its ${what} completed, the record of it did not`
-      : `${p.done} of ${p.total} statements of its ${what} completed; statement ${next} (${file}${line ? `:${line}` : ''}) ${e.row?.error ? 'failed' : 'was running when the run stopped'} and may or may not have taken effect`;
+      : failedAt !== null
+        ? `${p.done} of ${p.total} statements of its ${what} completed; statement ${failedAt + 1} (${file}${e.row?.errorLine ? `:${e.row.errorLine}` : ''}) failed inside a transaction the file opened, which was rolled back: statements ${next}-${failedAt + 1} did not take effect`
+        : `${p.done} of ${p.total} statements of its ${what} completed; statement ${next} (${file}${line ? `:${line}` : ''}) ${e.row?.error ? 'failed' : 'was running when the run stopped'} and may or may not have taken effect`;
   const ways = p.direction === 'up'
     ? `or finish or undo it by hand, then "mark-applied -version ${v}" or "forget -version ${v}"`
     : `or finish or undo it by hand, then "mark-rolled-back -version ${v}" or "mark-applied -version ${v}"`;
-  return `${running}. Run "${p.direction} --resume" to ${p.done >= p.total ? 'record it' : `run statement ${next} again and continue`}, ${ways}`;
+  return `${running}. Run "${p.direction} --resume" to ${p.done >= p.total ? 'record it' : `run ${failedAt !== null ? 'from ' : ''}statement ${next} again and continue`}, ${ways}`;
 }
 
 export interface UpOptions {

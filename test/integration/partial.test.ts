@@ -175,6 +175,9 @@ describe.each(backends)('partial runs on %s', (_label, makeBackend) => {
     const [st] = await m.status();
     expect(st.status).toBe('partial');
     expect(st.row!.progress).toEqual({ direction: 'up', done: 1, total: 5 });
+    expect(st.hint).toContain('statement 4 (');
+    expect(st.hint).toContain('_own.sql:5) failed inside a transaction the file opened, which was rolled back: statements 2-4 did not take effect');
+    expect(st.hint).toContain('"up --resume" to run from statement 2 again');
     await db.exec('INSERT INTO gate VALUES (1)');
     await m.up({ resume: true });
     expect(await db.query('SELECT v FROM one ORDER BY v')).toEqual([{ v: 1 }, { v: 100 }]);
