@@ -1,7 +1,7 @@
 // Issue 10: a closed pipe ends the output, not the bookkeeping (`down --all | head -1`).
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/engine';
+import type { Database } from '../../src/engine/internal';
 import { pgBackend, type Backend } from '../support/backends';
 import { CLI, cleanEnv, runCli } from '../support/cli';
 import { migrationsFolder } from '../support/files';

@@ -2,7 +2,7 @@
 // migration did to its session.
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MigrationFailedError, Migrator, StateError, type Database, type RunEvent } from '../../src/engine';
+import { MigrationFailedError, Migrator, StateError, type Database, type RunEvent } from '../../src/engine/internal';
 import { statusJson, statusTable } from '../../src/cli/format';
 import { pgBackend, pgliteBackend, type Backend } from '../support/backends';
 import { migrationsFolder } from '../support/files';

@@ -1,7 +1,7 @@
 // Issue 10: what a dry run and the status table say about runs outside a transaction and partial migrations.
 import { describe, expect, it } from 'vitest';
 import { dryRunText, statusTable, summary } from '../../src/cli/format';
-import { buildStatus, checksum, parseMigration, planUp, type HistoryRow, type Migration } from '../../src/engine';
+import { buildStatus, checksum, parseMigration, planUp, type HistoryRow, type Migration } from '../../src/engine/internal';
 import { utf16Offset } from '../../src/engine/run/chunk';
 
 const text = '-- +migrate Up notransaction\nCREATE TABLE a (id int);\nINSERT INTO a VALUES (1);\nCREATE INDEX CONCURRENTLY a_id ON a (id);\n';
