@@ -69,7 +69,7 @@ export const DEFAULT_DDL_RETRIES = 3;
 
 const KEYS: Record<string, readonly string[]> = {
   '': ['database', 'migrations', 'environments', 'lint'],
-  database: ['url', 'host', 'port', 'user', 'password', 'dbname', 'sslmode', 'connect_timeout'],
+  database: ['url', 'host', 'port', 'user', 'password', 'dbname', 'sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'connect_timeout'],
   migrations: ['dir', 'table', 'schema', 'lock_timeout', 'out_of_order', 'ddl_lock_timeout', 'ddl_retries'],
 };
 /** What one entry of `environments:` may hold: the database keys, the migrations keys and `protected`. */
@@ -114,7 +114,7 @@ export function resolveSettings(opts: ResolveOptions): Settings {
     return { ...common, source: 'settings', connection: urlConnection(opts.connectionString, opts.password, connectTimeoutMs) };
   }
   if (db.url || db.host || db.dbname || db.user) {
-    const url = db.url ?? buildUrl(db);
+    const url = db.url ? mergeUrlKeys(db.url, db, `${label}: database`) : buildUrl(db);
     registerSecret(db.password);
     return { ...common, source: label, connection: urlConnection(url, opts.password ?? (db.url ? db.password : undefined), connectTimeoutMs) };
   }
@@ -201,7 +201,7 @@ function fromEnvironment(file: ConfigFile, name: string, opts: ResolveOptions): 
   const connectTimeoutMs = v.connect_timeout ? seconds(v.connect_timeout, `${file.label}: ${where}connect_timeout`) : undefined;
   registerSecret(opts.password);
   registerSecret(v.password);
-  const url = v.url ?? buildUrl(v);
+  const url = v.url ? mergeUrlKeys(v.url, v, `${file.label}: environments.${name}`) : buildUrl(v);
   return {
     ...common,
     source: `${file.label}, environment ${name}`,
@@ -314,12 +314,47 @@ function urlConnection(url: string, password: string | undefined, connectTimeout
   return { kind: 'url', url, password, description: describeUrl(url), connectTimeoutMs };
 }
 
+/** The TLS keys that may stand beside `url`: they become its parameters, as libpq reads them. */
+const URL_PARAMETER_KEYS = ['sslmode', 'sslrootcert', 'sslcert', 'sslkey'] as const;
+/** Keys that say where to connect, which `url` says already: both at once is refused. */
+const URL_CONFLICTING_KEYS = ['host', 'port', 'dbname', 'user'] as const;
+
+/**
+ * `url` with the TLS keys written beside it merged into its parameters (never dropped: an
+ * `sslmode: verify-full` beside a URL used to connect in plain text). A key the URL also sets to
+ * another value, or host/port/dbname/user beside a URL, is refused, naming the keys.
+ */
+function mergeUrlKeys(url: string, keys: Record<string, string>, where: string): string {
+  const clash = URL_CONFLICTING_KEYS.filter((k) => keys[k] !== undefined);
+  if (clash.length) {
+    throw new ConfigError(`${where}: "url" and ${clash.map((k) => `"${k}"`).join(', ')} both say where to connect; keep the url, or drop it and use host/port/dbname/user`);
+  }
+  const extra = URL_PARAMETER_KEYS.filter((k) => keys[k] !== undefined);
+  if (!extra.length) return url;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`${where}: "url" is not a valid URL, so ${extra.map((k) => `"${k}"`).join(', ')} cannot be added to it`);
+  }
+  for (const k of extra) {
+    const inUrl = parsed.searchParams.get(k);
+    if (inUrl !== null && inUrl !== keys[k]) throw new ConfigError(`${where}: "${k}: ${keys[k]}" differs from ${k}=${inUrl} in "url"; set it in one place`);
+    parsed.searchParams.set(k, keys[k]);
+  }
+  return parsed.toString();
+}
+
 function buildUrl(db: Record<string, string>): string {
   const auth = db.user ? encodeURIComponent(db.user) + (db.password ? ':' + encodeURIComponent(db.password) : '') + '@' : '';
   const host = db.host ?? 'localhost';
+  const socket = host.startsWith('/');
   const port = db.port ? `:${db.port}` : '';
-  const query = db.sslmode ? `?sslmode=${encodeURIComponent(db.sslmode)}` : '';
-  return `postgres://${auth}${host}${port}/${encodeURIComponent(db.dbname ?? db.user ?? 'postgres')}${query}`;
+  const query = new URLSearchParams();
+  if (socket) query.set('host', host);
+  for (const k of URL_PARAMETER_KEYS) if (db[k] !== undefined) query.set(k, db[k]);
+  const q = query.toString();
+  return `postgres://${auth}${socket ? '' : host}${port}/${encodeURIComponent(db.dbname ?? db.user ?? 'postgres')}${q ? `?${q}` : ''}`;
 }
 
 function readConfig(opts: Omit<ResolveOptions, 'environment'>): ConfigFile | null {

@@ -185,3 +185,31 @@ describe('config file', () => {
     expect(s).toMatchObject({ migrationsDir: join(cwd, 'b'), table: 't2', schema: 's2', lockTimeoutMs: 7 });
   });
 });
+
+describe('TLS keys beside database.url', () => {
+  it('merges sslmode, sslrootcert, sslcert and sslkey into the URL instead of dropping them', () => {
+    write('config.yaml', 'database:\n  url: postgres://app@db.example:5432/app\n  sslmode: verify-full\n  sslrootcert: /etc/ssl/ca.pem\n  sslcert: /c.pem\n  sslkey: /k.pem\n');
+    const u = new URL(url(resolve()));
+    expect(u.hostname).toBe('db.example');
+    expect(Object.fromEntries(u.searchParams)).toEqual({ sslmode: 'verify-full', sslrootcert: '/etc/ssl/ca.pem', sslcert: '/c.pem', sslkey: '/k.pem' });
+  });
+
+  it('keeps what the URL already says and refuses a different sslmode beside it', () => {
+    write('config.yaml', 'database:\n  url: postgres://app@h/app?sslmode=require\n  sslmode: require\n');
+    expect(new URL(url(resolve())).searchParams.get('sslmode')).toBe('require');
+    write('config.yaml', 'database:\n  url: postgres://app@h/app?sslmode=disable\n  sslmode: verify-full\n');
+    expect(configError()).toContain('"sslmode: verify-full" differs from sslmode=disable in "url"');
+  });
+
+  it('refuses host, port, dbname or user beside url, naming them', () => {
+    write('config.yaml', 'database:\n  url: postgres://app@h/app\n  host: other\n  dbname: x\n');
+    expect(configError()).toContain('"url" and "host", "dbname" both say where to connect');
+  });
+
+  it('the same inside an environment, and TLS keys in host/dbname form', () => {
+    write('config.yaml', 'environments:\n  prod:\n    url: postgres://app@h/app\n    sslmode: verify-ca\n');
+    expect(new URL(url(resolve({ environment: 'prod' }))).searchParams.get('sslmode')).toBe('verify-ca');
+    write('config.yaml', 'database:\n  host: h\n  dbname: d\n  sslmode: verify-full\n  sslrootcert: /ca.pem\n');
+    expect(Object.fromEntries(new URL(url(resolve())).searchParams)).toEqual({ sslmode: 'verify-full', sslrootcert: '/ca.pem' });
+  });
+});
