@@ -3,6 +3,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Node } from 'yaml';
 import { ConfigError } from './errors';
 import { describeUrl, redact, registerSecret, urlPassword } from './redact';
+import { libpqParams, pgpassPassword } from './libpq';
 
 /** Where the database is: a URL, libpq's `PG*` variables, or the embedded PGlite folder. `description` never holds a password. */
 export type ConnectionSettings =
@@ -97,6 +98,31 @@ type ConfigFile = {
 
 /** One validated settings object from flags, config file, environment and defaults. */
 export function resolveSettings(opts: ResolveOptions): Settings {
+  const settings = resolveWithoutPgpass(opts);
+  const c = settings.connection;
+  // Like libpq, a connection without a password takes the one ~/.pgpass (PGPASSFILE) holds for it.
+  if (c.kind === 'url' && c.password === undefined && !urlPassword(c.url)) {
+    const target = urlTarget(c.url);
+    const password = target && pgpassPassword(opts.env, target);
+    if (password) return { ...settings, connection: { ...c, password } };
+  }
+  return settings;
+}
+
+/** host, port, dbname and user of a connection URL, with libpq's defaults; null when it does not parse. */
+function urlTarget(url: string): { host: string; port: string; dbname: string; user: string } | null {
+  try {
+    const u = new URL(url);
+    const user = decodeURIComponent(u.username) || u.searchParams.get('user') || '';
+    if (!user) return null;
+    const host = u.searchParams.get('host') || decodeURIComponent(u.hostname) || 'localhost';
+    return { host, port: u.port || u.searchParams.get('port') || '5432', dbname: decodeURIComponent(u.pathname.slice(1)) || u.searchParams.get('dbname') || user, user };
+  } catch {
+    return null;
+  }
+}
+
+function resolveWithoutPgpass(opts: ResolveOptions): Settings {
   const file = readConfig(opts);
   if (!file && opts.environment !== undefined) {
     throw new ConfigError(`-env ${opts.environment}: there is no config file; environments are defined in config.yaml ("environments:") or a dbconfig.yml given with -config`);
@@ -123,11 +149,12 @@ export function resolveSettings(opts: ResolveOptions): Settings {
   }
   const pgVars = ['PGHOST', 'PGHOSTADDR', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGSERVICE'].filter((k) => opts.env[k]);
   if (pgVars.length) {
-    registerSecret(opts.env.PGPASSWORD);
-    const e = opts.env;
-    const user = e.PGUSER ?? 'postgres';
-    const description = `postgres://${user}@${e.PGHOST ?? e.PGHOSTADDR ?? 'localhost'}:${e.PGPORT ?? '5432'}/${e.PGDATABASE ?? user}`;
-    return { ...common, source: `PG* environment (${pgVars.join(', ')})`, connection: { kind: 'env', description, connectTimeoutMs } };
+    // Where psql would connect (libpq.ts): service, PG* variables, OS user, socket directory.
+    const p = libpqParams(opts.env);
+    const { password, connect_timeout, ...rest } = p;
+    const url = buildUrl({ ...(rest as Record<string, string>) });
+    const timeout = connectTimeoutMs ?? (connect_timeout ? seconds(connect_timeout, 'PGCONNECT_TIMEOUT') : undefined);
+    return { ...common, source: `PG* environment (${pgVars.join(', ')})`, connection: urlConnection(url, opts.password ?? password, timeout) };
   }
   const dataDir = join(opts.cwd, EMBEDDED_DATA_DIR);
   return {
@@ -354,7 +381,8 @@ function buildUrl(db: Record<string, string>): string {
   if (socket) query.set('host', host);
   for (const k of URL_PARAMETER_KEYS) if (db[k] !== undefined) query.set(k, db[k]);
   const q = query.toString();
-  return `postgres://${auth}${socket ? '' : host}${port}/${encodeURIComponent(db.dbname ?? db.user ?? 'postgres')}${q ? `?${q}` : ''}`;
+  // A socket directory travels as ?host= (what pg reads); `localhost` only keeps the URL well-formed.
+  return `postgres://${auth}${socket ? 'localhost' : host}${port}/${encodeURIComponent(db.dbname ?? db.user ?? 'postgres')}${q ? `?${q}` : ''}`;
 }
 
 function readConfig(opts: Omit<ResolveOptions, 'environment'>): ConfigFile | null {

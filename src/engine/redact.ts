@@ -25,7 +25,7 @@ export function redact(text: string): string {
 export function describeUrl(url: string): string {
   try {
     const u = new URL(url);
-    const host = u.hostname || new URLSearchParams(u.search).get('host') || 'localhost';
+    const host = u.searchParams.get('host') || u.hostname || 'localhost'; // ?host= wins, as pg reads it
     const user = u.username ? `${decodeURIComponent(u.username)}@` : '';
     const port = u.port || '5432';
     const db = decodeURIComponent(u.pathname.replace(/^\//, '')) || decodeURIComponent(u.username) || 'postgres';

@@ -1,6 +1,6 @@
 // Connection and settings resolution: flags, config file, DATABASE_URL, PG* variables, embedded PGlite.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_LOCK_TIMEOUT_MS, expandVars, redact, resolveSettings, type ResolveOptions, type Settings } from '../../src/engine/internal';
@@ -47,11 +47,12 @@ describe('resolution order', () => {
 
   it('uses PG* variables before the embedded database', () => {
     const s = resolve({ env: { PGHOST: 'pghost', PGPORT: '6000', PGUSER: 'bob', PGPASSWORD: 'pg-secret-1', PGDATABASE: 'bobdb' } });
-    expect(s.connection.kind).toBe('env');
+    expect(s.connection).toMatchObject({ kind: 'url', password: 'pg-secret-1' });
     expect(s.source).toContain('PG*');
     expect(s.source).toContain('PGHOST');
     expect(s.connection.description).toBe('postgres://bob@pghost:6000/bobdb');
-    expect(JSON.stringify(s)).not.toContain('pg-secret-1');
+    expect(url(s)).not.toContain('pg-secret-1');
+    expect(s.source + s.connection.description).not.toContain('pg-secret-1');
   });
 
   it('uses DATABASE_URL before PG* variables', () => {
@@ -211,5 +212,45 @@ describe('TLS keys beside database.url', () => {
     expect(new URL(url(resolve({ environment: 'prod' }))).searchParams.get('sslmode')).toBe('verify-ca');
     write('config.yaml', 'database:\n  host: h\n  dbname: d\n  sslmode: verify-full\n  sslrootcert: /ca.pem\n');
     expect(Object.fromEntries(new URL(url(resolve())).searchParams)).toEqual({ sslmode: 'verify-full', sslrootcert: '/ca.pem' });
+  });
+});
+
+describe('PG* variables alone connect where psql would', () => {
+  it('takes the user from the account, not $USER, and the database named like it', () => {
+    const s = resolve({ env: { PGHOST: 'h', PGPORT: '5999' } });
+    const u = new URL(url(s));
+    expect(decodeURIComponent(u.username)).toBe(userInfo().username);
+    expect(u.pathname).toBe(`/${encodeURIComponent(userInfo().username)}`);
+    expect(s.connection.description).toBe(`postgres://${userInfo().username}@h:5999/${userInfo().username}`);
+  });
+
+  it('uses the Unix socket directory when PGHOST is unset and the socket exists, else localhost', () => {
+    const socket = ['/var/run/postgresql', '/tmp'].find((d) => existsSync(join(d, '.s.PGSQL.5432')));
+    const s = resolve({ env: { PGUSER: 'bob' } });
+    expect(s.connection.description).toBe(`postgres://bob@${socket ?? 'localhost'}:5432/bob`);
+    // no server socket on this port anywhere: localhost
+    expect(resolve({ env: { PGUSER: 'bob', PGPORT: '1' } }).connection.description).toBe('postgres://bob@localhost:1/bob');
+  });
+
+  it('reads PGSERVICE from PGSERVICEFILE; the service wins over PG* variables, as in libpq', () => {
+    write('services.conf', '# services\n[other]\nhost=nope\n\n[app]\nhost=svc.example\nport=6001\ndbname=appdb\nuser=svcuser\nsslmode=verify-full\n');
+    const s = resolve({ env: { PGSERVICE: 'app', PGSERVICEFILE: join(cwd, 'services.conf'), PGHOST: 'env-host', PGDATABASE: 'envdb' } });
+    expect(s.connection.description).toBe('postgres://svcuser@svc.example:6001/appdb');
+    expect(new URL(url(s)).searchParams.get('sslmode')).toBe('verify-full');
+    expect(configError({ env: { PGSERVICE: 'missing', PGSERVICEFILE: join(cwd, 'services.conf'), PGSYSCONFDIR: cwd } })).toContain('no service "missing"');
+  });
+
+  it('takes the password from ~/.pgpass (PGPASSFILE) for the matching line, for PG* and URLs alike; ignores a file others can read', () => {
+    write('pgpass', '# comment\nother:5432:*:bob:wrong\nh:5432:appdb:bob:right\\:pw\n*:*:*:alice:alice-pw\n');
+    const file = join(cwd, 'pgpass');
+    chmodSync(file, 0o600);
+    const viaPg = resolve({ env: { PGHOST: 'h', PGUSER: 'bob', PGDATABASE: 'appdb', PGPASSFILE: file } });
+    expect(viaPg.connection).toMatchObject({ kind: 'url', password: 'right:pw' });
+    const viaUrl = resolve({ env: { DATABASE_URL: 'postgres://alice@db.example/x', PGPASSFILE: file } });
+    expect(viaUrl.connection).toMatchObject({ password: 'alice-pw' });
+    const own = resolve({ env: { DATABASE_URL: 'postgres://alice:given@db.example/x', PGPASSFILE: file } });
+    expect(own.connection).not.toHaveProperty('password', 'alice-pw');
+    chmodSync(file, 0o644);
+    expect(resolve({ env: { DATABASE_URL: 'postgres://alice@db.example/x', PGPASSFILE: file } }).connection).not.toHaveProperty('password', 'alice-pw');
   });
 });
