@@ -5,10 +5,11 @@ import { AdvisoryLock, lockKey } from './lock';
 import { buildStatus, isApplied, planDown, planUp, type DownOptions, type UpOptions } from './plan';
 import { codeMigration, registeredMigrations } from './registry';
 import { loadMigrationsAsync } from './source';
-import { DEFAULT_LOCK_TIMEOUT_MS, type Settings } from './config';
+import { DEFAULT_DDL_LOCK_TIMEOUT_MS, DEFAULT_DDL_RETRIES, DEFAULT_LOCK_TIMEOUT_MS, type Settings } from './config';
 import * as recovery from './recovery';
 import { sectionOf, type RunContext } from './run/context';
 import { runPlan } from './run/executor';
+import type { LockPolicy } from './run/retry';
 import type { CodeMigrationDefinition, Direction, HistoryRow, Migration, RunEvent, RunResult, StatusEntry } from './types';
 
 export interface MigratorOptions {
@@ -19,6 +20,11 @@ export interface MigratorOptions {
   schema?: string;
   allowOutOfOrder?: boolean;
   lockTimeoutMs?: number;
+  /**
+   * PostgreSQL lock_timeout for each migration's statements and how often a migration that hit it
+   * is tried again (default: 5 s and 3 tries, see README "Lock timeouts"); timeoutMs 0 sets none.
+   */
+  lockPolicy?: LockPolicy;
   onEvent?: (event: RunEvent) => void;
   /** Checked between migrations: a run stops cleanly before the next one. */
   signal?: AbortSignal;
@@ -56,6 +62,7 @@ export class Migrator {
       schema: settings.schema,
       allowOutOfOrder: settings.allowOutOfOrder,
       lockTimeoutMs: settings.lockTimeoutMs,
+      lockPolicy: { timeoutMs: settings.ddlLockTimeoutMs, retries: settings.ddlRetries },
       ...extra,
     });
   }
@@ -236,7 +243,8 @@ export class Migrator {
   }
 
   private run(direction: Direction, plan: Migration[], batch: number | null): Promise<RunResult> {
-    const ctx: RunContext = { db: this.opts.db, history: this.history, onEvent: this.opts.onEvent, signal: this.opts.signal };
+    const lockPolicy = this.opts.lockPolicy ?? { timeoutMs: DEFAULT_DDL_LOCK_TIMEOUT_MS, retries: DEFAULT_DDL_RETRIES };
+    const ctx: RunContext = { db: this.opts.db, history: this.history, onEvent: this.opts.onEvent, signal: this.opts.signal, lockPolicy };
     return runPlan(ctx, direction, plan, batch);
   }
 }

@@ -3,12 +3,18 @@ import { databaseErrorInfo, type Database } from '../database';
 import { StateError } from '../errors';
 import type { Direction, Migration } from '../types';
 import { recordFailure, recordSql, sectionOf, type RunContext } from './context';
+import { setLocalLockTimeout } from './retry';
 
 /** Migrations per round trip, and bytes of SQL: bounds how long a cancel waits and how much one message holds. */
 export const CHUNK_MIGRATIONS = 100;
 export const CHUNK_BYTES = 4 << 20;
 
 const TRANSACTION_CONTROL = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*(?:begin|commit|rollback(?!\s+(?:(?:work|transaction)\s+)?to\b)|start\s+transaction|end|abort|prepare\s+transaction)\b/i;
+
+/** The section opens or closes transactions itself (BEGIN/COMMIT among its statements). */
+export function ownsTransactions(m: Migration, direction: Direction): boolean {
+  return !!sectionOf(m, direction)?.statements.some((s) => TRANSACTION_CONTROL.test(s.sql));
+}
 
 /** A file migration that runs in a transaction we open and that does not open or close one itself. */
 export function chunkable(m: Migration, direction: Direction): boolean {
@@ -55,6 +61,8 @@ export async function runChunk(
   chunk.forEach((m, k) => {
     const section = sectionOf(m, direction)!;
     push('BEGIN;\n', k);
+    const timeout = setLocalLockTimeout(ctx.lockPolicy);
+    if (timeout) push(timeout, k);
     if (k < chunk.length - 1) push('SET LOCAL synchronous_commit = off;\n', k);
     if (k > 0) push(stopGuard(stopKey), k);
     starts.push(section.statements.map((st, i) => {
