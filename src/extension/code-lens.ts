@@ -1,7 +1,7 @@
 // CodeLens above the Up and Down directives of migration files, from the shared model.
 import * as vscode from 'vscode';
 import { normaliseText } from '../engine/checksum';
-import type { Controller } from './controller';
+import type { Folders } from './folders';
 import { lensesFor } from './model/lens-model';
 import { analyseFile } from './model/migration-files';
 
@@ -19,8 +19,8 @@ export class MigrationCodeLensProvider implements vscode.CodeLensProvider, vscod
   private readonly subscription: { dispose(): void };
   private timers: ReturnType<typeof setTimeout>[] = [];
 
-  constructor(private readonly ctrl: Controller) {
-    this.subscription = ctrl.model.onDidChange(() => this.announce());
+  constructor(private readonly folders: Folders) {
+    this.subscription = folders.onDidChange(() => this.announce());
   }
 
   private announce(): void {
@@ -31,16 +31,19 @@ export class MigrationCodeLensProvider implements vscode.CodeLensProvider, vscod
   /** Reads the model only: changing it from inside a provide call would announce changes mid-request. */
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const path = document.uri.fsPath;
-    const model = this.ctrl.model;
+    // The folder that holds this very file: its own connection and status.
+    const ctrl = this.folders.forPath(path);
+    if (!ctrl) return [];
+    const model = ctrl.model;
     const known = model.fileAt(path);
     // Restricted Mode: every lens would be a database action.
-    if (!known || !model.isRunnable(path) || !this.ctrl.trusted) return [];
+    if (!known || !model.isRunnable(path) || !ctrl.trusted) return [];
     const text = document.getText();
     // An edit the watcher has not synced yet: place the lenses on the editor's lines.
     const file = known.text === normaliseText(text) ? known : analyseFile(path, text);
     if (!file.parsed) return [];
-    this.ctrl.ensureStatus();
-    return lensesFor(path, file.parsed, model.entryFor(known.version), known.version).map((spec) => {
+    ctrl.ensureStatus();
+    return lensesFor(path, file.parsed, model.entryFor(known.version), known.version, ctrl.key).map((spec) => {
       const range = new vscode.Range(spec.line, 0, spec.line, 0);
       return new vscode.CodeLens(range, { title: spec.title, command: spec.command, arguments: spec.args, tooltip: spec.tooltip });
     });

@@ -17,21 +17,31 @@ export class Controller implements vscode.Disposable {
   readonly model = new MigrationsModel();
   private readonly session = new DatabaseSession();
   private statusLoad: Promise<void> | null = null;
+  /** The active named environment (config `environments:`), null for the default connection. */
+  environment: string | null = null;
+  /** Names of the environments the config file defines (empty without any). */
+  environments: string[] = [];
   /** Editor buffers that differ from disk, by path. */
   private readonly overlay = new Map<string, string>();
 
   constructor(
+    /** The workspace folder this controller works in; a multi-root workspace has one controller per folder. */
+    readonly folder: vscode.WorkspaceFolder,
     private readonly secrets: vscode.SecretStorage,
     readonly log: Log,
   ) {}
 
-  /**
-   * The workspace folder the extension works in: in a multi-root workspace the first one that has
-   * its migrations folder (by setting or default), else the first one.
-   */
-  get root(): vscode.WorkspaceFolder | undefined {
-    const folders = vscode.workspace.workspaceFolders ?? [];
-    return folders.find((f) => existsSync(resolve(f.uri.fsPath, readSettings(f).migrationsDir ?? 'migrations'))) ?? folders[0];
+  get root(): vscode.WorkspaceFolder {
+    return this.folder;
+  }
+
+  /** Identifies the folder in tree nodes, command arguments and URIs. */
+  get key(): string {
+    return this.folder.uri.toString();
+  }
+
+  get name(): string {
+    return this.folder.name;
   }
 
   get trusted(): boolean {
@@ -41,7 +51,6 @@ export class Controller implements vscode.Disposable {
   /** Settings exactly as the CLI would resolve them from the workspace folder, plus ours. */
   async resolveSettings(withPassword = true): Promise<Settings> {
     const root = this.root;
-    if (!root) throw new Error('Open a folder first: Migrate Lens works in the first workspace folder that has a migrations folder.');
     const ours = readSettings(root);
     const { resolveSettings } = await loadEngine();
     const options = {
@@ -61,7 +70,6 @@ export class Controller implements vscode.Disposable {
   /** The migrations folder: the setting, else the config file's, else `migrations`. */
   async migrationsDir(): Promise<string | null> {
     const root = this.root;
-    if (!root) return null;
     const explicit = readSettings(root).migrationsDir;
     if (explicit || !this.trusted) return resolve(root.uri.fsPath, explicit ?? 'migrations');
     try {
@@ -106,7 +114,9 @@ export class Controller implements vscode.Disposable {
     const started = performance.now();
     try {
       const settings = await this.resolveSettings();
-      this.model.setConnection({ state: 'connecting', database: settings.connection.description, source: settings.source, error: null });
+      const embedded = settings.connection.kind === 'embedded';
+      const firstStart = settings.connection.kind === 'embedded' && !existsSync(settings.connection.dataDir);
+      this.model.setConnection({ state: 'connecting', database: settings.connection.description, source: settings.source, error: null, embedded, firstStart });
       const rows = await this.session.readRows(settings);
       this.model.setRows(rows);
       this.model.setConnection({ state: 'connected', error: null });

@@ -30,9 +30,11 @@ export class MigrationDiagnostics implements vscode.Disposable {
     }
   }
 
+  /** Takes back what this folder published (the collection is shared by every folder). */
   dispose(): void {
     this.subscription.dispose();
-    this.collection.dispose();
+    for (const path of this.published.keys()) this.collection.delete(vscode.Uri.file(path));
+    this.published.clear();
   }
 }
 

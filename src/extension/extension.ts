@@ -3,89 +3,131 @@ import * as vscode from 'vscode';
 import { APPLIED_SCHEME, AppliedTextProvider } from './applied-text';
 import { MigrationCodeLensProvider } from './code-lens';
 import { registerCommands } from './commands';
-import { Controller } from './controller';
+import type { Controller } from './controller';
 import { MigrationDiagnostics } from './diagnostics';
+import { Folders } from './folders';
 import { DirectiveHoverProvider } from './hover';
 import { Log } from './log';
 import { DIAGNOSTIC_SOURCE } from './model/diagnostics-model';
 import { buildTreeModel, nodeTooltip, type TreeNode } from './model/tree-model';
 import { SETTINGS_SECTION } from './settings';
 import { MigrationStatusBar } from './status-bar';
-import { MigrationsTreeProvider } from './tree-view';
+import { isFolderNode, MigrationsTreeProvider, waitingText } from './tree-view';
 import { MigrationsWatcher } from './watcher';
+
+type TreeItemInfo = Pick<TreeNode, 'label' | 'description' | 'contextValue' | 'status' | 'version' | 'icon' | 'color' | 'path' | 'line' | 'folder'> & { tooltip: string };
 
 export interface MigrateLensApi {
   /** Re-reads files and status; resolves when the tree, lenses and diagnostics are up to date. */
   refresh(): Promise<void>;
-  getTreeItems(): (Pick<TreeNode, 'label' | 'description' | 'contextValue' | 'status' | 'version' | 'icon' | 'color' | 'path' | 'line'> & { tooltip: string })[];
+  /** Every migration node of every folder. */
+  getTreeItems(): TreeItemInfo[];
+  /** The view's top level: folder nodes in a multi-root workspace, else the migrations. */
+  getRootItems(): { label: string; description: string; folder: string | null; kind: 'folder' | 'migration' }[];
+  /** What the view's message line says now ('' for none). */
+  getViewMessage(): string;
   activationTimeMs: number;
   buildTreeModel: typeof buildTreeModel;
 }
 
-let active: Controller | undefined;
+let active: Folders | undefined;
 
 export function activate(context: vscode.ExtensionContext): MigrateLensApi {
   const started = performance.now();
   const log = new Log();
-  const ctrl = new Controller(context.secrets, log);
-  active = ctrl;
-  const tree = new MigrationsTreeProvider(ctrl.model);
+  const folders = new Folders(context.secrets, log);
+  active = folders;
+  const tree = new MigrationsTreeProvider(folders);
   const view = vscode.window.createTreeView('migrateLens.migrations', { treeDataProvider: tree });
-  const watcher = new MigrationsWatcher(ctrl);
+  const diagnosticCollection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
+  /** Per folder: its watcher and its diagnostics (one shared collection). */
+  const perFolder = new Map<Controller, vscode.Disposable[]>();
+  const attach = (ctrl: Controller) => {
+    const watcher = new MigrationsWatcher(ctrl);
+    perFolder.set(ctrl, [watcher, new MigrationDiagnostics(ctrl.model, diagnosticCollection)]);
+    return watcher;
+  };
+  const detach = (ctrl: Controller) => {
+    for (const d of perFolder.get(ctrl) ?? []) d.dispose();
+    perFolder.delete(ctrl);
+  };
+  for (const ctrl of folders.all) attach(ctrl);
+
   context.subscriptions.push(
     log,
-    ctrl,
+    folders,
     tree,
     view,
-    watcher,
-    new MigrationDiagnostics(ctrl.model, vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE)),
-    new MigrationStatusBar(ctrl.model, vscode.window.createStatusBarItem('migrateLens.status', vscode.StatusBarAlignment.Left, 10)),
-    vscode.workspace.registerTextDocumentContentProvider(APPLIED_SCHEME, new AppliedTextProvider(ctrl)),
+    diagnosticCollection,
+    { dispose: () => [...perFolder.keys()].forEach(detach) },
+    folders.onDidAdd((ctrl) => {
+      const watcher = attach(ctrl);
+      void watcher.watch().then(() => ctrl.reloadFiles()).then(() => view.visible && ctrl.ensureStatus());
+    }),
+    folders.onDidRemove(detach),
+    new MigrationStatusBar(folders, vscode.window.createStatusBarItem('migrateLens.status', vscode.StatusBarAlignment.Left, 10)),
+    vscode.workspace.registerTextDocumentContentProvider(APPLIED_SCHEME, new AppliedTextProvider(folders)),
     vscode.languages.registerHoverProvider({ language: 'sql' }, new DirectiveHoverProvider()),
-    vscode.languages.registerCodeLensProvider({ language: 'sql', scheme: 'file' }, new MigrationCodeLensProvider(ctrl)),
-    view.onDidChangeVisibility((e) => e.visible && ctrl.ensureStatus()),
-    ctrl.model.onDidChange(() => {
-      const { folderModel, connection } = ctrl.model;
-      void vscode.commands.executeCommand('setContext', 'migrateLens.hasMigrationsFolder', folderModel.exists);
-      void vscode.commands.executeCommand('setContext', 'migrateLens.connectionState', connection.state);
-      const pending = ctrl.model.pendingCount;
-      view.badge = pending ? { value: pending, tooltip: `${pending} pending migration${pending === 1 ? '' : 's'}` } : undefined;
-      view.description = connection.database ?? undefined;
-      view.message = connection.state === 'error' ? `Cannot read the migration status: ${connection.error}` : undefined;
-    }),
+    vscode.languages.registerCodeLensProvider({ language: 'sql', scheme: 'file' }, new MigrationCodeLensProvider(folders)),
+    view.onDidChangeVisibility((e) => e.visible && folders.all.forEach((c) => c.ensureStatus())),
+    folders.onDidChange(() => updateView()),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(SETTINGS_SECTION)) void restart();
+      for (const ctrl of folders.all) if (e.affectsConfiguration(SETTINGS_SECTION, ctrl.folder.uri)) void restart(ctrl);
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void restart()),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => void restart()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => folders.all.forEach((c) => void restart(c))),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => folders.sync()),
   );
-  registerCommands(context, ctrl);
+  registerCommands(context, folders);
 
-  /** Settings, trust or folders changed: new watcher, new connection, status again if it is on screen. */
-  async function restart(): Promise<void> {
-    await watcher.watch();
+  function updateView(): void {
+    const list = folders.withMigrations;
+    void vscode.commands.executeCommand('setContext', 'migrateLens.hasMigrationsFolder', list.length > 0);
+    // The welcome views speak for the only folder; several folders show their state on their nodes.
+    const first = list[0] ?? folders.all[0];
+    void vscode.commands.executeCommand('setContext', 'migrateLens.connectionState', first?.model.connection.state ?? 'idle');
+    const pending = list.reduce((n, c) => n + c.model.pendingCount, 0);
+    view.badge = pending ? { value: pending, tooltip: `${pending} pending migration${pending === 1 ? '' : 's'}` } : undefined;
+    if (folders.multiRoot) {
+      view.description = undefined;
+      view.message = undefined;
+      return;
+    }
+    const conn = first?.model.connection;
+    view.description = conn?.database ?? undefined;
+    view.message = conn?.state === 'error'
+      ? `Cannot read the migration status: ${conn.error}`
+      : first && first.model.folderModel.exists ? viewMessage(first) : undefined;
+  }
+
+  /** Settings or trust changed: new watcher, new connection, status again if it is on screen. */
+  async function restart(ctrl: Controller): Promise<void> {
+    const entry = perFolder.get(ctrl);
+    const watcher = entry?.[0] as MigrationsWatcher | undefined;
+    await watcher?.watch();
     await ctrl.reset();
     if (view.visible) ctrl.ensureStatus();
   }
 
-  // The first read of the folder happens after activation has returned.
+  // The first read of the folders happens after activation has returned.
   setTimeout(() => {
     void (async () => {
-      try {
-        await watcher.watch();
-        await ctrl.reloadFiles();
-      } catch (err) {
-        log.error(`reading the migrations folder failed: ${err instanceof Error ? err.message : String(err)}`);
-      }
+      await Promise.all(folders.all.map(async (ctrl) => {
+        try {
+          await (perFolder.get(ctrl)?.[0] as MigrationsWatcher | undefined)?.watch();
+          await ctrl.reloadFiles();
+        } catch (err) {
+          log.error(`reading the migrations folder of ${ctrl.name} failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }));
       void vscode.commands.executeCommand('setContext', 'migrateLens.ready', true);
-      if (view.visible) ctrl.ensureStatus();
+      if (view.visible) folders.all.forEach((c) => c.ensureStatus());
     })();
   }, 0);
 
   const activationTimeMs = performance.now() - started;
   log.info(`activate() took ${activationTimeMs.toFixed(1)} ms`);
   return {
-    refresh: () => ctrl.refresh(),
+    refresh: () => folders.refreshAll(),
     getTreeItems: () =>
       tree.current.map((n) => ({
         label: n.label,
@@ -98,13 +140,28 @@ export function activate(context: vscode.ExtensionContext): MigrateLensApi {
         color: n.color,
         path: n.path,
         line: n.line,
+        folder: n.folder,
       })),
+    getRootItems: () =>
+      tree.rootNodes.map((n) => (isFolderNode(n)
+        ? { label: n.label, description: n.description, folder: n.folder, kind: 'folder' as const }
+        : { label: n.label, description: n.description, folder: n.folder, kind: 'migration' as const })),
+    getViewMessage: () => (typeof view.message === 'string' ? view.message : ''),
     activationTimeMs,
     buildTreeModel,
   };
 }
 
-/** Lets VS Code wait until the database connection is closed. */
+/** The line above the tree while the status is being read (first start of PGlite, Restricted Mode). */
+function viewMessage(ctrl: Controller): string | undefined {
+  const { state, firstStart, embedded } = ctrl.model.connection;
+  if (state === 'connecting' && embedded && firstStart) return 'Starting the embedded database (first time only)…';
+  if (state === 'connecting' && embedded) return 'Starting the embedded database…';
+  if (state === 'untrusted') return 'Restricted Mode: migrations are listed read-only; running them needs a trusted workspace.';
+  return waitingText(ctrl) === 'reading status…' ? 'Reading the migration status…' : undefined;
+}
+
+/** Lets VS Code wait until the database connections are closed. */
 export function deactivate(): Promise<void> | undefined {
   return active?.close();
 }

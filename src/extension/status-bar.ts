@@ -1,60 +1,50 @@
-// The database in use and the number of pending migrations.
+// The database in use and the number of pending migrations, for the folder of the active editor
+// (or the first folder with migrations). Failed, partial and drifted migrations colour it; a click
+// opens the actions that fit (run pending, show the failure, switch environment).
 import * as vscode from 'vscode';
-import type { MigrationsModel } from './model/migrations-model';
+import type { Controller } from './controller';
+import type { Folders } from './folders';
+import { statusBarSummary } from './model/status-summary';
 
 export class MigrationStatusBar implements vscode.Disposable {
-  private readonly subscription: { dispose(): void };
+  private readonly subscriptions: { dispose(): void }[];
 
   constructor(
-    private readonly model: MigrationsModel,
+    private readonly folders: Folders,
     private readonly item: vscode.StatusBarItem,
   ) {
     this.item.name = 'Migrate Lens';
-    this.item.command = 'migrateLens.migrations.focus';
-    this.subscription = model.onDidChange(() => this.update());
+    this.item.command = 'migrateLens.statusActions';
+    this.subscriptions = [folders.onDidChange(() => this.update()), vscode.window.onDidChangeActiveTextEditor(() => this.update())];
+  }
+
+  /** The folder the status bar speaks for. */
+  get current(): Controller | undefined {
+    return this.folders.forActiveEditor() ?? this.folders.withMigrations[0];
   }
 
   update(): void {
-    const { folderModel, connection, entries } = this.model;
-    if (!folderModel.exists) {
+    const ctrl = this.current;
+    if (!ctrl || !ctrl.model.folderModel.exists) {
       this.item.hide();
       return;
     }
-    const db = connection.database ?? 'database';
-    switch (connection.state) {
-      case 'connected': {
-        const pending = this.model.pendingCount;
-        this.item.text = `$(database) ${db} · ${pending} pending`;
-        this.item.tooltip = `Migrate Lens: ${entries?.length ?? 0} migrations, ${pending} pending\nDatabase: ${db} (from ${connection.source})`;
-        this.item.backgroundColor = undefined;
-        break;
-      }
-      case 'error':
-        this.item.text = `$(warning) ${db}`;
-        this.item.tooltip = `Migrate Lens: cannot read the database\n${connection.error ?? ''}`;
-        this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
-        break;
-      case 'connecting':
-        this.item.text = `$(sync~spin) ${db}`;
-        this.item.tooltip = 'Migrate Lens: reading migration status…';
-        this.item.backgroundColor = undefined;
-        break;
-      case 'untrusted':
-        this.item.text = '$(shield) Migrations';
-        this.item.tooltip = 'Migrate Lens: database actions need a trusted workspace';
-        this.item.backgroundColor = undefined;
-        break;
-      case 'idle':
-        this.item.text = '$(database) Migrations';
-        this.item.tooltip = 'Migrate Lens: open the Migrations view to read the status';
-        this.item.backgroundColor = undefined;
-        break;
-    }
+    const s = statusBarSummary(ctrl.model.connection, ctrl.model.entries, {
+      folder: this.folders.multiRoot ? ctrl.name : null,
+      environment: ctrl.environment,
+    });
+    this.item.text = s.text;
+    this.item.tooltip = s.tooltip;
+    this.item.backgroundColor = s.severity === 'error'
+      ? new vscode.ThemeColor('statusBarItem.errorBackground')
+      : s.severity === 'warning'
+        ? new vscode.ThemeColor('statusBarItem.warningBackground')
+        : undefined;
     this.item.show();
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.item.dispose();
   }
 }

@@ -5,7 +5,7 @@
 //   npm run e2e                       package the .vsix, run all suites
 //   npm run e2e -- --screenshot       also refresh media/screenshot.png when everything passes
 //   npm run e2e -- --vsix FILE        test an existing .vsix instead of packaging
-//   npm run e2e -- --suite ui,host,untrusted   run only some suites
+//   npm run e2e -- --suite ui,host,multiroot,untrusted   run only some suites
 //   npm run e2e -- --keep             keep the temporary folder (workspaces, logs, screenshots)
 //
 // Needs test/e2e/setup.sh to have run (code-server in the cache folder, chromium).
@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { CodeServer, defaultCacheDir } from './lib/code-server.mjs';
 import { createDatabase } from './lib/database.mjs';
 import { Report } from './lib/report.mjs';
-import { createWorkspace } from './lib/workspace.mjs';
+import { createMultiRootWorkspace, createWorkspace } from './lib/workspace.mjs';
 import { Workbench, launchBrowser } from './lib/workbench.mjs';
 import { trustedScenarios } from './scenarios/trusted.mjs';
 import { untrustedScenarios } from './scenarios/untrusted.mjs';
@@ -33,7 +33,7 @@ const { values: opts } = parseArgs({
     vsix: { type: 'string' },
     'cache-dir': { type: 'string', default: process.env.MIGRATE_LENS_E2E_CACHE || defaultCacheDir() },
     examples: { type: 'string', default: path.join(REPO, 'examples', 'migrations') },
-    suite: { type: 'string', default: 'ui,host,untrusted' },
+    suite: { type: 'string', default: 'ui,host,multiroot,untrusted' },
     screenshot: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
@@ -133,47 +133,82 @@ async function uiSuite(browser, vsix, { trust }) {
   });
 }
 
+/**
+ * Installs the .vsix into a folder code-server does not scan, loads it as the development
+ * extension (the tests see exactly what ships) and runs `testsFile` inside its extension host.
+ * Each result becomes a check named `<name>: …`.
+ */
+async function runHostTests(browser, vsix, { name, server, target, testsFile, resultsFile }) {
+  const unpacked = path.join(root, `${name}-unpacked`);
+  const ok = await report.check(`${name}: the .vsix installs into code-server`, async () => {
+    const out = await server.installExtension(vsix, unpacked);
+    if (!/successfully installed/i.test(out)) throw new Error(out);
+  });
+  if (!ok) return;
+  const extFolder = fs.readdirSync(unpacked).find((d) => d.startsWith(EXTENSION_ID + '-'));
+  await server.start(target);
+  const payload = [
+    ['extensionDevelopmentPath', server.remoteUri(path.join(unpacked, extFolder))],
+    ['extensionTestsPath', server.remoteUri(path.join(HERE, 'host', testsFile))],
+  ];
+  let exitCode;
+  await withPage(browser, async (page) => {
+    let resolveExit;
+    const exited = new Promise((resolve) => { resolveExit = resolve; });
+    await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
+    page.on('console', (m) => { if (m.text().includes('[host]')) report.log(' ', m.text().replace(/^.*?\[host\]/, '[host]')); });
+    await page.goto(server.url(target, payload));
+    let timer;
+    const timeout = new Promise((r) => { timer = setTimeout(() => r('timeout after 240 s'), 240_000); });
+    exitCode = await Promise.race([exited, timeout]);
+    clearTimeout(timer);
+    if (exitCode !== 0) await report.screenshot(`${name}-exit`);
+  });
+  report.log(`${name}: extension host test run exited with`, exitCode);
+  if (!fs.existsSync(resultsFile)) {
+    report.blocked(`${name}: in-extension-host tests`, `no results written (exit ${exitCode}); see ${server.logFile} and ${server.userDataDir}/logs`);
+    return;
+  }
+  for (const r of JSON.parse(fs.readFileSync(resultsFile, 'utf8')).results) {
+    report.results.push({ name: `${name}: ` + r.name, ok: r.ok, error: r.error });
+    if (!r.ok) report.log(`  ${name} FAIL`, r.name, '\n    ' + r.error.split('\n').slice(0, 4).join('\n    '));
+  }
+}
+
 /** Runs test/e2e/host/index.js inside the extension host of the packaged extension. */
 async function hostSuite(browser, vsix) {
   const resultsFile = path.join(root, 'host-results.json');
-  await withSuite('host', { env: { MIGRATE_LENS_E2E_RESULTS: resultsFile } }, async ({ db, ws, server }) => {
-    // Unpack the .vsix through code-server's installer into a folder the server does not scan,
-    // then load that folder as the development extension: the tests see exactly what ships.
-    const unpacked = path.join(root, 'host-unpacked');
-    const ok = await report.check('host: the .vsix installs into code-server', async () => {
-      const out = await server.installExtension(vsix, unpacked);
-      if (!/successfully installed/i.test(out)) throw new Error(out);
-    });
-    if (!ok) return;
-    const extFolder = fs.readdirSync(unpacked).find((d) => d.startsWith(EXTENSION_ID + '-'));
-    await server.start(ws.dir);
-    const payload = [
-      ['extensionDevelopmentPath', server.remoteUri(path.join(unpacked, extFolder))],
-      ['extensionTestsPath', server.remoteUri(path.join(HERE, 'host', 'index.js'))],
-    ];
-    let exitCode;
-    await withPage(browser, async (page) => {
-      let resolveExit;
-      const exited = new Promise((resolve) => { resolveExit = resolve; });
-      await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
-      page.on('console', (m) => { if (m.text().includes('[host]')) report.log(' ', m.text().replace(/^.*?\[host\]/, '[host]')); });
-      await page.goto(server.url(ws.dir, payload));
-      let timer;
-      const timeout = new Promise((r) => { timer = setTimeout(() => r('timeout after 180 s'), 180_000); });
-      exitCode = await Promise.race([exited, timeout]);
-      clearTimeout(timer);
-      if (exitCode !== 0) await report.screenshot('host-exit');
-    });
-    report.log('extension host test run exited with', exitCode);
-    if (!fs.existsSync(resultsFile)) {
-      report.blocked('host: in-extension-host tests', `no results written (exit ${exitCode}); see ${server.logFile} and ${server.userDataDir}/logs`);
-      return;
-    }
-    for (const r of JSON.parse(fs.readFileSync(resultsFile, 'utf8')).results) {
-      report.results.push({ name: 'host: ' + r.name, ok: r.ok, error: r.error });
-      if (!r.ok) report.log('  host FAIL', r.name, '\n    ' + r.error.split('\n').slice(0, 4).join('\n    '));
-    }
+  await withSuite('host', { env: { MIGRATE_LENS_E2E_RESULTS: resultsFile } }, async ({ ws, server }) => {
+    await runHostTests(browser, vsix, { name: 'host', server, target: ws.dir, testsFile: 'index.js', resultsFile });
   });
+}
+
+/**
+ * Two workspace folders (app, billing) with their own migrations and databases, both starting at
+ * version 20240101000001: test/e2e/host/multiroot.js checks that every command lands in the right one.
+ */
+async function multiRootSuite(browser, vsix) {
+  const resultsFile = path.join(root, 'multiroot-results.json');
+  const app = await createDatabase('mlens_e2e_app');
+  const billing = await createDatabase('mlens_e2e_billing');
+  const drops = [app, billing].map((db) => () => db.drop().catch((e) => report.log(`dropping ${db.name}:`, e.message)));
+  drops.forEach((d) => cleanups.add(d));
+  const server = new CodeServer({
+    cacheDir: opts['cache-dir'], root, name: 'multiroot',
+    env: { MIGRATE_LENS_E2E_RESULTS: resultsFile, MIGRATE_LENS_E2E_DBS: JSON.stringify({ app: app.url, billing: billing.url }) },
+  });
+  const stopServer = () => server.stop().catch((e) => report.log('stopping code-server:', e.message));
+  cleanups.add(stopServer);
+  try {
+    const ws = createMultiRootWorkspace({ root, name: 'multiroot-workspace', appUrl: app.url, billingUrl: billing.url });
+    report.log(`suite "multiroot": databases ${app.name} (app) and ${billing.name} (billing), workspace ${ws.workspaceFile}, log ${server.logFile}`);
+    await runHostTests(browser, vsix, { name: 'multiroot', server, target: ws.workspaceFile, testsFile: 'multiroot.js', resultsFile });
+  } finally {
+    await stopServer();
+    for (const d of drops) await d();
+    cleanups.delete(stopServer);
+    drops.forEach((d) => cleanups.delete(d));
+  }
 }
 
 let browser;
@@ -182,6 +217,7 @@ try {
   browser = await launchBrowser();
   if (suites.has('ui')) await uiSuite(browser, vsix, { trust: false });
   if (suites.has('host')) await hostSuite(browser, vsix);
+  if (suites.has('multiroot')) await multiRootSuite(browser, vsix);
   if (suites.has('untrusted')) await uiSuite(browser, vsix, { trust: true });
 } catch (err) {
   report.results.push({ name: 'e2e harness', ok: false, error: err });

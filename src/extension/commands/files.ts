@@ -1,8 +1,8 @@
 // Create Migration, Open Migration File, Show Error.
 import * as vscode from 'vscode';
 import { createMigrationFile, snakeName } from '../../engine/create';
-import { AppliedTextProvider } from '../applied-text';
-import type { Controller } from '../controller';
+import { AppliedTextProvider, showAppliedCopy } from '../applied-text';
+import type { Folders } from '../folders';
 import { errorText } from '../controller';
 import { firstLine } from '../model/format';
 import { chooseEntry, type Target } from './targets';
@@ -10,8 +10,10 @@ import { chooseEntry, type Target } from './targets';
 type Command = (...args: never[]) => Promise<unknown>;
 
 /** Asks for a name, writes `<dir>/<timestamp>_<name>.sql` from the engine's template, opens it. */
-export function create(ctrl: Controller): Command {
-  return async (nameArg?: string) => {
+export function create(folders: Folders): Command {
+  return async (nameArg?: string, folderArg?: unknown) => {
+    const ctrl = await folders.choose('Create a migration', folderArg);
+    if (!ctrl) return undefined;
     const dir = await ctrl.migrationsDir();
     if (!dir) {
       void vscode.window.showWarningMessage('Migrate Lens: open a folder first.');
@@ -55,19 +57,21 @@ async function open(path: string, line: number | null): Promise<vscode.TextEdito
   return vscode.window.showTextDocument(vscode.Uri.file(path), { selection: new vscode.Range(at, 0, at, 0), preview: true });
 }
 
-export function openFile(ctrl: Controller): Command {
+export function openFile(folders: Folders): Command {
   return async (target?: Target & { path?: string | null; line?: number | null }) => {
     if (target && typeof target === 'object' && 'path' in target && target.path) return open(target.path, target.line ?? null);
-    const entry = await chooseEntry(ctrl, target, ['pending', 'applied', 'failed', 'rollback', 'drifted'], 'Migration to open');
+    const entry = (await chooseEntry(folders, target, ['pending', 'applied', 'failed', 'rollback', 'drifted'], 'Migration to open'))?.entry;
     if (entry?.migration?.path) return open(entry.migration.path, null);
     return undefined;
   };
 }
 
 /** Opens a failed migration at the failing statement and shows the database's error. */
-export function showError(ctrl: Controller): Command {
+export function showError(folders: Folders): Command {
   return async (target?: Target) => {
-    const entry = await chooseEntry(ctrl, target, ['failed'], 'Failed migration');
+    const resolved = await chooseEntry(folders, target, ['failed'], 'Failed migration');
+    const entry = resolved?.entry;
+    const ctrl = resolved?.ctrl ?? folders;
     const row = entry?.row;
     if (!entry || !row?.error) {
       if (entry) void vscode.window.showInformationMessage(`Migrate Lens: ${entry.version} has no recorded error.`);
@@ -86,12 +90,13 @@ export function showError(ctrl: Controller): Command {
 }
 
 /** Drifted: the applied text beside the file as it is now. Missing: the applied text alone. */
-export function showDiff(ctrl: Controller): Command {
+export function showDiff(folders: Folders): Command {
   return async (target?: Target) => {
-    const entry = await chooseEntry(ctrl, target, ['drifted', 'missing', 'applied'], 'Migration to compare with its applied text');
-    if (!entry?.row) return undefined;
-    const applied = AppliedTextProvider.uriFor(entry.version, entry.name);
-    if (!entry.migration?.path) return vscode.window.showTextDocument(applied, { preview: true });
+    const resolved = await chooseEntry(folders, target, ['drifted', 'missing', 'applied'], 'Migration to compare with its applied text');
+    const entry = resolved?.entry;
+    if (!resolved || !entry?.row) return undefined;
+    const applied = AppliedTextProvider.uriFor(resolved.ctrl, entry.version, entry.name, entry.row);
+    if (!entry.migration?.path) return showAppliedCopy(resolved.ctrl, entry.version, entry.name);
     const title = `${entry.version} ${entry.name}: applied ↔ file now`;
     return vscode.commands.executeCommand('vscode.diff', applied, vscode.Uri.file(entry.migration.path), title);
   };

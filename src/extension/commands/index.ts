@@ -1,12 +1,12 @@
 // The command registry: id → factory. Every command is registered through here.
 import * as vscode from 'vscode';
-import type { Controller } from '../controller';
-import { status, setPassword, showOutput, version } from './connection';
+import type { Folders } from '../folders';
+import { status, setPassword, showOutput, statusActions, version } from './connection';
 import { create, openFile, showDiff, showError } from './files';
 import { acceptChecksum, forget, markApplied, markRolledBack } from './recovery';
 import { down, downTo, refresh, reset, runDown, runUp, up, upTo } from './run';
 
-type Factory = (ctrl: Controller) => (...args: never[]) => Promise<unknown>;
+type Factory = (folders: Folders) => (...args: never[]) => Promise<unknown>;
 
 export const COMMANDS: Record<string, Factory> = {
   'migrateLens.up': up,
@@ -29,10 +29,11 @@ export const COMMANDS: Record<string, Factory> = {
   'migrateLens.forget': forget,
   'migrateLens.acceptChecksum': acceptChecksum,
   'migrateLens.showDiff': showDiff,
+  'migrateLens.statusActions': statusActions,
 };
 
-export function registerCommands(context: vscode.ExtensionContext, ctrl: Controller): void {
+export function registerCommands(context: vscode.ExtensionContext, folders: Folders): void {
   for (const [id, factory] of Object.entries(COMMANDS)) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, factory(ctrl) as (...args: unknown[]) => unknown));
+    context.subscriptions.push(vscode.commands.registerCommand(id, factory(folders) as (...args: unknown[]) => unknown));
   }
 }

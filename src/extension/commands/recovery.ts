@@ -1,7 +1,7 @@
 // Recovery actions: change the history record without running SQL. Each one asks first.
 import type { Migrator } from '../../engine/migrator';
 import type { DisplayStatus } from '../../engine/types';
-import type { Controller } from '../controller';
+import type { Folders } from '../folders';
 import { runDatabaseAction } from '../runner';
 import { chooseEntry, entryLabel, type Target } from './targets';
 
@@ -17,10 +17,11 @@ interface Recovery {
   act: (m: Migrator, version: string) => Promise<void>;
 }
 
-function recovery(ctrl: Controller, r: Recovery): Command {
+function recovery(folders: Folders, r: Recovery): Command {
   return async (target?: Target) => {
-    const entry = await chooseEntry(ctrl, target, r.statuses, r.title);
-    if (!entry) return undefined;
+    const resolved = await chooseEntry(folders, target, r.statuses, r.title);
+    if (!resolved) return undefined;
+    const { ctrl, entry } = resolved;
     const label = entryLabel(entry);
     return runDatabaseAction<void>(ctrl, {
       title: `${r.title} ${entry.version}`,
@@ -31,8 +32,8 @@ function recovery(ctrl: Controller, r: Recovery): Command {
   };
 }
 
-export const markApplied = (ctrl: Controller) =>
-  recovery(ctrl, {
+export const markApplied = (folders: Folders) =>
+  recovery(folders, {
     statuses: ['pending', 'failed', 'rollback'],
     title: 'Mark as Applied',
     question: 'Record {m} as applied on {db} WITHOUT running it?',
@@ -42,8 +43,8 @@ export const markApplied = (ctrl: Controller) =>
     act: (m, v) => m.markApplied(v),
   });
 
-export const markRolledBack = (ctrl: Controller) =>
-  recovery(ctrl, {
+export const markRolledBack = (folders: Folders) =>
+  recovery(folders, {
     statuses: ['applied', 'drifted', 'missing'],
     title: 'Mark as Rolled Back',
     question: 'Record {m} as rolled back on {db} WITHOUT running its Down?',
@@ -53,8 +54,8 @@ export const markRolledBack = (ctrl: Controller) =>
     act: (m, v) => m.markRolledBack(v),
   });
 
-export const forget = (ctrl: Controller) =>
-  recovery(ctrl, {
+export const forget = (folders: Folders) =>
+  recovery(folders, {
     statuses: ['failed', 'rollback'],
     title: 'Forget History Row',
     question: 'Delete the history record of {m} on {db}?',
@@ -64,8 +65,8 @@ export const forget = (ctrl: Controller) =>
     act: (m, v) => m.forget(v),
   });
 
-export const acceptChecksum = (ctrl: Controller) =>
-  recovery(ctrl, {
+export const acceptChecksum = (folders: Folders) =>
+  recovery(folders, {
     statuses: ['drifted'],
     title: 'Accept Changed File',
     question: 'Accept the edited file of {m} as the applied version on {db}?',

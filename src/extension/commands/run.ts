@@ -2,9 +2,10 @@
 import type { DownOptions } from '../../engine/plan';
 import type { RunResult } from '../../engine/types';
 import type { Controller } from '../controller';
+import type { Folders } from '../folders';
 import { describeRun, rollbackList as plannedRollbacks } from '../model/run-summary';
 import { runDatabaseAction } from '../runner';
-import { chooseEntry, entryLabel, versionOf, type Target } from './targets';
+import { chooseEntry, entryLabel, type Target } from './targets';
 
 type Command = (...args: never[]) => Promise<unknown>;
 
@@ -15,12 +16,18 @@ function rollbackList(ctrl: Controller, opts: DownOptions): string {
 const applied = (r: RunResult) => describeRun(r, 'up');
 const rolledBack = (r: RunResult) => describeRun(r, 'down');
 
-export function up(ctrl: Controller): Command {
-  return () => runDatabaseAction(ctrl, { title: 'Up', op: (m) => m.up(), summary: applied });
+export function up(folders: Folders): Command {
+  return async (arg?: unknown) => {
+    const ctrl = await folders.choose('Apply pending migrations', arg);
+    if (!ctrl) return undefined;
+    return runDatabaseAction(ctrl, { title: 'Up', op: (m) => m.up(), summary: applied });
+  };
 }
 
-export function down(ctrl: Controller): Command {
-  return async () => {
+export function down(folders: Folders): Command {
+  return async (arg?: unknown) => {
+    const ctrl = await folders.choose('Roll back the most recent migration', arg);
+    if (!ctrl) return undefined;
     await ctrl.refresh();
     return runDatabaseAction(ctrl, {
       title: 'Down',
@@ -31,8 +38,10 @@ export function down(ctrl: Controller): Command {
   };
 }
 
-export function reset(ctrl: Controller): Command {
-  return async () => {
+export function reset(folders: Folders): Command {
+  return async (arg?: unknown) => {
+    const ctrl = await folders.choose('Roll back every migration', arg);
+    if (!ctrl) return undefined;
     await ctrl.refresh();
     return runDatabaseAction(ctrl, {
       title: 'Reset',
@@ -43,15 +52,17 @@ export function reset(ctrl: Controller): Command {
   };
 }
 
-export function refresh(ctrl: Controller): Command {
-  return async () => {
+export function refresh(folders: Folders): Command {
+  return async (arg?: unknown) => {
+    const ctrl = await folders.choose('Roll back and re-apply every migration', arg);
+    if (!ctrl) return undefined;
     await ctrl.refresh();
     return runDatabaseAction(ctrl, {
       title: 'Refresh',
       confirm: {
         message: 'Roll back every migration on {db}, then apply them all again?',
         button: 'Refresh',
-        detail: `${rollbackList(ctrl, { all: true })} Data in the tables they create is lost.`,
+        detail: `${rollbackList(ctrl, { all: true })}\n\nData in the tables they create is lost.`,
       },
       op: (m) => m.refresh(),
       summary: (r) => describeRun(r, 'refresh'),
@@ -59,25 +70,26 @@ export function refresh(ctrl: Controller): Command {
   };
 }
 
-/** CodeLens "Run Up": exactly this migration. Args: (file path or Uri, version?). */
-export function runUp(ctrl: Controller): Command {
+/** CodeLens "Run Up" (args: file path, version) or the palette on the active editor: exactly this migration. */
+export function runUp(folders: Folders): Command {
   return async (file?: Target, version?: string) => {
-    const entry = version ? undefined : await chooseEntry(ctrl, file, ['pending', 'rollback', 'failed'], 'Migration to apply');
-    const v = version ?? entry?.version ?? versionOf(file);
-    if (!v) return undefined;
-    return runDatabaseAction(ctrl, { title: `Run Up ${v}`, op: (m) => m.up({ only: v }), summary: applied });
+    const target = await chooseEntry(folders, file, ['pending', 'rollback', 'failed'], 'Migration to apply', { version, fromEditor: true });
+    if (!target) return undefined;
+    const v = target.entry.version;
+    return runDatabaseAction(target.ctrl, { title: `Run Up ${v}`, op: (m) => m.up({ only: v }), summary: applied });
   };
 }
 
 /** CodeLens "Run Down": exactly this migration, after confirmation. */
-export function runDown(ctrl: Controller): Command {
+export function runDown(folders: Folders): Command {
   return async (file?: Target, version?: string) => {
-    const entry = version ? ctrl.model.entryFor(version) : await chooseEntry(ctrl, file, ['applied', 'drifted', 'missing'], 'Migration to roll back');
-    const v = version ?? entry?.version;
-    if (!v) return undefined;
+    const target = await chooseEntry(folders, file, ['applied', 'drifted', 'missing'], 'Migration to roll back', { version, fromEditor: true });
+    if (!target) return undefined;
+    const { ctrl, entry } = target;
+    const v = entry.version;
     return runDatabaseAction(ctrl, {
       title: `Run Down ${v}`,
-      confirm: { message: `Roll back ${entry ? entryLabel(entry) : v} on {db}?`, button: 'Roll Back' },
+      confirm: { message: `Roll back ${entryLabel(entry)} on {db}?`, button: 'Roll Back', detail: rollbackList(ctrl, { only: v }) },
       op: (m) => m.down({ only: v }),
       summary: rolledBack,
     });
@@ -85,19 +97,21 @@ export function runDown(ctrl: Controller): Command {
 }
 
 /** Tree item: apply every pending migration up to and including this one. */
-export function upTo(ctrl: Controller): Command {
-  return async (target?: Target) => {
-    const entry = await chooseEntry(ctrl, target, ['pending', 'rollback', 'failed'], 'Apply pending migrations up to');
-    if (!entry) return undefined;
+export function upTo(folders: Folders): Command {
+  return async (arg?: Target) => {
+    const target = await chooseEntry(folders, arg, ['pending', 'rollback', 'failed'], 'Apply pending migrations up to');
+    if (!target) return undefined;
+    const { ctrl, entry } = target;
     return runDatabaseAction(ctrl, { title: `Up to ${entry.version}`, op: (m) => m.up({ target: entry.version }), summary: applied });
   };
 }
 
 /** Tree item: roll back everything applied after this one; this one stays applied. */
-export function downTo(ctrl: Controller): Command {
-  return async (target?: Target) => {
-    const entry = await chooseEntry(ctrl, target, ['applied', 'drifted'], 'Roll back everything applied after');
-    if (!entry) return undefined;
+export function downTo(folders: Folders): Command {
+  return async (arg?: Target) => {
+    const target = await chooseEntry(folders, arg, ['applied', 'drifted'], 'Roll back everything applied after');
+    if (!target) return undefined;
+    const { ctrl, entry } = target;
     return runDatabaseAction(ctrl, {
       title: `Down to ${entry.version}`,
       confirm: {

@@ -21,7 +21,7 @@ export const SHOW_DIFF = 'Show Diff';
  * Lenses above `-- +migrate Up` and `-- +migrate Down`. `entry` is this file's status, or
  * undefined when the database has not been asked (yet): then both run actions are offered.
  */
-export function lensesFor(path: string, parsed: ParsedMigration, entry: StatusEntry | undefined, version: string | null): LensSpec[] {
+export function lensesFor(path: string, parsed: ParsedMigration, entry: StatusEntry | undefined, version: string | null, folder: string | null = null): LensSpec[] {
   const up = parsed.up.line - 1;
   const down = parsed.down ? parsed.down.line - 1 : null;
   const v = entry?.version ?? version;
@@ -29,6 +29,8 @@ export function lensesFor(path: string, parsed: ParsedMigration, entry: StatusEn
   const run = (line: number, title: string, command: string): LensSpec => ({ line, title, command, args: [path, v], tooltip: `${title}: migration ${v} only` });
   const lenses: LensSpec[] = [];
   const row = entry?.row ?? null;
+  // Actions on this migration name its folder and file, never only its version.
+  const target = { folder, version: v, path };
   switch (entry?.status) {
     case undefined:
       lenses.push(run(up, RUN_UP, 'migrateLens.runUp'));
@@ -43,13 +45,13 @@ export function lensesFor(path: string, parsed: ParsedMigration, entry: StatusEn
         line: up,
         title: `failed${row?.appliedAt ? ` ${formatDateTime(row.appliedAt)}` : ''}: ${firstLine(row?.error ?? 'unknown error', 80)}`,
         command: 'migrateLens.showError',
-        args: [v],
+        args: [target],
         tooltip: row?.error ?? undefined,
       });
       if (row?.noTransaction) {
         // Stopped part-way outside a transaction: `up` refuses until someone decides what happened.
-        lenses.push({ line: up, title: 'Mark as Applied', command: 'migrateLens.markApplied', args: [v], tooltip: 'Its statements were finished by hand' });
-        lenses.push({ line: up, title: 'Forget', command: 'migrateLens.forget', args: [v], tooltip: 'Its statements were undone by hand; run it again later' });
+        lenses.push({ line: up, title: 'Mark as Applied', command: 'migrateLens.markApplied', args: [target], tooltip: 'Its statements were finished by hand' });
+        lenses.push({ line: up, title: 'Forget', command: 'migrateLens.forget', args: [target], tooltip: 'Its statements were undone by hand; run it again later' });
       } else lenses.push(run(up, RUN_UP, 'migrateLens.runUp'));
       break;
     case 'applied':
@@ -63,8 +65,8 @@ export function lensesFor(path: string, parsed: ParsedMigration, entry: StatusEn
         command: '',
         args: [],
       });
-      lenses.push({ line: up, title: SHOW_DIFF, command: 'migrateLens.showDiff', args: [v], tooltip: 'Compare the applied text with the file as it is now' });
-      lenses.push({ line: up, title: ACCEPT, command: 'migrateLens.acceptChecksum', args: [v], tooltip: 'Take the file as it is now as the applied version' });
+      lenses.push({ line: up, title: SHOW_DIFF, command: 'migrateLens.showDiff', args: [target], tooltip: 'Compare the applied text with the file as it is now' });
+      lenses.push({ line: up, title: ACCEPT, command: 'migrateLens.acceptChecksum', args: [target], tooltip: 'Take the file as it is now as the applied version' });
       if (down !== null) lenses.push(run(down, RUN_DOWN, 'migrateLens.runDown'));
       break;
     case 'missing':

@@ -15,6 +15,9 @@ export interface ConnectionInfo {
   /** Where the connection came from ("settings", "config.yaml", "DATABASE_URL", …). */
   source: string | null;
   error: string | null;
+  /** The embedded PGlite database; `firstStart`: its data folder does not exist yet (slow start). */
+  embedded?: boolean;
+  firstStart?: boolean;
 }
 
 type Listener = () => void;

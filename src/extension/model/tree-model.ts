@@ -1,11 +1,12 @@
 // The Migrations view as plain data: one node per status entry (plus files that do not parse).
 // Pure and fast, so the view for 10,000 migrations builds in a few milliseconds.
 import { compareVersions } from '../../engine/source';
-import type { DisplayStatus, StatusEntry } from '../../engine/types';
+import type { DisplayStatus, Migration, StatusEntry } from '../../engine/types';
 import { appliedSummary, firstLine, formatDateTime, formatDuration } from './format';
 import type { MigrationFile } from './migration-files';
 
-export type NodeStatus = DisplayStatus | 'invalid';
+/** `unknown`: the file is listed before the database has been read (first start, Restricted Mode). */
+export type NodeStatus = DisplayStatus | 'invalid' | 'unknown';
 
 export interface TreeNode {
   /** Stable across refreshes, so VS Code keeps selection and focus. */
@@ -27,6 +28,8 @@ export interface TreeNode {
   path: string | null;
   /** 1-based line to reveal: the failing statement or the parse error. */
   line: number | null;
+  /** The workspace folder (its URI) the migration belongs to; commands resolve it through this. */
+  folder: string | null;
 }
 
 export const STATUS_ICONS: Record<NodeStatus, { icon: string; color: string }> = {
@@ -37,6 +40,7 @@ export const STATUS_ICONS: Record<NodeStatus, { icon: string; color: string }> =
   drifted: { icon: 'diff-modified', color: 'migrateLens.driftedForeground' },
   missing: { icon: 'question', color: 'migrateLens.missingForeground' },
   invalid: { icon: 'warning', color: 'migrateLens.failedForeground' },
+  unknown: { icon: 'circle-large', color: 'migrateLens.unknownForeground' },
 };
 
 function describe(e: StatusEntry): string {
@@ -66,6 +70,7 @@ function md(text: string): string {
 /** Markdown tooltip with the full record (and the error of a failed migration). */
 export function nodeTooltip(node: TreeNode): string {
   if (node.entry) return entryTooltip(node.entry);
+  if (node.status === 'unknown') return `**${md(node.label)}** — ${md(node.description)}\n\n- File: ${md(node.path ?? '')}`;
   const f = node.file!;
   return `**${md(f.fileName)}** — invalid\n\n${f.problems.map((p) => `- ${p.line ? `line ${p.line}: ` : ''}${md(p.message)}`).join('\n')}`;
 }
@@ -97,11 +102,11 @@ function entryTooltip(e: StatusEntry): string {
   return lines.join('\n');
 }
 
-export function entryNode(e: StatusEntry): TreeNode {
+export function entryNode(e: StatusEntry, folder: string | null = null): TreeNode {
   const { icon, color } = STATUS_ICONS[e.status];
   const row = e.row;
   return {
-    id: `v${e.version}`,
+    id: `${folder ? folder + '#' : ''}v${e.version}`,
     version: e.version,
     name: e.name,
     status: e.status,
@@ -114,14 +119,15 @@ export function entryNode(e: StatusEntry): TreeNode {
     contextValue: `migration.${e.status}`,
     path: e.migration?.path ?? null,
     line: row?.error && row.errorLine ? row.errorLine : null,
+    folder,
   };
 }
 
-export function invalidNode(f: MigrationFile): TreeNode {
+export function invalidNode(f: MigrationFile, folder: string | null = null): TreeNode {
   const problem = f.problems[0];
   const { icon, color } = STATUS_ICONS.invalid;
   return {
-    id: `f${f.path}`,
+    id: `${folder ? folder + '#' : ''}f${f.path}`,
     version: f.version,
     name: f.name ?? f.fileName,
     status: 'invalid',
@@ -134,6 +140,7 @@ export function invalidNode(f: MigrationFile): TreeNode {
     contextValue: 'migration.invalid',
     path: f.path,
     line: problem?.line || null,
+    folder,
   };
 }
 
@@ -141,13 +148,43 @@ export function invalidNode(f: MigrationFile): TreeNode {
  * Nodes in version order; a file that cannot run (bad name, parse error, duplicate version) sits
  * at its version after the entry that has it, and files without a version go last.
  */
-export function buildTreeModel(entries: readonly StatusEntry[], invalid: readonly MigrationFile[] = []): TreeNode[] {
+export function buildTreeModel(entries: readonly StatusEntry[], invalid: readonly MigrationFile[] = [], folder: string | null = null): TreeNode[] {
   const nodes: TreeNode[] = new Array(entries.length);
-  for (let i = 0; i < entries.length; i++) nodes[i] = entryNode(entries[i]);
+  for (let i = 0; i < entries.length; i++) nodes[i] = entryNode(entries[i], folder);
   if (invalid.length === 0) return nodes;
-  const extra = invalid.map(invalidNode);
+  const extra = invalid.map((f) => invalidNode(f, folder));
   const withVersion = nodes.concat(extra.filter((n) => n.version !== null));
   // Stable: an entry stays before an invalid file of the same version.
+  withVersion.sort((a, b) => compareVersions(a.version!, b.version!));
+  return withVersion.concat(extra.filter((n) => n.version === null));
+}
+
+/** A migration file listed before its status is known: `why` says what is happening meanwhile. */
+export function unknownNode(m: Migration, why: string, folder: string | null = null): TreeNode {
+  const { icon, color } = STATUS_ICONS.unknown;
+  return {
+    id: `${folder ? folder + '#' : ''}v${m.version}`,
+    version: m.version,
+    name: m.name,
+    status: 'unknown',
+    label: `${m.version} ${m.name}`,
+    description: why,
+    entry: null,
+    file: null,
+    icon,
+    color,
+    contextValue: 'migration.unknown',
+    path: m.path ?? null,
+    line: null,
+    folder,
+  };
+}
+
+/** The folder's files in version order while the database has not answered (yet). */
+export function buildUnknownTreeModel(migrations: readonly Migration[], invalid: readonly MigrationFile[], why: string, folder: string | null = null): TreeNode[] {
+  const nodes: TreeNode[] = migrations.map((m) => unknownNode(m, why, folder));
+  const extra = invalid.map((f) => invalidNode(f, folder));
+  const withVersion = nodes.concat(extra.filter((n) => n.version !== null));
   withVersion.sort((a, b) => compareVersions(a.version!, b.version!));
   return withVersion.concat(extra.filter((n) => n.version === null));
 }

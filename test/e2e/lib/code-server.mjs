@@ -128,7 +128,9 @@ export class CodeServer {
   }
 
   url(folder, payload) {
-    let url = `http://127.0.0.1:${this.port}/?folder=${encodeURIComponent(folder)}`;
+    // A .code-workspace file opens as a (multi-root) workspace, anything else as a folder.
+    const kind = folder.endsWith('.code-workspace') ? 'workspace' : 'folder';
+    let url = `http://127.0.0.1:${this.port}/?${kind}=${encodeURIComponent(folder)}`;
     if (payload) url += `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     return url;
   }

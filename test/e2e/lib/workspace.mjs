@@ -32,3 +32,31 @@ export function parseFileName(file) {
 export function timestampVersion(date = new Date()) {
   return date.toISOString().replace(/\D/g, '').slice(0, 14);
 }
+
+/**
+ * A multi-root workspace: folders `app/` and `billing/`, each with its own `migrations/` (both start
+ * with version 20240101000001, on purpose) and its own `.vscode/settings.json` naming its own
+ * database, plus `multi.code-workspace` listing both. Returns the paths the tests need.
+ */
+export function createMultiRootWorkspace({ root, name, appUrl, billingUrl }) {
+  const ws = path.join(root, name);
+  const folder = (dir, url, files) => {
+    fs.mkdirSync(path.join(ws, dir, '.vscode'), { recursive: true });
+    fs.mkdirSync(path.join(ws, dir, MIGRATIONS_DIR), { recursive: true });
+    for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(ws, dir, MIGRATIONS_DIR, file), text);
+    fs.writeFileSync(path.join(ws, dir, '.vscode', 'settings.json'), JSON.stringify({ 'migrateLens.connectionString': url }, null, 2));
+    return path.join(ws, dir);
+  };
+  const app = folder('app', appUrl, {
+    '20240101000001_initial_tables.sql': '-- +migrate Up\nCREATE TABLE app_users (id int);\n\n-- +migrate Down\nDROP TABLE app_users;\n',
+    '20240102000002_app_settings.sql': '-- +migrate Up\nCREATE TABLE app_settings (id int);\n\n-- +migrate Down\nDROP TABLE app_settings;\n',
+  });
+  const billing = folder('billing', billingUrl, {
+    '20240101000001_billing_init.sql': '-- +migrate Up\nCREATE TABLE invoices (id int);\n\n-- +migrate Down\nDROP TABLE invoices;\n',
+  });
+  // A .sql file of the billing folder that is not a migration (not in migrations/).
+  fs.writeFileSync(path.join(billing, 'report.sql'), 'SELECT 1;\n');
+  const workspaceFile = path.join(ws, 'multi.code-workspace');
+  fs.writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: 'app' }, { path: 'billing' }], settings: {} }, null, 2));
+  return { dir: ws, workspaceFile, app, billing };
+}

@@ -28,9 +28,27 @@ export async function untrustedScenarios({ report, wb, ws, db }) {
     assert(tokens.length > 1, JSON.stringify(tokens));
   });
 
-  await report.check('untrusted: the Migrations view says running needs trust', async () => {
+  await report.check('untrusted: the Migrations view lists the files read-only and says running needs trust', async () => {
     await wb.showContainer('Migrations');
-    await wb.page.locator('.part.sidebar .welcome-view-content', { hasText: 'needs a trusted workspace' }).first().waitFor({ timeout: 20_000 });
+    await wb.page.locator('.part.sidebar', { hasText: 'running them needs a trusted workspace' }).first().waitFor({ timeout: 20_000 });
+    let rows = [];
+    await eventually(async () => {
+      rows = await wb.sideBarTreeItems();
+      return ws.files.every((f) => rows.some((r) => r.startsWith(f.slice(0, 14) + ' ') && r.includes('read-only')));
+    }, { timeout: 20_000, what: `every file listed as read-only (tree shows ${JSON.stringify(rows)})` }).catch((err) => {
+      throw new Error(`${err.message}; tree shows ${JSON.stringify(rows)}`);
+    });
+  });
+
+  await report.check('untrusted: "Status (Reload)" says why it does nothing', async () => {
+    await wb.runCommand('Migrate Lens: Status (Reload)');
+    let notes = [];
+    await eventually(async () => {
+      notes = await wb.notifications();
+      return notes.some((n) => /Restricted Mode/.test(n) && /trust/i.test(n));
+    }, { timeout: 15_000, what: 'a notification naming Restricted Mode' }).catch((err) => {
+      throw new Error(`${err.message}; notifications ${JSON.stringify(notes)}`);
+    });
   });
 
   await report.check('untrusted: database actions are unavailable and the database stays untouched', async () => {
