@@ -29,3 +29,15 @@ export { createMigrationFile, migrationTemplate, snakeName, timestamp } from './
 export { quoteIdent } from './sql';
 export { lockRetryText } from './run/retry-text';
 export { backoffMs, isLockTimeout, type LockPolicy } from './run/retry';
+export {
+  adopt,
+  adoptionNote,
+  detectForeignHistories,
+  ADOPT_TOOLS,
+  ADOPT_TOOL_NAMES,
+  type AdoptOptions,
+  type AdoptResult,
+  type AdoptedEntry,
+  type ForeignHistory,
+  type ToolName,
+} from './adopt';
