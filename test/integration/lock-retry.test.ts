@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Migrator, MigrationFailedError, type Database, type RunEvent } from '../../src/engine';
+import { Migrator, MigrationFailedError, type Database, type RunEvent } from '../../src/engine/internal';
 import { pgBackend, pgliteBackend, type Backend } from '../support/backends';
 import { migrationsFolder } from '../support/files';
 

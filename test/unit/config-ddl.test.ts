@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveSettings } from '../../src/engine';
-import { backoffMs, isLockTimeout } from '../../src/engine';
+import { resolveSettings } from '../../src/engine/internal';
+import { backoffMs, isLockTimeout } from '../../src/engine/internal';
 
 describe('migrations.ddl_lock_timeout and ddl_retries', () => {
   let dir: string;

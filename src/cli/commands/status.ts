@@ -1,4 +1,4 @@
-import type { StatusEntry } from '../../engine';
+import type { StatusEntry } from '../../engine/internal';
 import { defineCommand } from './types';
 import { DATABASE_FLAGS } from './flags';
 import { statusJson, statusTable } from '../format';
