@@ -31,6 +31,12 @@ export const DDL_RETRIES: Flag = {
   value: 'N',
   help: 'tries again a migration that hit the lock timeout (SQLSTATE 55P03), with backoff 1s, 2s, 4s... (default: migrations.ddl_retries, else 3)',
 };
+export const REQUIRE: Flag = {
+  name: 'require',
+  type: 'list',
+  value: 'FILE',
+  help: 'a .js/.mjs/.cjs module that registers code migrations (registerMigration); repeatable; after migrations.require of the config file',
+};
 export const DRY_RUN: Flag = { name: 'dry-run', type: 'boolean', help: 'print the statements that would run; change nothing' };
 
 /** -version V where V is a migration's version. */
@@ -39,7 +45,7 @@ export function versionFlag(help: string): Flag {
 }
 
 /** What every command that reads the folder and the database takes. */
-export const DATABASE_FLAGS: readonly Flag[] = [CONFIG, ENV, MIGRATIONS, TABLE, SCHEMA];
+export const DATABASE_FLAGS: readonly Flag[] = [CONFIG, ENV, MIGRATIONS, TABLE, SCHEMA, REQUIRE];
 /** What every command that changes the database takes: the above and the lock's patience. */
 export const WRITE_FLAGS: readonly Flag[] = [...DATABASE_FLAGS, LOCK_TIMEOUT, DDL_LOCK_TIMEOUT, DDL_RETRIES];
 

@@ -4,6 +4,7 @@ import {
   ConfigError,
   lockRetryText,
   loadMigrationsAsync,
+  loadRequiredModules,
   Migrator,
   openDatabase,
   resolveSettings,
@@ -30,6 +31,7 @@ export function settingsOf(ctx: Context): Settings {
     allowOutOfOrder: ctx.given.has('out-of-order') ? ctx.bool('out-of-order') : undefined,
     ddlLockTimeoutMs: ctx.ms('ddl-lock-timeout'),
     ddlRetries: retriesOf(ctx.string('ddl-retries')),
+    require: [...ctx.list('require')],
   });
 }
 
@@ -62,6 +64,8 @@ export async function withSession(ctx: Context, body: (s: Session) => Promise<nu
   // with it against 324/343/289 ms without: 8-28% of the command.
   const folderRead = loadMigrationsAsync(settings.migrationsDir, { lazyParse: true, onWarning: (m) => io.err(`warning: ${m}\n`) });
   folderRead.catch(() => undefined); // the migrator awaits it; this only keeps it from being "unhandled" meanwhile
+  // Code migrations (-require, migrations.require) register themselves before the folder is checked against them.
+  await loadRequiredModules(settings.require);
   const db = await openDatabase(settings.connection);
   try {
     const migrator = Migrator.fromSettings(db, settings, { signal: io.signal, onEvent: (e) => reportEvent(e, io), folderRead });
