@@ -152,6 +152,15 @@ export class Controller implements vscode.Disposable {
     return row.script;
   }
 
+  /**
+   * Loads the stored text of every applied migration whose file is gone: rolling one back runs
+   * the Down of that copy, and a confirmation must be able to say so (read() leaves the text out).
+   */
+  async loadStoredCopies(): Promise<void> {
+    const rows = (this.model.entries ?? []).filter((e) => e.status === 'missing' && e.row && e.row.script === null).map((e) => e.row!);
+    if (rows.length && this.trusted) await this.session.attachScripts(await this.resolveSettings(), rows);
+  }
+
   withMigrator<T>(settings: Settings, opts: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void }, body: (m: Migrator) => Promise<T>): Promise<T> {
     return this.session.withMigrator(settings, opts, body);
   }

@@ -36,9 +36,10 @@ export async function runDatabaseAction<T>(ctrl: Controller, req: RunRequest<T>)
   }
   const db = settings.connection.description;
   if (req.confirm) {
+    const where = [`Database: ${db} (from ${settings.source})`, vscode.workspace.workspaceFolders?.length !== 1 ? `Folder: ${ctrl.name}` : ''].filter(Boolean).join('\n');
     const choice = await vscode.window.showWarningMessage(
       req.confirm.message.replace('{db}', db),
-      { modal: true, detail: req.confirm.detail || `Database: ${db} (from ${settings.source})` },
+      { modal: true, detail: req.confirm.detail ? `${req.confirm.detail}\n\n${where}` : where },
       req.confirm.button,
     );
     if (choice !== req.confirm.button) {

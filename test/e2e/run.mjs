@@ -21,7 +21,7 @@ import { createDatabase } from './lib/database.mjs';
 import { Report } from './lib/report.mjs';
 import { createMultiRootWorkspace, createWorkspace } from './lib/workspace.mjs';
 import { Workbench, launchBrowser } from './lib/workbench.mjs';
-import { trustedScenarios } from './scenarios/trusted.mjs';
+import { recoveryScenarios, trustedScenarios } from './scenarios/trusted.mjs';
 import { untrustedScenarios } from './scenarios/untrusted.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -124,6 +124,7 @@ async function uiSuite(browser, vsix, { trust }) {
       } else {
         const shot = path.join(report.shotsDir, 'screenshot.png');
         await trustedScenarios({ report, wb, ws, db, server, screenshotPath: shot });
+        await recoveryScenarios({ report, wb, ws, db });
         if (opts.screenshot && report.failed === 0 && fs.existsSync(shot)) {
           fs.copyFileSync(shot, path.join(REPO, 'media', 'screenshot.png'));
           report.log('updated media/screenshot.png');

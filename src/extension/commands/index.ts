@@ -4,7 +4,7 @@ import type { Folders } from '../folders';
 import { status, setPassword, showOutput, statusActions, version } from './connection';
 import { create, openFile, showDiff, showError } from './files';
 import { acceptChecksum, forget, markApplied, markRolledBack } from './recovery';
-import { down, downTo, refresh, reset, runDown, runUp, up, upTo } from './run';
+import { down, downTo, refresh, reset, rollBackStoredCopyCommand, runDown, runUp, up, upTo } from './run';
 
 type Factory = (folders: Folders) => (...args: never[]) => Promise<unknown>;
 
@@ -30,6 +30,7 @@ export const COMMANDS: Record<string, Factory> = {
   'migrateLens.acceptChecksum': acceptChecksum,
   'migrateLens.showDiff': showDiff,
   'migrateLens.statusActions': statusActions,
+  'migrateLens.rollBackStoredCopy': rollBackStoredCopyCommand,
 };
 
 export function registerCommands(context: vscode.ExtensionContext, folders: Folders): void {

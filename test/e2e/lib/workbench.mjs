@@ -207,6 +207,28 @@ export class Workbench {
     await button.click();
   }
 
+  /** The Migrations view's row whose label is `label`. */
+  treeRow(label) {
+    return this.page.locator('.part.sidebar [role="treeitem"]').filter({ has: this.page.locator('.label-name', { hasText: label }) }).first();
+  }
+
+  /** Right-clicks a tree row and picks `item` from its context menu. */
+  async treeContextMenu(label, item) {
+    const row = this.treeRow(label);
+    await row.waitFor({ timeout: 15_000 });
+    await row.click({ button: 'right' });
+    const entry = this.page.locator('.context-view .action-item', { hasText: item }).first();
+    await entry.waitFor({ timeout: 10_000 });
+    await entry.click();
+  }
+
+  /** The open modal dialog's text (message and detail), spaces collapsed. */
+  async dialogText() {
+    const dialog = this.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 15_000 });
+    return plain(await dialog.innerText());
+  }
+
   async save() {
     await this.page.keyboard.press('Control+S');
     await this.page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: 10_000 }).catch(() => {});

@@ -308,3 +308,59 @@ export async function trustedScenarios({ report, wb, ws, db, server, screenshotP
     assert(leaks.length === 0, `the password appears in ${JSON.stringify(leaks)}`);
   });
 }
+
+/** Checks that need a missing file and the confirmations' lists; run after trustedScenarios. */
+export async function recoveryScenarios({ report, wb, ws, db }) {
+  const versions = fs.readdirSync(ws.migrationsDir).map((f) => parseFileName(f)?.version).filter(Boolean).sort();
+  const gone = `${String(BigInt(versions[versions.length - 1]) + 1n)}_e2e_gone.sql`;
+  const goneVersion = parseFileName(gone).version;
+  await report.check('a missing file: "Roll Back (stored copy)" says the stored copy runs and from when; its tab is the read-only applied copy', async () => {
+    fs.writeFileSync(path.join(ws.migrationsDir, gone), '-- +migrate Up\nCREATE TABLE e2e_gone (id int);\n\n-- +migrate Down\nDROP TABLE e2e_gone;\n');
+    await treeRow(wb, gone, /^pending/);
+    await wb.openFromTree(treeLabel(gone), gone);
+    await lensesMatching(wb, (t) => t.includes('Run Up'), '"Run Up" CodeLens');
+    await wb.codeLens('Run Up').click();
+    await treeRow(wb, gone, APPLIED);
+    await wb.runCommand('View: Close Editor');
+    fs.unlinkSync(path.join(ws.migrationsDir, gone));
+    await treeRow(wb, gone, /^missing file · applied /);
+    // A click opens the copy kept in the history: titled so, and read-only.
+    await wb.treeRow(treeLabel(gone)).click();
+    const tab = wb.page.locator('.tabs-container .tab.active', { hasText: '(applied copy, read-only)' });
+    await tab.waitFor({ timeout: 15_000 });
+    let text = '';
+    await eventually(async () => (text = await wb.editorText()).includes('DROP TABLE e2e_gone'), { timeout: 10_000, what: `the stored text in the tab (shows ${JSON.stringify(text)})` });
+    await wb.activeEditor().click();
+    await wb.page.keyboard.type('typed');
+    await wb.page.waitForTimeout(300);
+    assert(!(await wb.editorText()).includes('typed'), 'typing changed the applied copy');
+    await wb.treeContextMenu(treeLabel(gone), 'Roll Back (stored copy)');
+    const question = (await wb.dialogText()).replace(/\s+/g, ' ');
+    for (const part of ['STORED COPY', `${goneVersion} e2e_gone`, 'DROP TABLE e2e_gone;', db.name]) {
+      assert(question.includes(part), `the dialog does not say ${JSON.stringify(part)}: ${JSON.stringify(question)}`);
+    }
+    assertMatch(question, /stored when it was applied \(\d{4}-\d\d-\d\d \d\d:\d\d, batch \d+\)/, 'the dialog names when the copy was stored');
+    assert(!/neither its file nor a stored copy/.test(question), `the dialog contradicts itself: ${question}`);
+    await wb.answerDialog('Roll Back');
+    await eventually(async () => (await trackingRows(db)).find((r) => r.version === goneVersion)?.status === 'rollback', { timeout: 20_000, what: 'the tracking row to say rollback' });
+    const left = await db.query(`SELECT to_regclass('public.e2e_gone') AS t`);
+    assert(left[0].t === null, 'the stored Down did not run: e2e_gone still exists');
+    await eventually(async () => !(await wb.sideBarTreeItems()).some((r) => r.startsWith(goneVersion)), { timeout: 15_000, what: 'the rolled-back missing row to leave the tree' });
+  });
+
+  await report.check('"Reset" asks first and lists what it rolls back, newest first; Cancel changes nothing', async () => {
+    const before = await trackingRows(db);
+    const applied = before.filter((r) => r.status === 'applied');
+    assert(applied.length >= 2, `needs two applied migrations: ${JSON.stringify(before)}`);
+    await wb.runCommand('Migrate Lens: Reset (Roll Back All)');
+    const text = await wb.dialogText();
+    const head = `Rolls back ${applied.length} migrations, newest first:`;
+    assert(text.includes(head), `no "${head}" in ${JSON.stringify(text)}`);
+    const listed = text.slice(text.indexOf(head) + head.length).split('\n').map((l) => l.trim()).filter((l) => /^\d{14} /.test(l)).map((l) => l.slice(0, 14));
+    const newestFirst = [...applied].sort((a, b) => (b.batch - a.batch) || (a.version < b.version ? 1 : -1)).map((r) => r.version);
+    assert(JSON.stringify(listed) === JSON.stringify(newestFirst), `listed ${JSON.stringify(listed)}, expected newest first ${JSON.stringify(newestFirst)}`);
+    await wb.answerDialog('Cancel');
+    await wb.page.locator('.monaco-dialog-box').waitFor({ state: 'detached', timeout: 5_000 });
+    assert(JSON.stringify(await trackingRows(db)) === JSON.stringify(before), 'Cancel changed the tracking table');
+  });
+}
