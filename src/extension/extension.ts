@@ -11,6 +11,7 @@ import { Log } from './log';
 import { DIAGNOSTIC_SOURCE } from './model/diagnostics-model';
 import { buildTreeModel, nodeTooltip, type TreeNode } from './model/tree-model';
 import { SETTINGS_SECTION } from './settings';
+import { PREVIEW_SCHEME, previewDocuments } from './preview-doc';
 import { MigrationStatusBar } from './status-bar';
 import { isFolderNode, MigrationsTreeProvider, waitingText } from './tree-view';
 import { MigrationsWatcher } from './watcher';
@@ -67,6 +68,8 @@ export function activate(context: vscode.ExtensionContext): MigrateLensApi {
     folders.onDidRemove(detach),
     new MigrationStatusBar(folders, vscode.window.createStatusBarItem('migrateLens.status', vscode.StatusBarAlignment.Left, 10)),
     vscode.workspace.registerTextDocumentContentProvider(APPLIED_SCHEME, new AppliedTextProvider(folders)),
+    previewDocuments,
+    vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previewDocuments),
     vscode.languages.registerHoverProvider({ language: 'sql' }, new DirectiveHoverProvider()),
     vscode.languages.registerCodeLensProvider({ language: 'sql', scheme: 'file' }, new MigrationCodeLensProvider(folders)),
     view.onDidChangeVisibility((e) => e.visible && folders.all.forEach((c) => c.ensureStatus())),

@@ -4,7 +4,7 @@ import type { Folders } from '../folders';
 import { status, setPassword, showOutput, statusActions, version } from './connection';
 import { create, openFile, showDiff, showError } from './files';
 import { acceptChecksum, forget, markApplied, markRolledBack } from './recovery';
-import { down, downTo, refresh, reset, rollBackStoredCopyCommand, runDown, runUp, up, upTo } from './run';
+import { down, downTo, previewSql, refresh, reset, rollBackStoredCopyCommand, runDown, runUp, up, upTo } from './run';
 
 type Factory = (folders: Folders) => (...args: never[]) => Promise<unknown>;
 
@@ -31,6 +31,7 @@ export const COMMANDS: Record<string, Factory> = {
   'migrateLens.showDiff': showDiff,
   'migrateLens.statusActions': statusActions,
   'migrateLens.rollBackStoredCopy': rollBackStoredCopyCommand,
+  'migrateLens.previewSql': previewSql,
 };
 
 export function registerCommands(context: vscode.ExtensionContext, folders: Folders): void {

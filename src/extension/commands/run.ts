@@ -7,7 +7,10 @@ import { errorText, type Controller } from '../controller';
 import { formatDateTime } from '../model/format';
 import type { Folders } from '../folders';
 import { describeRun, rollbackList as plannedRollbacks } from '../model/run-summary';
-import { runDatabaseAction } from '../runner';
+import { previewText } from '../model/preview';
+import { previewDocuments } from '../preview-doc';
+import { requireTrust, runDatabaseAction } from '../runner';
+import { redact } from '../../engine/redact';
 import { chooseEntry, entryLabel, type Target } from './targets';
 
 type Command = (...args: never[]) => Promise<unknown>;
@@ -194,4 +197,32 @@ export function storedCopyDown(text: string | null): { ok: true; sql: string } |
   const shown = lines.slice(0, 20);
   if (lines.length > shown.length) shown.push(`… (${lines.length - shown.length} more lines)`);
   return { ok: true, sql: shown.join('\n') || '(an empty Down section: nothing but the history record changes)' };
+}
+
+/**
+ * "Preview SQL" (lens args: file path, version, direction; tree: the node): the exact statements
+ * the engine's dry run would send for this one migration, in a read-only tab. Changes nothing.
+ */
+export function previewSql(folders: Folders): Command {
+  return async (arg?: Target, version?: string, direction?: 'up' | 'down') => {
+    const target = await chooseEntry(folders, arg, ['pending', 'rollback', 'failed', 'applied', 'drifted', 'missing'], 'Migration to preview', { version, fromEditor: true });
+    if (!target) return undefined;
+    const { ctrl, entry } = target;
+    const dir: 'up' | 'down' = direction ?? (['pending', 'rollback', 'failed'].includes(entry.status) ? 'up' : 'down');
+    if (!requireTrust()) return undefined;
+    try {
+      const settings = await ctrl.resolveSettings();
+      const result = await ctrl.withMigrator(settings, {}, (m) =>
+        dir === 'up' ? m.up({ only: entry.version, dryRun: true }) : m.down({ only: entry.version, dryRun: true }),
+      );
+      const fileLabel = entry.migration ? `${entry.version}_${entry.name}.sql` : `${entry.version}_${entry.name}.sql (stored copy)`;
+      const text = previewText(result, { direction: dir, fileLabel, database: settings.connection.description });
+      ctrl.log.info(`Preview SQL: ${dir} ${entry.version} on ${settings.connection.description}`);
+      const title = `${entry.version}_${entry.name}.sql (${dir === 'up' ? 'Up' : 'Down'} preview, read-only)`;
+      return await previewDocuments.show(title, text, `${ctrl.key}#${entry.version}#${dir}`);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Migrate Lens: cannot preview ${entryLabel(entry)}: ${redact(errorText(err))}`);
+      return undefined;
+    }
+  };
 }

@@ -11,7 +11,7 @@ const vscode = require('vscode');
 const pg = require('pg');
 
 const EXTENSION_ID = 'migrate-lens.migrate-lens';
-const COMMANDS = ['up', 'down', 'status', 'create', 'reset', 'refresh', 'version', 'setPassword', 'showOutput', 'runUp', 'runDown']
+const COMMANDS = ['up', 'down', 'status', 'create', 'reset', 'refresh', 'version', 'setPassword', 'showOutput', 'runUp', 'runDown', 'previewSql', 'rollBackStoredCopy', 'statusActions']
   .map((c) => 'migrateLens.' + c);
 const DATE = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d`;
 // Durations are written like the CLI's: "145 ms", "1.0 s", "4 min 05 s".
@@ -144,9 +144,46 @@ exports.run = async function run() {
   const upLine = lineOf(firstText, /^\s*--\s*\+migrate\s+up\b/i);
   const downLine = lineOf(firstText, /^\s*--\s*\+migrate\s+down\b/i);
 
-  await test('a pending file has exactly one lens: "Run Up" on its Up line', async () => {
+  await test('a pending file has exactly two lenses: "Run Up" and "Preview SQL" on its Up line', async () => {
     const got = await lenses(uriOf(first));
-    assert.deepEqual(got, [{ line: upLine, title: 'Run Up', command: 'migrateLens.runUp' }]);
+    assert.deepEqual(got, [
+      { line: upLine, title: 'Run Up', command: 'migrateLens.runUp' },
+      { line: upLine, title: 'Preview SQL', command: 'migrateLens.previewSql' },
+    ]);
+  });
+
+  await test('"Preview SQL" opens exactly the dry-run statements, read-only, with transaction mode and file lines; nothing runs', async () => {
+    const uri = uriOf(first);
+    await vscode.workspace.openTextDocument(uri);
+    const lens = ((await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri)) || []).find((l) => l.command && l.command.title === 'Preview SQL');
+    assert.ok(lens, 'no Preview SQL lens');
+    await vscode.commands.executeCommand(lens.command.command, ...lens.command.arguments);
+    const doc = await eventually(() => {
+      const d = vscode.window.activeTextEditor && vscode.window.activeTextEditor.document;
+      return d && d.uri.scheme === 'migrate-lens-preview' && d;
+    }, 'the preview tab');
+    const text = doc.getText();
+    assert.ok(text.startsWith(`-- Preview (Up) of ${first}\n`), text.slice(0, 200));
+    assert.ok(doc.uri.path.endsWith('(Up preview, read-only)'), doc.uri.path);
+    const fileLines = firstText.split(/\r?\n/);
+    // Each statement's first line of code (after the comments it carries) is the file line named above it.
+    const blocks = [...text.matchAll(/^-- file line (\d+)\n((?:\s*--.*\n|\s*\n)*)(.*)$/gm)];
+    assert.ok(blocks.length > 0, text);
+    for (const [, n, , sqlLine] of blocks) assert.equal(sqlLine.trim(), fileLines[Number(n) - 1].trim(), `statement at file line ${n}`);
+    // The statements, in order, are the Up section's: every non-comment line of the file's Up appears.
+    const upSection = fileLines.slice(upLine + 1, downLine >= 0 ? downLine : undefined).filter((l) => l.trim() && !/^\s*--/.test(l));
+    let at = 0;
+    for (const l of upSection) {
+      const i = text.indexOf(l.trim(), at);
+      assert.ok(i >= 0, `the preview lacks (or reorders) ${JSON.stringify(l)}`);
+      at = i;
+    }
+    assert.ok(/-- Transaction: (one transaction|none \(notransaction\))/.test(text), 'no transaction mode');
+    if (/-- Transaction: one transaction/.test(text)) assert.ok(/^BEGIN;$/m.test(text) && /^COMMIT;$/m.test(text), 'BEGIN/COMMIT');
+    // A content provider's document: the editor shows it read-only, and no file system can save it.
+    assert.notEqual(vscode.workspace.fs.isWritableFileSystem(doc.uri.scheme), true, 'the preview is writable');
+    assert.deepEqual(await rows(), [], 'the preview ran something');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   await test('migrateLens.runUp applies exactly that file; its lenses say applied and Run Down', async () => {
@@ -157,10 +194,13 @@ exports.run = async function run() {
       const l = await lenses(uriOf(first));
       return l.length && l[0].title !== 'Run Up' ? l : null;
     }, 'lenses to change');
-    assert.equal(got.length, downLine >= 0 ? 2 : 1, JSON.stringify(got));
+    assert.equal(got.length, downLine >= 0 ? 3 : 1, JSON.stringify(got));
     assert.equal(got[0].line, upLine);
     assert.match(got[0].title, APPLIED(1));
-    if (downLine >= 0) assert.deepEqual(got[1], { line: downLine, title: 'Run Down', command: 'migrateLens.runDown' });
+    if (downLine >= 0) {
+      assert.deepEqual(got[1], { line: downLine, title: 'Run Down', command: 'migrateLens.runDown' });
+      assert.deepEqual(got[2], { line: downLine, title: 'Preview SQL', command: 'migrateLens.previewSql' });
+    }
     assert.match(treeItem(first).description, APPLIED(1));
     assert.equal(treeItem(first).contextValue, 'migration.applied');
   });
