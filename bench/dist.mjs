@@ -10,11 +10,11 @@ export function distDir() {
   return process.env.BENCH_DIST || dist;
 }
 
-/** Copies the CLI (dist/cli.js, its launcher, and dist/cli-main.js) and dist/engine.js under bench/work (inside the project, so node_modules resolve). */
+/** Copies the CLI (dist/cli.js) and dist/engine.js under bench/work (inside the project, so node_modules resolve). */
 export function snapshotDist() {
   const target = fileURLToPath(new URL(`./work/dist-${process.pid}/`, import.meta.url));
   mkdirSync(target, { recursive: true });
-  for (const f of ['cli.js', 'cli-main.js', 'engine.js']) if (existsSync(join(dist, f))) cpSync(join(dist, f), join(target, f));
+  for (const f of ['cli.js', 'engine.js']) if (existsSync(join(dist, f))) cpSync(join(dist, f), join(target, f));
   process.env.BENCH_DIST = target;
   return () => rmSync(target, { recursive: true, force: true });
 }

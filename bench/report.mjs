@@ -56,14 +56,6 @@ export function checkTargets(results, extra) {
   const r3 = ratio(w.ddl, 'rollback');
   add(`${w.ddl} roll back ≤ 1.3× floor`, r3 == null ? null : `${r3.toFixed(2)}×`, r3 <= 1.3);
 
-  const noop = get(w.trivial, 'migrate-lens', 'noop');
-  const dbmateNoop = get(w.trivial, 'dbmate', 'noop');
-  add(
-    `no-op on ${w.trivial} ≤ dbmate (Go) ${dbmateNoop == null ? '?' : seconds(dbmateNoop) + ' s'}; bare \`node -e ''\` ${seconds(extra.nodeStart)} s`,
-    noop == null ? null : `${seconds(noop)} s`,
-    dbmateNoop != null && noop <= dbmateNoop,
-  );
-
   const big = get(w.big, 'migrate-lens', 'apply');
   const peers = results.filter((r) => r.workload === w.big && r.phase === 'apply' && r.median != null && !['psql', 'migrate-lens', 'node-pg (raw)'].includes(r.tool));
   const best = peers.sort((a, b) => a.median - b.median)[0];
@@ -110,4 +102,15 @@ export function machineLine(m) {
   const settle = m.checkpointBeforeEachPhase === undefined ? '' : m.checkpointBeforeEachPhase ? '; a CHECKPOINT before every timed phase' : '; no CHECKPOINT between phases (not permitted)';
   const env = m.unsetForTimedCommands?.length ? `; timed commands run without ${m.unsetForTimedCommands.join(', ')} (it only slows every Node start)` : '';
   return `${m.cpu} × ${m.cores} cores, ${m.memoryGb} GB RAM, ${m.os}; Node ${m.node}; PostgreSQL ${m.postgres} (server ${m.server})${load}${settle}${env}`;
+}
+
+/**
+ * The no-op run beside the peers, without a target: it is bound by Node's own start (a bare
+ * `node -e ''`), which no code of ours changes, and a Go binary starts in a few milliseconds.
+ */
+export function noopLine(results, workload, nodeStart) {
+  const rows = results.filter((r) => r.workload === workload && r.phase === 'noop' && r.median != null).sort((a, b) => a.median - b.median);
+  if (!rows.length) return '';
+  const cells = rows.map((r) => `${r.tool === 'migrate-lens' ? '**migrate-lens**' : r.tool} ${seconds(r.median)} s`);
+  return `No-op run on ${workload} (no target: bound by Node's start, bare \`node -e ''\` ${seconds(nodeStart)} s): ${cells.join(', ')}.`;
 }

@@ -16,7 +16,7 @@ import { createDatabase, dropDatabase, dropAll, queryValue, serverVersion, baseU
 import { timeCommand, median } from './measure.mjs';
 import { countingProxy } from './roundtrips.mjs';
 import { snapshotDist } from './dist.mjs';
-import { PHASES, workloadTable, checkTargets, targetsTable, roundTripTable, machineLine } from './report.mjs';
+import { PHASES, workloadTable, checkTargets, targetsTable, roundTripTable, machineLine, noopLine } from './report.mjs';
 
 const args = Object.fromEntries(
   process.argv.slice(2).map((a) => {
@@ -259,6 +259,8 @@ async function main() {
       (status != null ? ` \`migrate-lens status\` on ${names.big.replace('trivial-', '')} applied files: ${status.toFixed(3)} s.` : '') +
       (tree?.nodes ? ` Extension tree model for ${tree.migrations} migrations: ${tree.firstMs.toFixed(1)} ms first build, ${tree.warmMedianMs.toFixed(1)} ms warm (\`activate()\` needs a VS Code host: the e2e host suite prints its time, \`npm run e2e -- --suite host\`).` : '') +
       (parser?.mbPerSecond ? ` Parser on a ${(parser.bytes / 1e6).toFixed(0)} MB data migration: parseMigration ${parser.mbPerSecond.toFixed(1)} MB/s, splitStatements ${parser.splitMbPerSecond.toFixed(1)} MB/s.` : parser?.error ? ` Parser: ${parser.error}.` : ''),
+    '',
+    noopLine(results, names.trivial, start),
     '',
     targetsTable(checks),
     '',

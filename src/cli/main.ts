@@ -86,5 +86,5 @@ export function main(): void {
   );
 }
 
-// dist/cli.js (launch.ts) calls main(); `node dist/cli-main.js` runs it directly, without the cache.
+// dist/cli.js is this module bundled: run as a program, it runs the command line.
 if (require.main === module) main();

@@ -73,6 +73,8 @@ export class AdvisoryLock {
         `SELECT l.pid, a.application_name, a.client_addr::text AS client_addr, a.backend_start
          FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
          WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::oid AND l.objid = $2::oid AND l.objsubid = 1
+           -- the same key in another database of the server is another lock
+           AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())
          LIMIT 1`,
         [classid, objid],
       );

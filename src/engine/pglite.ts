@@ -60,8 +60,7 @@ export async function openPglite(dataDir: string, description: string): Promise<
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
   const release = inMemory ? () => undefined : lockFolder(`${dataDir}.lock`, description);
   try {
-    // require(), not import(): PGlite's CommonJS build, like the extension bundle's, and the CLI runs
-    // its bundle from V8's code cache, where Node 20 has no import() (compile-cache.ts).
+    // require(), not import(): PGlite's CommonJS build, like the extension bundle's.
     const { PGlite } = require('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
     const db = (await PGlite.create(dataDir)) as unknown as PGliteInstance;
     return new PgliteDatabase(db, description, release);

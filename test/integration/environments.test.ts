@@ -12,7 +12,7 @@ const CLI = resolve(__dirname, '..', '..', 'dist', 'cli.js');
 const run = promisify(execFile);
 
 async function cli(args: string[], cwd: string, env: Record<string, string | undefined> = {}) {
-  const clean = { ...process.env, MIGRATE_LENS_COMPILE_CACHE: 'off', DATABASE_URL: undefined, PGHOST: undefined, PGDATABASE: undefined, PGUSER: undefined, PGPORT: undefined, PGPASSWORD: undefined, ...env };
+  const clean = { ...process.env, DATABASE_URL: undefined, PGHOST: undefined, PGDATABASE: undefined, PGUSER: undefined, PGPORT: undefined, PGPASSWORD: undefined, ...env };
   try {
     const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: clean as NodeJS.ProcessEnv, cwd });
     return { code: 0, stdout, stderr };

@@ -13,7 +13,7 @@ const CLI = resolve(__dirname, '..', '..', 'dist', 'cli.js');
 const run = promisify(execFile);
 
 export async function cli(args: string[], env: Record<string, string | undefined>, cwd = process.cwd()) {
-  const clean: Record<string, string | undefined> = { ...process.env, MIGRATE_LENS_COMPILE_CACHE: 'off', ...env };
+  const clean: Record<string, string | undefined> = { ...process.env, ...env };
   for (const k of Object.keys(clean)) if ((k === 'DATABASE_URL' || k.startsWith('PG')) && !(k in env)) delete clean[k];
   try {
     const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: clean as NodeJS.ProcessEnv, cwd });

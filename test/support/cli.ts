@@ -26,12 +26,6 @@ export interface CliOptions {
   timeoutMs?: number;
 }
 
-// The CLI keeps V8's code cache between runs (src/cli/compile-cache.ts). The tests' runs keep theirs
-// in a folder of this test process, removed when it exits, so they exercise the cache without
-// writing to the user's cache folder.
-const compileCache = mkdtempSync(join(tmpdir(), 'ml-compile-cache-'));
-process.on('exit', () => rmSync(compileCache, { recursive: true, force: true }));
-
 /** The test process's environment without anything that would pick a database for the CLI. */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {};
@@ -40,7 +34,6 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
     if (k === 'DATABASE_URL' || k.startsWith('PG') || k.startsWith('TEST_') || k.startsWith('ML_') || k.startsWith('VITEST') || k === 'NODE_OPTIONS') continue;
     env[k] = v;
   }
-  env.MIGRATE_LENS_COMPILE_CACHE = compileCache;
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;

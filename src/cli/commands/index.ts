@@ -2,9 +2,8 @@
  * Every command of the CLI, in the order the general help lists them.
  *
  * To add a command: write `src/cli/commands/<verb>.ts` exporting `defineCommand({ name, summary,
- * usage, description, flags, run })` as default, and add it to the list below. Its help, flag
- * checks ("unknown flag", "did you mean", exclusive and required flags) and the launcher's cache
- * name all come from that one definition.
+ * usage, description, flags, run })` as default, and add it to the list below. Its help and flag
+ * checks ("unknown flag", "did you mean", exclusive and required flags) come from that one definition.
  *
  * To add a flag to one command: add it to that command's `flags` (and `exclusive` if it conflicts
  * with another). A flag that several commands share: define it in `flags.ts` and list it in each
