@@ -16,7 +16,7 @@ export class MigrationDiagnostics implements vscode.Disposable {
   }
 
   update(): void {
-    const specs = diagnosticsFor(this.model.folderModel, this.model.entries);
+    const specs = diagnosticsFor(this.model.folderModel, this.model.entries, (p) => this.model.isFreshEmpty(p));
     for (const path of [...this.published.keys()]) {
       if (specs.has(path)) continue;
       this.collection.delete(vscode.Uri.file(path));

@@ -12,6 +12,7 @@ import { DIAGNOSTIC_SOURCE } from './model/diagnostics-model';
 import { buildTreeModel, nodeTooltip, type TreeNode } from './model/tree-model';
 import { SETTINGS_SECTION } from './settings';
 import { PREVIEW_SCHEME, previewDocuments } from './preview-doc';
+import { SkeletonCompletionProvider } from './skeleton-completion';
 import { MigrationStatusBar } from './status-bar';
 import { isFolderNode, MigrationsTreeProvider, waitingText } from './tree-view';
 import { MigrationsWatcher } from './watcher';
@@ -71,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): MigrateLensApi {
     previewDocuments,
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previewDocuments),
     vscode.languages.registerHoverProvider({ language: 'sql' }, new DirectiveHoverProvider()),
+    vscode.languages.registerCompletionItemProvider({ language: 'sql' }, new SkeletonCompletionProvider()),
     vscode.languages.registerCodeLensProvider({ language: 'sql', scheme: 'file' }, new MigrationCodeLensProvider(folders)),
     view.onDidChangeVisibility((e) => e.visible && folders.all.forEach((c) => c.ensureStatus())),
     folders.onDidChange(() => updateView()),

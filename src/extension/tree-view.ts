@@ -70,10 +70,11 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<ViewNode>
     if (!model.folderModel.exists) return [];
     const key = this.folders.multiRoot ? ctrl.key : null;
     const entries = model.entries;
-    if (entries) return buildTreeModel(entries, model.invalidFiles, key).map((n) => ({ ...n, folder: ctrl.key }));
+    const fresh = (p: string) => model.isFreshEmpty(p);
+    if (entries) return buildTreeModel(entries, model.invalidFiles, key, fresh).map((n) => ({ ...n, folder: ctrl.key }));
     const why = waitingText(ctrl);
     if (!why) return [];
-    return buildUnknownTreeModel(model.folderModel.migrations, model.invalidFiles, why, key).map((n) => ({ ...n, folder: ctrl.key }));
+    return buildUnknownTreeModel(model.folderModel.migrations, model.invalidFiles, why, key, fresh).map((n) => ({ ...n, folder: ctrl.key }));
   }
 
   /** Every migration node of every folder, in view order. */

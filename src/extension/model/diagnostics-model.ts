@@ -17,9 +17,13 @@ export interface DiagnosticSpec {
 export const DIAGNOSTIC_SOURCE = 'migrate-lens';
 
 /** Diagnostics per file path. Every file of the folder gets an entry (empty clears old ones). */
-export function diagnosticsFor(folder: FolderModel, entries: readonly StatusEntry[] | null): Map<string, DiagnosticSpec[]> {
+export function diagnosticsFor(folder: FolderModel, entries: readonly StatusEntry[] | null, freshEmpty: (path: string) => boolean = () => false): Map<string, DiagnosticSpec[]> {
   const out = new Map<string, DiagnosticSpec[]>();
   for (const f of folder.files) {
+    if (freshEmpty(f.path)) {
+      out.set(f.path, []);
+      continue;
+    }
     out.set(f.path, f.problems.map((p) => ({ line: Math.max(0, p.line - 1), message: p.message, severity: 'error', code: p.code })));
   }
   for (const e of entries ?? []) {

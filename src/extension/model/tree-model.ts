@@ -70,6 +70,7 @@ function md(text: string): string {
 /** Markdown tooltip with the full record (and the error of a failed migration). */
 export function nodeTooltip(node: TreeNode): string {
   if (node.entry) return entryTooltip(node.entry);
+  if (node.status === 'unknown' && node.file) return `**${md(node.label)}** — new, empty file: type \`migrate\` for the skeleton`;
   if (node.status === 'unknown') return `**${md(node.label)}** — ${md(node.description)}\n\n- File: ${md(node.path ?? '')}`;
   const f = node.file!;
   return `**${md(f.fileName)}** — invalid\n\n${f.problems.map((p) => `- ${p.line ? `line ${p.line}: ` : ''}${md(p.message)}`).join('\n')}`;
@@ -123,7 +124,14 @@ export function entryNode(e: StatusEntry, folder: string | null = null): TreeNod
   };
 }
 
-export function invalidNode(f: MigrationFile, folder: string | null = null): TreeNode {
+export function invalidNode(f: MigrationFile, folder: string | null = null, freshEmpty = false): TreeNode {
+  if (freshEmpty) {
+    const { icon, color } = STATUS_ICONS.unknown;
+    return {
+      id: `${folder ? folder + '#' : ''}f${f.path}`, version: f.version, name: f.name ?? f.fileName, status: 'unknown', label: f.fileName,
+      description: 'new, empty file', entry: null, file: f, icon, color, contextValue: 'migration.unknown', path: f.path, line: null, folder,
+    };
+  }
   const problem = f.problems[0];
   const { icon, color } = STATUS_ICONS.invalid;
   return {
@@ -148,11 +156,16 @@ export function invalidNode(f: MigrationFile, folder: string | null = null): Tre
  * Nodes in version order; a file that cannot run (bad name, parse error, duplicate version) sits
  * at its version after the entry that has it, and files without a version go last.
  */
-export function buildTreeModel(entries: readonly StatusEntry[], invalid: readonly MigrationFile[] = [], folder: string | null = null): TreeNode[] {
+export function buildTreeModel(
+  entries: readonly StatusEntry[],
+  invalid: readonly MigrationFile[] = [],
+  folder: string | null = null,
+  freshEmpty: (path: string) => boolean = () => false,
+): TreeNode[] {
   const nodes: TreeNode[] = new Array(entries.length);
   for (let i = 0; i < entries.length; i++) nodes[i] = entryNode(entries[i], folder);
   if (invalid.length === 0) return nodes;
-  const extra = invalid.map((f) => invalidNode(f, folder));
+  const extra = invalid.map((f) => invalidNode(f, folder, freshEmpty(f.path)));
   const withVersion = nodes.concat(extra.filter((n) => n.version !== null));
   // Stable: an entry stays before an invalid file of the same version.
   withVersion.sort((a, b) => compareVersions(a.version!, b.version!));
@@ -181,9 +194,15 @@ export function unknownNode(m: Migration, why: string, folder: string | null = n
 }
 
 /** The folder's files in version order while the database has not answered (yet). */
-export function buildUnknownTreeModel(migrations: readonly Migration[], invalid: readonly MigrationFile[], why: string, folder: string | null = null): TreeNode[] {
+export function buildUnknownTreeModel(
+  migrations: readonly Migration[],
+  invalid: readonly MigrationFile[],
+  why: string,
+  folder: string | null = null,
+  freshEmpty: (path: string) => boolean = () => false,
+): TreeNode[] {
   const nodes: TreeNode[] = migrations.map((m) => unknownNode(m, why, folder));
-  const extra = invalid.map((f) => invalidNode(f, folder));
+  const extra = invalid.map((f) => invalidNode(f, folder, freshEmpty(f.path)));
   const withVersion = nodes.concat(extra.filter((n) => n.version !== null));
   withVersion.sort((a, b) => compareVersions(a.version!, b.version!));
   return withVersion.concat(extra.filter((n) => n.version === null));

@@ -257,6 +257,25 @@ exports.run = async function run() {
     assert.equal(leftover[0].t, null, 'first statement of the failed migration was not rolled back');
   });
 
+  await test('a just-created empty file is not "invalid" until it is edited or saved empty', async () => {
+    const f = writeMigration(extraVersion(5), 'e2e_empty', '');
+    const p = path.join(migrationsDir, f);
+    const item = await eventually(() => tree().find((i) => i.path === p && i.description === 'new, empty file'), 'the empty file listed as new');
+    assert.equal(item.status, 'unknown');
+    assert.deepEqual(diagnostics(uriOf(f)), []);
+    const doc = await vscode.workspace.openTextDocument(uriOf(f));
+    const add = new vscode.WorkspaceEdit();
+    add.insert(doc.uri, new vscode.Position(0, 0), 'x');
+    await vscode.workspace.applyEdit(add);
+    const del = new vscode.WorkspaceEdit();
+    del.delete(doc.uri, new vscode.Range(0, 0, 0, 1));
+    await vscode.workspace.applyEdit(del);
+    await doc.save();
+    await eventually(() => tree().find((i) => i.path === p && i.status === 'invalid'), 'the file to be invalid once saved empty');
+    await eventually(() => diagnostics(uriOf(f)).length > 0, 'a diagnostic once saved empty');
+    fs.rmSync(p, { force: true });
+  });
+
   await test('editing an applied file is drift: warning, lens and tree say so', async () => {
     const f = rest[0] || first;
     fs.appendFileSync(path.join(migrationsDir, f), '\n-- edited after it was applied\n');

@@ -217,9 +217,16 @@ export class Workbench {
     const row = this.treeRow(label);
     await row.waitFor({ timeout: 15_000 });
     await row.click({ button: 'right' });
-    const entry = this.page.locator('.context-view .action-item', { hasText: item }).first();
-    await entry.waitFor({ timeout: 10_000 });
-    await entry.click();
+    const menu = this.page.locator('.context-view .monaco-menu');
+    await menu.waitFor({ timeout: 10_000 });
+    // Keys, not a click: a click can land while the menu is still being laid out and get lost.
+    const labels = (await menu.locator('.action-item:not(.disabled) .action-label').allInnerTexts()).map((t) => plain(t).trim());
+    const index = labels.indexOf(item);
+    if (index < 0) throw new Error(`no "${item}" in the context menu ${JSON.stringify(labels)}`);
+    for (let i = 0; i <= index; i++) await this.page.keyboard.press('ArrowDown');
+    await menu.locator('.action-item.focused', { hasText: item }).waitFor({ timeout: 5_000 });
+    await this.page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'detached', timeout: 10_000 });
   }
 
   /** The open modal dialog's text (message and detail), spaces collapsed. */

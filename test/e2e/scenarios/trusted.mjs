@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { assert, assertMatch, eventually } from '../lib/assert.mjs';
+import { plain } from '../lib/workbench.mjs';
 import { trackingRows } from '../lib/database.mjs';
 import { parseFileName, timestampVersion } from '../lib/workspace.mjs';
 
@@ -217,6 +218,9 @@ export async function trustedScenarios({ report, wb, ws, db, server, screenshotP
     const input = wb.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
     await input.fill('add_e2e_gadgets');
+    // While typing, the file name it makes is shown, and that its time is UTC.
+    const hint = wb.page.locator('.quick-input-widget', { hasText: /Creates \d{14}_add_e2e_gadgets\.sql \(time in UTC\)/ });
+    await hint.waitFor({ timeout: 10_000 });
     await wb.page.keyboard.press('Enter');
     created = await eventually(() => fs.readdirSync(ws.migrationsDir).find((f) => !before.has(f)), { what: 'a new file in migrations/' });
     assertMatch(created, /^\d{14}_add_e2e_gadgets\.sql$/, 'new file name');
@@ -260,14 +264,16 @@ export async function trustedScenarios({ report, wb, ws, db, server, screenshotP
     const suggestion = wb.page.locator('.suggest-widget .monaco-list-row', { hasText: 'migrate' }).first();
     if (!(await suggestion.isVisible().catch(() => false))) await wb.page.keyboard.press('Control+Space');
     await suggestion.waitFor({ timeout: 10_000 });
-    const rows = await wb.page.locator('.suggest-widget .monaco-list-row').allInnerTexts();
-    // Pick our snippet, not a word-based suggestion.
-    const index = rows.findIndex((r) => /snippet|skeleton|migration/i.test(r) && r.includes('migrate'));
-    assert(index >= 0, `no snippet among suggestions ${JSON.stringify(rows)}`);
-    for (let i = 0; i < index; i++) await wb.page.keyboard.press('ArrowDown');
+    // The skeleton is the preselected suggestion: plain Enter inserts it, not the word "migrate".
+    let focused = '';
+    await eventually(async () => {
+      focused = plain((await wb.page.locator('.suggest-widget .monaco-list-row.focused').first().innerText().catch(() => '')) ?? '');
+      return /Migrate Lens: new migration/.test(focused);
+    }, { timeout: 10_000, what: `the skeleton preselected (focused row ${JSON.stringify(focused)})` });
     await wb.page.keyboard.press('Enter');
     const text = await eventually(async () => { const t = await wb.editorText(); return /-- \+migrate Down/.test(t) ? t : null; }, { timeout: 5_000, what: 'the expanded snippet' });
     assert(/^-- \+migrate Up/m.test(text), `editor shows ${JSON.stringify(text)}`);
+    assert(/^-- Created: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/m.test(text), `the Created: line does not say UTC: ${JSON.stringify(text)}`);
     await wb.save();
   });
 
