@@ -25,7 +25,7 @@ export function statusTable(entries: StatusEntry[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
   const out = [line(header), ...rows.map(line)];
-  const problems = entries.filter((e) => e.hint || e.row?.error);
+  const problems = entries.filter((e) => e.hint || e.row?.error || e.migration?.warning);
   if (problems.length) {
     out.push('');
     for (const e of problems) {
@@ -34,6 +34,7 @@ export function statusTable(entries: StatusEntry[]): string {
         out.push(`${e.version} failed${where}: ${e.row.error}`);
       }
       if (e.hint) out.push(`${e.version} ${e.status}: ${e.hint}`);
+      if (e.migration?.warning) out.push(`${e.version} warning: ${e.migration.warning}`);
     }
   }
   out.push('', summary(entries));
@@ -63,6 +64,7 @@ export function statusJson(entries: StatusEntry[]): string {
         errorLine: e.row?.errorLine ?? null,
         file: e.migration?.path ?? null,
         hint: e.hint,
+        warning: e.migration?.warning ?? null,
       })),
       null,
       2,

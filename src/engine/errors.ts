@@ -117,3 +117,10 @@ export class StateError extends MigrateError {
     super('STATE', message);
   }
 }
+
+/** adopt refuses: the other tool's state is not clean, or the folder cannot be matched to it. */
+export class AdoptError extends MigrateError {
+  constructor(message: string) {
+    super('ADOPT', message);
+  }
+}

@@ -216,6 +216,26 @@ FROM t WHERE version = $1`);
     );
   }
 
+  /** Rows taken over from another tool (adopt): applied, at their time, in one statement. */
+  async insertAdopted(rows: readonly { version: string; name: string; checksum: string; batch: number; appliedAt: string; script: string; noTransaction: boolean; note: string }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.query(
+      `INSERT INTO ${this.qualified} (version, name, checksum, status, batch, applied_at, script, kind, no_transaction, note)
+       SELECT v, n, c, 'applied', b, t, s, 'file', x, o
+       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::text[], $7::boolean[], $8::text[]) AS r(v, n, c, b, t, s, x, o)`,
+      [
+        rows.map((r) => r.version),
+        rows.map((r) => r.name),
+        rows.map((r) => r.checksum),
+        rows.map((r) => r.batch),
+        rows.map((r) => r.appliedAt),
+        rows.map((r) => r.script),
+        rows.map((r) => r.noTransaction),
+        rows.map((r) => r.note),
+      ],
+    );
+  }
+
   async update(version: string, fields: { status?: RowStatus; checksum?: string; script?: string | null; note: string }): Promise<void> {
     const sets: string[] = ['note = $2'];
     const params: unknown[] = [version, fields.note];

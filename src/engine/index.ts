@@ -25,3 +25,15 @@ export { Migrator, type MigratorOptions } from './migrator';
 export { registerMigration, clearRegisteredMigrations } from './registry';
 export { createMigrationFile, migrationTemplate, snakeName, timestamp } from './create';
 export { quoteIdent } from './sql';
+export {
+  adopt,
+  adoptionNote,
+  detectForeignHistories,
+  ADOPT_TOOLS,
+  ADOPT_TOOL_NAMES,
+  type AdoptOptions,
+  type AdoptResult,
+  type AdoptedEntry,
+  type ForeignHistory,
+  type ToolName,
+} from './adopt';

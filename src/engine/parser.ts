@@ -9,8 +9,18 @@ import type { ParsedMigration, Section, Statement } from './types';
 export const DIRECTIVES = ['Up', 'Down', 'StatementBegin', 'StatementEnd', 'notransaction'] as const;
 export type Directive = (typeof DIRECTIVES)[number];
 
+/**
+ * goose's `-- +goose` directives, read as their sql-migrate equivalents so a goose folder runs
+ * unchanged: Up, Down, StatementBegin, StatementEnd, and `NO TRANSACTION` (the whole file, both
+ * directions, like `notransaction` on both sections). The grammar mirrors this list too.
+ */
+export const GOOSE_DIRECTIVES = ['Up', 'Down', 'StatementBegin', 'StatementEnd', 'NO TRANSACTION'] as const;
+export type GooseDirective = (typeof GOOSE_DIRECTIVES)[number];
+
 const DIRECTIVE_BY_LOWER = new Map<string, Directive>(DIRECTIVES.map((d) => [d.toLowerCase(), d]));
-const DIRECTIVE_LINE = /^--[ \t]*\+migrate(.*)$/i;
+const GOOSE_BY_LOWER = new Map<string, GooseDirective>(GOOSE_DIRECTIVES.map((d) => [d.toLowerCase(), d]));
+/** `-- +migrate …` or `-- +goose …`: group 1 the tool, group 2 the rest of the line. */
+const DIRECTIVE_LINE = /^--[ \t]*\+(migrate|goose)(.*)$/i;
 const DOLLAR_TAG = /\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/y;
 /** The words that open and close a SQL-standard function body (`BEGIN ATOMIC ... END`). */
 const BLOCK_WORD_SEARCH = /(?<![A-Za-z0-9_$\u0080-\uffff])(?:begin|case|end)(?![A-Za-z0-9_$\u0080-\uffff])/gi;
@@ -56,6 +66,8 @@ class Scanner {
   private up: Section | null = null;
   private down: Section | null = null;
   private section: Section | null = null;
+  /** `-- +goose NO TRANSACTION` seen: both sections run outside a transaction. */
+  private gooseNoTransaction = false;
 
   constructor(
     private readonly src: string,
@@ -159,6 +171,10 @@ class Scanner {
     if (!this.up) {
       const empty = this.src.trim() === '';
       throw new ParseError(this.file, 1, empty ? 'empty file: missing -- +migrate Up' : 'missing -- +migrate Up');
+    }
+    if (this.gooseNoTransaction) {
+      this.up.noTransaction = true;
+      if (this.down) this.down.noTransaction = true;
     }
     return { up: this.up, down: this.down };
   }
@@ -300,7 +316,8 @@ class Scanner {
     if (eol === -1) eol = this.n;
     const m = DIRECTIVE_LINE.exec(src.slice(start, eol));
     if (!m) return false;
-    const rest = m[1];
+    if (m[1].toLowerCase() === 'goose') return this.gooseDirective(start, eol, m[2]);
+    const rest = m[2];
     if (rest !== '' && rest.charCodeAt(0) !== CH_SPACE && rest.charCodeAt(0) !== CH_TAB) {
       this.fail(start, `unknown directive "+migrate${rest.trim().split(/\s+/)[0]}"; expected ${expected()}`);
     }
@@ -312,7 +329,35 @@ class Scanner {
     const line = this.lineAt(start);
     this.endStatement(start);
     this.pos = eol === this.n ? eol : eol + 1;
+    this.apply(directive, options, start, line);
+    return true;
+  }
 
+  /** `-- +goose WORDS`: the sql-migrate directive it stands for, or NO TRANSACTION for the whole file. */
+  private gooseDirective(start: number, eol: number, rest: string): boolean {
+    const expectedGoose = GOOSE_DIRECTIVES.join(', ');
+    if (rest !== '' && rest.charCodeAt(0) !== CH_SPACE && rest.charCodeAt(0) !== CH_TAB) {
+      this.fail(start, `unknown directive "+goose${rest.trim().split(/\s+/)[0]}"; expected ${expectedGoose}`);
+    }
+    const words = rest.trim().split(/[ \t]+/).filter(Boolean);
+    if (words.length === 0) this.fail(start, `-- +goose without a directive; expected ${expectedGoose}`);
+    const phrase = words.join(' ').toLowerCase();
+    if (phrase.startsWith('envsub')) {
+      this.fail(start, '-- +goose ENVSUB is not supported: migrate-lens runs the SQL as written; put the values in the file');
+    }
+    const directive = GOOSE_BY_LOWER.get(phrase) ?? GOOSE_BY_LOWER.get(words[0].toLowerCase());
+    if (!directive) this.fail(start, `unknown directive "-- +goose ${words.join(' ')}"; expected ${expectedGoose}`);
+    const options = directive === 'NO TRANSACTION' ? [] : words.slice(1);
+    if (options.length) this.fail(start, `unexpected "${options[0]}" after -- +goose ${directive}`);
+    const line = this.lineAt(start);
+    this.endStatement(start);
+    this.pos = eol === this.n ? eol : eol + 1;
+    if (directive === 'NO TRANSACTION') this.gooseNoTransaction = true;
+    else this.apply(directive, [], start, line);
+    return true;
+  }
+
+  private apply(directive: Directive, options: string[], start: number, line: number): void {
     switch (directive) {
       case 'Up':
       case 'Down': {
@@ -341,7 +386,6 @@ class Scanner {
       case 'StatementEnd':
         this.fail(start, '-- +migrate StatementEnd without a StatementBegin');
     }
-    return true;
   }
 
   private sectionOptions(pos: number, directive: string, options: string[]): boolean {
@@ -364,10 +408,10 @@ class Scanner {
       const trimmed = src.slice(lineStart, eol).trim();
       const m = DIRECTIVE_LINE.exec(trimmed);
       if (m) {
-        const words = m[1].trim().split(/[ \t]+/).filter(Boolean);
-        const glued = m[1] !== '' && m[1][0] !== ' ' && m[1][0] !== '\t';
+        const words = m[2].trim().split(/[ \t]+/).filter(Boolean);
+        const glued = m[2] !== '' && m[2][0] !== ' ' && m[2][0] !== '\t';
         if (!glued && words[0]?.toLowerCase() === 'statementend') {
-          if (words.length > 1) this.fail(lineStart, `unexpected "${words[1]}" after -- +migrate StatementEnd`);
+          if (words.length > 1) this.fail(lineStart, `unexpected "${words[1]}" after -- +${m[1].toLowerCase()} StatementEnd`);
           this.pushBlock(bodyStart, lineStart);
           this.pos = eol === this.n ? eol : eol + 1;
           return;

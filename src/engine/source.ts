@@ -7,8 +7,15 @@ import type { Migration, ParsedMigration } from './types';
 
 const SQL_EXTENSION = /\.sql$/i;
 
-/** `YYYYMMDDHHMMSS_name.sql`: a 14-digit UTC timestamp, an underscore, a snake_case name. */
-export const FILE_NAME_PATTERN = /^(\d{14})_([A-Za-z0-9_]+)\.sql$/;
+/**
+ * `YYYYMMDDHHMMSS_name.sql`, or `YYYYMMDDHHMMSS-name.sql` as `sql-migrate new` writes it: a 14-digit
+ * UTC timestamp, `_` or `-`, a name of letters, digits, `_` and `-`.
+ */
+export const FILE_NAME_PATTERN = /^(\d{14})[_-]([A-Za-z0-9_-]+)\.sql$/;
+/** goose's numbered names (`00001_name.sql`): any number of digits; read as goose does, by number. */
+export const GOOSE_FILE_NAME_PATTERN = /^(\d+)_([A-Za-z0-9_-]+)\.sql$/;
+/** A line `-- +goose Up` (any case): the file is written for goose. */
+const GOOSE_UP_LINE = /^[ \t]*--[ \t]*\+goose[ \t]+up[ \t]*$/im;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -72,31 +79,80 @@ function folderReader(dir: string, opts: LoadOptions): { next(): boolean; result
   // Sorted by name, files that share a version are neighbours: a duplicate is always the one before.
   entries.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   let i = 0;
+  let gooseNumbered = false;
   return {
     next() {
       if (i >= entries.length) return false;
       const entry = entries[i++];
       const path = base + entry;
-      const checked = checkFileName(entry);
-      if ('reason' in checked) throw new ParseError(path, 0, checked.reason);
+      let checked = checkFileName(entry);
+      if ('reason' in checked) {
+        const goose = gooseFileName(entry);
+        if (!goose || !isGooseFile(path)) throw new ParseError(path, 0, checked.reason);
+        checked = goose;
+        gooseNumbered = true;
+      }
       const { version, name } = checked;
       const previous = migrations[migrations.length - 1];
-      if (previous?.version === version) throw new ParseError(path, 0, `duplicate version ${version}: also used by ${previous.path}`);
+      if (!gooseNumbered && previous?.version === version) throw new ParseError(path, 0, `duplicate version ${version}: also used by ${previous.path}`);
       const migration = readMigrationFile(path, version, name, opts.lazyParse);
-      if (migration) migrations.push(migration);
+      if (migration) {
+        if ('warning' in checked && checked.warning) migration.warning = checked.warning;
+        migrations.push(migration);
+      }
       return true;
     },
-    result: () => migrations,
+    result: () => {
+      if (!gooseNumbered) return migrations;
+      // goose numbers sort by value, not by name (9_a.sql before 10_b.sql): sort, then find duplicates.
+      migrations.sort((a, b) => compareVersions(a.version, b.version));
+      for (let k = 1; k < migrations.length; k++) {
+        if (migrations[k].version === migrations[k - 1].version) {
+          throw new ParseError(migrations[k].path!, 0, `duplicate version ${migrations[k].version}: also used by ${migrations[k - 1].path}`);
+        }
+      }
+      return migrations;
+    },
   };
 }
 
-/** The version and name a `.sql` file name stands for, or why it is not a migration file name. */
-export function checkFileName(fileName: string): { version: string; name: string } | { reason: string } {
+/**
+ * The version and name a `.sql` file name stands for, or why it is not a migration file name. A
+ * 14-digit version that is not a clock time (`20240101000060`, a day's migrations numbered by hand)
+ * is accepted with a warning: it still orders by its digits.
+ */
+export function checkFileName(fileName: string): { version: string; name: string; warning?: string } | { reason: string } {
   const match = FILE_NAME_PATTERN.exec(fileName);
-  if (!match) return { reason: 'bad file name: expected YYYYMMDDHHMMSS_name.sql (14 digits, an underscore, letters, digits or _)' };
+  if (!match) {
+    const numbered = /^(\d+)[-_.]/.exec(fileName);
+    if (numbered && numbered[1].length !== 14) {
+      return {
+        reason:
+          `bad file name: version ${numbered[1]} is not a 14-digit timestamp (YYYYMMDDHHMMSS_name.sql); ` +
+          'files named for sql-migrate or golang-migrate are renamed, keeping their order, by "migrate-lens adopt -from TOOL --rename"',
+      };
+    }
+    return { reason: 'bad file name: expected YYYYMMDDHHMMSS_name.sql (14 digits, an underscore or dash, letters, digits, _ or -)' };
+  }
   const [, version, name] = match;
   const badStamp = timestampProblem(version);
-  return badStamp ? { reason: `bad version ${version}: ${badStamp}` } : { version, name };
+  return badStamp ? { version, name, warning: `version ${version} is not a valid timestamp (${badStamp}); it is accepted and ordered by its digits` } : { version, name };
+}
+
+/** goose's `00001_name.sql`: the version as goose reads it (the number, without leading zeros). */
+export function gooseFileName(fileName: string): { version: string; name: string } | null {
+  const m = GOOSE_FILE_NAME_PATTERN.exec(fileName);
+  if (!m) return null;
+  return { version: m[1].replace(/^0+(?=\d)/, ''), name: m[2] };
+}
+
+/** Whether the file holds a `-- +goose Up` line (read only for names that need it). */
+export function isGooseFile(path: string): boolean {
+  try {
+    return GOOSE_UP_LINE.test(readText(path));
+  } catch {
+    return false;
+  }
 }
 
 /** Parses one file; returns null for an entry that is a folder named like a migration. */
@@ -214,7 +270,17 @@ function timestampProblem(v: string): string | null {
   if (month < 1 || month > 12) return 'month must be 01-12 (YYYYMMDDHHMMSS)';
   if (day < 1 || day > 31) return 'day must be 01-31 (YYYYMMDDHHMMSS)';
   if (hour > 23 || minute > 59 || second > 59) return 'time must be HHMMSS within a day (YYYYMMDDHHMMSS)';
+  if (day > 28) {
+    const year = two(0) * 100 + two(2);
+    const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    if (day > days) return `there is no day ${day} in that month (YYYYMMDDHHMMSS)`;
+  }
   return null;
+}
+
+/** Whether a 14-digit version is a real UTC clock time (what `create` writes). */
+export function isClockVersion(version: string): boolean {
+  return /^\d{14}$/.test(version) && timestampProblem(version) === null;
 }
 
 /** Orders versions numerically (all are digit strings). */

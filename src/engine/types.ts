@@ -32,6 +32,8 @@ export interface Migration {
   text?: string;
   parsed?: ParsedMigration;
   description?: string;
+  /** Accepted, but worth a word: e.g. a 14-digit version that is not a clock time. */
+  warning?: string;
   upFn?: (db: MigrationHandle) => Promise<void>;
   downFn?: (db: MigrationHandle) => Promise<void>;
 }

@@ -10,6 +10,7 @@ export const DIRECTIVE_SCOPES: Record<string, string> = {
   statementbegin: 'support.function.statement-block.migrate-lens',
   statementend: 'support.function.statement-block.migrate-lens',
   notransaction: 'storage.modifier.notransaction.migrate-lens',
+  'no transaction': 'storage.modifier.notransaction.migrate-lens',
 };
 
 const INVALID = 'invalid.illegal.unknown-directive.migrate-lens';
@@ -27,18 +28,25 @@ function caseLine(source: string, column: number, length: number, scope: string)
   return `${source}\n--${' '.repeat(column - 2)}${'^'.repeat(length)} ${scope}`;
 }
 
-export function directiveCases(directives: readonly string[], header = 'generated from DIRECTIVES'): string {
+export function directiveCases(directives: readonly string[], header = 'generated from DIRECTIVES', tool: 'migrate' | 'goose' = 'migrate'): string {
   const lines = [`-- SYNTAX TEST "source.sql" "${header}"`];
-  const prefix = '-- +migrate ';
+  const prefix = `-- +${tool} `;
   for (const directive of directives) {
     const scope = scopeOf(directive);
     for (const word of new Set([directive, directive.toLowerCase(), directive.toUpperCase()])) {
       lines.push(caseLine(prefix + word, prefix.length, word.length, scope));
-      lines.push(caseLine(`${prefix}${word}x`, prefix.length, word.length + 1, INVALID));
-      lines.push(caseLine(`-- +migrate${word}`, '-- +migrate'.length, word.length, INVALID));
+      // A word with a letter glued to its end, or to +tool: only the touched word is flagged.
+      const last = word.lastIndexOf(' ') + 1;
+      lines.push(caseLine(`${prefix}${word}x`, prefix.length + last, word.length - last + 1, INVALID));
+      const first = word.includes(' ') ? word.indexOf(' ') : word.length;
+      lines.push(caseLine(`-- +${tool}${word}`, `-- +${tool}`.length, first, INVALID));
       const extra = 'extra';
       lines.push(caseLine(`${prefix}${word} ${extra}`, prefix.length + word.length + 1, extra.length, INVALID));
-      if (SECTIONS.has(directive.toLowerCase())) {
+      if (tool === 'goose' && SECTIONS.has(directive.toLowerCase())) {
+        // goose has no per-section option: notransaction after Up is an unknown word there.
+        lines.push(caseLine(`${prefix}${word} notransaction`, prefix.length + word.length + 1, 'notransaction'.length, INVALID));
+      }
+      if (tool === 'migrate' && SECTIONS.has(directive.toLowerCase())) {
         lines.push(caseLine(`${prefix}${word} notransaction`, prefix.length + word.length + 1, 'notransaction'.length, DIRECTIVE_SCOPES.notransaction));
       }
     }
@@ -46,12 +54,13 @@ export function directiveCases(directives: readonly string[], header = 'generate
   return lines.join('\n') + '\n';
 }
 
-/** Every word list the grammar's directive rules accept, e.g. ["Up", "Down", …]. */
-export function grammarDirectiveWords(grammar: { repository: Record<string, { begin?: string; match?: string }> }): string[] {
+/** Every word list the grammar's `+migrate` (or `+goose`) rules accept, e.g. ["Up", "Down", …]. */
+export function grammarDirectiveWords(grammar: { repository: Record<string, { begin?: string; match?: string }> }, tool: 'migrate' | 'goose' = 'migrate'): string[] {
   const words: string[] = [];
   for (const rule of Object.values(grammar.repository)) {
-    const pattern = rule.begin ?? rule.match ?? '';
-    for (const m of pattern.matchAll(/\(\?i:\(([A-Za-z]+(?:\|[A-Za-z]+)*)\)\)/g)) words.push(...m[1].split('|'));
+    const pattern = (rule.begin ?? rule.match ?? '').split('[ \\t]+').join(' ');
+    if (!pattern.includes(`\\+${tool}`)) continue;
+    for (const m of pattern.matchAll(/\(\?i:\(([A-Za-z ]+(?:\|[A-Za-z ]+)*)\)\)/g)) words.push(...m[1].split('|'));
   }
   return words;
 }

@@ -68,7 +68,7 @@ describe('parseCommandLine', () => {
   });
 
   it('refuses a flag the command does not take, naming the flag and the command', () => {
-    expect(() => parse(['create', '--dry-run'])).toThrow('create does not take --dry-run (a flag of up, down, reset, refresh)');
+    expect(() => parse(['create', '--dry-run'])).toThrow('create does not take --dry-run (a flag of up, down, reset, refresh, adopt)');
     expect(() => parse(['version', '--json'])).toThrow('version does not take --json (a flag of status)');
     expect(() => parse(['status', '-version', '20240101000000'])).toThrow('status does not take -version');
     expect(() => parse(['status', '--lock-timeout', '3'])).toThrow('status does not take --lock-timeout');
@@ -272,7 +272,7 @@ describe('output formatting', () => {
     expect(first).toEqual({
       version: '20240101000000', name: 'create_users', status: 'applied', outOfOrder: false, batch: 1,
       appliedAt: '2024-03-01T12:34:56.789Z', executionTimeMs: 145, error: null, errorLine: null,
-      file: '/p/migrations/20240101000000_create_users.sql', hint: null,
+      file: '/p/migrations/20240101000000_create_users.sql', hint: null, warning: null,
     });
     expect(failing).toMatchObject({ status: 'failed', error: 'relation "x" does not exist', errorLine: 2 });
     expect(waiting).toMatchObject({ status: 'pending', batch: null, appliedAt: null });

@@ -92,7 +92,7 @@ describe('loadMigrations', () => {
     expect(err.message).toBe(`${join(dir, 'nope')}: cannot read the migrations folder (ENOENT)`);
   });
 
-  it.each(['add_users.sql', '2024_add_users.sql', '20240101000000-add-users.sql', '20240101000000_add users.sql', '20240101000000_.sql', '202401010000001_x.sql', '20240101000000_x.SQL'])(
+  it.each(['add_users.sql', '20240101000000_add users.sql', '20240101000000_.sql', '20240101000000-.sql', '20240101000000_x.SQL', 'V1__init.sql'])(
     'refuses the badly named .sql file %s',
     async (name) => {
       const path = put(name, OK);
@@ -102,16 +102,64 @@ describe('loadMigrations', () => {
     },
   );
 
+  it.each(['2024_add_users.sql', '202401010000001_x.sql', '1_init.sql', '2023-01-20.0-initial.sql', '00001_create.sql'])(
+    'refuses a number that is not 14 digits in %s, suggesting adopt --rename (no goose directives in it)',
+    async (name) => {
+      const path = put(name, OK);
+      const err = await loadError();
+      expect(err.message).toBe(
+        `${path}: bad file name: version ${/^\d+/.exec(name)![0]} is not a 14-digit timestamp (YYYYMMDDHHMMSS_name.sql); ` +
+          'files named for sql-migrate or golang-migrate are renamed, keeping their order, by "migrate-lens adopt -from TOOL --rename"',
+      );
+    },
+  );
+
+  it("reads sql-migrate new's dash form YYYYMMDDHHMMSS-name.sql like the underscore form", async () => {
+    put('20261130021837-add_user_authentication.sql', OK);
+    put('20261130021838_add-roles.sql', OK);
+    const ms = loadMigrations(dir);
+    expect(ms.map((m) => [m.version, m.name])).toEqual([
+      ['20261130021837', 'add_user_authentication'],
+      ['20261130021838', 'add-roles'],
+    ]);
+    put('20261130021837_again.sql', OK);
+    expect((await loadError()).message).toContain('duplicate version 20261130021837');
+  });
+
   it.each([
     ['20241301000000_x.sql', 'month must be 01-12'],
     ['20240100000000_x.sql', 'day must be 01-31'],
     ['20240101250000_x.sql', 'time must be HHMMSS'],
     ['20240101006000_x.sql', 'time must be HHMMSS'],
     ['20240101000060_x.sql', 'time must be HHMMSS'],
-  ])('refuses the impossible timestamp in %s', async (name, reason) => {
+  ])('accepts the 14-digit version that is not a clock time in %s, with a warning', (name, reason) => {
+    put('20240101000001_first.sql', OK);
     put(name, OK);
-    const err = await loadError();
-    expect(err.message).toContain(`bad version ${name.slice(0, 14)}: ${reason}`);
+    const ms = loadMigrations(dir);
+    const odd = ms.find((m) => m.version === name.slice(0, 14))!;
+    expect(odd.warning).toMatch(new RegExp(`^version ${name.slice(0, 14)} is not a valid timestamp \\(${reason}.*\\); it is accepted and ordered by its digits$`));
+    expect(ms.find((m) => m.version === '20240101000001')!.warning).toBeUndefined();
+    expect(ms.map((m) => m.version)).toEqual([...ms.map((m) => m.version)].sort());
+  });
+
+  it("reads goose's numbered files by version: 00001_x.sql is 1, ordered by number, duplicates refused", async () => {
+    const goose = '-- +goose Up\nSELECT 1;\n-- +goose Down\nSELECT 2;\n';
+    put('00001_create.sql', goose);
+    put('00002_more.sql', goose);
+    put('10_later.sql', goose);
+    put('9_between.sql', goose);
+    put('20240101120000_timestamped.sql', goose);
+    const ms = loadMigrations(dir);
+    expect(ms.map((m) => [m.version, m.name])).toEqual([
+      ['1', 'create'],
+      ['2', 'more'],
+      ['9', 'between'],
+      ['10', 'later'],
+      ['20240101120000', 'timestamped'],
+    ]);
+    expect(ms[0].parsed!.up.statements[0].sql).toBe('SELECT 1');
+    put('01_again.sql', goose);
+    expect((await loadError()).message).toMatch(/duplicate version 1: also used by .*(00001_create|01_again)\.sql$/);
   });
 
   it('refuses two files with one version, naming both', async () => {
@@ -165,6 +213,11 @@ describe('checkFileName', () => {
   it('gives the version and name of a good name, and the reason for a bad one', () => {
     expect(checkFileName('20240101120000_add_users.sql')).toEqual({ version: '20240101120000', name: 'add_users' });
     expect(checkFileName('add_users.sql')).toEqual({ reason: expect.stringMatching(/^bad file name: expected YYYYMMDDHHMMSS_name\.sql/) });
-    expect(checkFileName('20241301120000_x.sql')).toEqual({ reason: 'bad version 20241301120000: month must be 01-12 (YYYYMMDDHHMMSS)' });
+    expect(checkFileName('20241301120000_x.sql')).toEqual({
+      version: '20241301120000',
+      name: 'x',
+      warning: 'version 20241301120000 is not a valid timestamp (month must be 01-12 (YYYYMMDDHHMMSS)); it is accepted and ordered by its digits',
+    });
+    expect(checkFileName('20241130120000-x.sql')).toEqual({ version: '20241130120000', name: 'x' });
   });
 });

@@ -23,9 +23,10 @@ import markApplied from './mark-applied';
 import markRolledBack from './mark-rolled-back';
 import forget from './forget';
 import acceptChecksum from './accept-checksum';
+import adopt from './adopt';
 import lint from './lint';
 
-export const COMMANDS: readonly Command[] = [up, down, status, create, reset, refresh, version, markApplied, markRolledBack, forget, acceptChecksum, lint];
+export const COMMANDS: readonly Command[] = [up, down, status, create, reset, refresh, version, markApplied, markRolledBack, forget, acceptChecksum, adopt, lint];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);

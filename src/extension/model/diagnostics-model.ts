@@ -4,7 +4,7 @@ import type { StatusEntry } from '../../engine/types';
 import { formatDateTime } from './format';
 import type { FileProblem, FolderModel } from './migration-files';
 
-export type DiagnosticCode = FileProblem['code'] | 'drift' | 'failed';
+export type DiagnosticCode = FileProblem['code'] | 'drift' | 'failed' | 'version-warning';
 
 export interface DiagnosticSpec {
   /** 0-based. */
@@ -24,7 +24,9 @@ export function diagnosticsFor(folder: FolderModel, entries: readonly StatusEntr
       out.set(f.path, []);
       continue;
     }
-    out.set(f.path, f.problems.map((p) => ({ line: Math.max(0, p.line - 1), message: p.message, severity: 'error', code: p.code })));
+    const list: DiagnosticSpec[] = f.problems.map((p) => ({ line: Math.max(0, p.line - 1), message: p.message, severity: 'error', code: p.code }));
+    if (f.migration?.warning) list.push({ line: 0, message: f.migration.warning, severity: 'warning', code: 'version-warning' });
+    out.set(f.path, list);
   }
   for (const e of entries ?? []) {
     const path = e.migration?.path;

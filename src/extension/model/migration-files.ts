@@ -57,6 +57,7 @@ export function analyseFile(path: string, rawText: string): MigrationFile {
   }
   if (version && name && file.parsed) {
     file.migration = { version, name, kind: 'file', path, checksum: checksum(text), text, parsed: file.parsed };
+    if ('warning' in named && named.warning) file.migration.warning = named.warning;
   }
   return file;
 }
@@ -74,6 +75,7 @@ export function readDiskFile(path: string): MigrationFile | null {
   try {
     const m = readMigrationFile(path, version, name);
     if (!m) return null;
+    if (named.warning) m.warning = named.warning;
     return { path, fileName, version, name, text: m.text ?? '', parsed: m.parsed ?? null, migration: m, problems: [] };
   } catch (err) {
     if (!(err instanceof ParseError)) throw err;

@@ -4,7 +4,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DIRECTIVES } from '../../../src/engine/parser';
+import { DIRECTIVES, GOOSE_DIRECTIVES } from '../../../src/engine/parser';
 import { directiveCases, grammarDirectiveWords } from '../../grammar/directive-cases';
 
 // The syntax-test files live in test/grammar/ (vscode-tmgrammar-test's own format); this drives them.
@@ -55,9 +55,16 @@ describe('directive grammar', () => {
     expect([...words].sort()).toEqual([...DIRECTIVES].sort());
   });
 
+  it("accepts exactly the parser's GOOSE_DIRECTIVES after -- +goose", () => {
+    const words = grammarDirectiveWords(grammar, 'goose');
+    expect(new Set(words).size).toBe(words.length);
+    expect([...words].sort()).toEqual([...GOOSE_DIRECTIVES].sort());
+  });
+
   it('scopes every directive in every casing, and flags unknown words (generated cases)', async () => {
     const generated = writeCase('generated.test.sql', directiveCases(DIRECTIVES));
-    const result = await runGrammarTest(baseGrammar, [generated, join(grammarTests, 'directives.test.sql')]);
+    const goose = writeCase('generated-goose.test.sql', directiveCases(GOOSE_DIRECTIVES, 'generated from GOOSE_DIRECTIVES', 'goose'));
+    const result = await runGrammarTest(baseGrammar, [generated, goose, join(grammarTests, 'directives.test.sql')]);
     expect(result.output).not.toMatch(/failed/);
     expect(result.ok, result.output).toBe(true);
   }, 90_000);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checksum } from '../../../src/engine/checksum';
 import { checkFileName, loadMigrations } from '../../../src/engine/source';
+import { diagnosticsFor } from '../../../src/extension/model/diagnostics-model';
 import { analyseFile, readFolder, withFileText } from '../../../src/extension/model/migration-files';
 import { UP_DOWN } from './fixtures';
 
@@ -108,15 +109,21 @@ describe('readFolder', () => {
 });
 
 describe('readFolder and the engine loader', () => {
-  it('refuses a version that is not a date, like the engine', () => {
+  it('accepts a version that is not a date with a warning diagnostic, like the engine', () => {
     writeFileSync(join(dir, '20241301000000_thirteenth_month.sql'), UP_DOWN);
     writeFileSync(join(dir, '20240101000000_fine.sql'), UP_DOWN);
-    expect(() => loadMigrations(dir)).toThrow(/bad version/);
+    expect(loadMigrations(dir).map((m) => m.warning ?? null)).toEqual([null, expect.stringMatching(/^version 20241301000000 is not a valid timestamp/)]);
     const folder = readFolder(dir);
-    expect(folder.problems).toEqual([
-      { path: join(dir, '20241301000000_thirteenth_month.sql'), line: 0, code: 'bad-file-name', message: expect.stringMatching(/^bad version 20241301000000: month/) },
+    expect(folder.problems).toEqual([]);
+    expect(folder.migrations.map((m) => m.version)).toEqual(['20240101000000', '20241301000000']);
+    const diagnostics = diagnosticsFor(folder, null);
+    expect(diagnostics.get(join(dir, '20241301000000_thirteenth_month.sql'))).toEqual([
+      { line: 0, severity: 'warning', code: 'version-warning', message: expect.stringMatching(/^version 20241301000000 is not a valid timestamp \(month must be 01-12/) },
     ]);
-    expect(folder.migrations.map((m) => m.version)).toEqual(['20240101000000']);
+    expect(diagnostics.get(join(dir, '20240101000000_fine.sql'))).toEqual([]);
+    const edited = analyseFile(join(dir, '20240101000060_typed.sql'), UP_DOWN);
+    expect(edited.problems).toEqual([]);
+    expect(edited.migration?.warning).toMatch(/time must be HHMMSS/);
   });
 
   it('refuses a file that is not UTF-8 text, like the engine', () => {

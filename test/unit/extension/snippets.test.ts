@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DIRECTIVES, parseMigration } from '../../../src/engine/parser';
+import { DIRECTIVES, GOOSE_DIRECTIVES, parseMigration } from '../../../src/engine/parser';
 import { skeletonSnippet, SKELETON_PREFIX } from '../../../src/extension/model/skeleton';
 
 const root = resolve(__dirname, '../../..');
@@ -77,6 +77,20 @@ describe('snippets', () => {
         expect(known.has(m[1].toLowerCase()), `${s.prefix}: ${m[0]}`).toBe(true);
         if (m[2]) expect(m[2].toLowerCase()).toBe('notransaction');
       }
+      for (const m of expand(s.body).matchAll(/--[ \t]*\+goose[ \t]+([^\n]*)/gi)) {
+        expect(GOOSE_DIRECTIVES.map((d) => d.toLowerCase()), `${s.prefix}: ${m[0]}`).toContain(m[1].trim().toLowerCase());
+      }
     }
+  });
+
+  it('the goose snippets parse as goose files: sections, one block statement, NO TRANSACTION on both', () => {
+    const find = (prefix: string) => Object.values(snippets).find((x) => x.prefix === prefix)!;
+    const basic = parseMigration(expand(find('goose').body));
+    expect(basic.up.statements[0].sql).toMatch(/^CREATE TABLE example/);
+    expect(basic.down?.statements[0].sql).toBe('DROP TABLE example');
+    const block = parseMigration(`-- +goose Up\n${expand(find('goose-statement').body)}`);
+    expect(block.up.statements).toHaveLength(1);
+    const noTx = parseMigration(expand(find('goose-no-transaction').body));
+    expect([noTx.up.noTransaction, noTx.down?.noTransaction]).toEqual([true, true]);
   });
 });
