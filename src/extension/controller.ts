@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import type { Settings } from '../engine/config';
+import type { EnvironmentInfo, Settings } from '../engine/config';
 import type { Migrator } from '../engine/migrator';
 import { redact } from '../engine/redact';
 import type { RunEvent } from '../engine/types';
@@ -17,10 +17,8 @@ export class Controller implements vscode.Disposable {
   readonly model = new MigrationsModel();
   private readonly session = new DatabaseSession();
   private statusLoad: Promise<void> | null = null;
-  /** The active named environment (config `environments:`), null for the default connection. */
-  environment: string | null = null;
-  /** Names of the environments the config file defines (empty without any). */
-  environments: string[] = [];
+  /** Environments the config file defines (empty without any); read with the files. */
+  environments: EnvironmentInfo[] = [];
   /** Editor buffers that differ from disk, by path. */
   private readonly overlay = new Map<string, string>();
 
@@ -44,6 +42,11 @@ export class Controller implements vscode.Disposable {
     return this.folder.name;
   }
 
+  /** The active named environment (setting `migrateLens.environment`), null for the default connection. */
+  get environment(): string | null {
+    return readSettings(this.folder).environment ?? null;
+  }
+
   get trusted(): boolean {
     return vscode.workspace.isTrusted;
   }
@@ -60,10 +63,11 @@ export class Controller implements vscode.Disposable {
       connectionString: ours.connectionString,
       migrationsDir: ours.migrationsDir,
       table: ours.table,
+      environment: ours.environment,
     };
     const plain = resolveSettings(options);
     if (!withPassword || plain.connection.kind !== 'url') return plain;
-    const password = await this.secrets.get(secretKey(plain));
+    const password = await this.secrets.get(secretKey(plain, this));
     return password ? resolveSettings({ ...options, password }) : plain;
   }
 
@@ -80,6 +84,7 @@ export class Controller implements vscode.Disposable {
   }
 
   async reloadFiles(): Promise<void> {
+    this.environments = this.trusted ? await this.listEnvironments() : [];
     const dir = await this.migrationsDir();
     this.model.setFolder(readFolder(dir ?? '', dir ? this.overlay : new Map()));
     if (!this.trusted && this.model.connection.state === 'idle') this.model.setConnection({ state: 'untrusted' });
@@ -144,6 +149,22 @@ export class Controller implements vscode.Disposable {
     else await this.reloadFiles();
   }
 
+  /** The environments of the config file; none when it cannot be read (the status says why). */
+  private async listEnvironments(): Promise<EnvironmentInfo[]> {
+    const ours = readSettings(this.root);
+    try {
+      const { listEnvironments } = await loadEngine();
+      return listEnvironments({ cwd: this.root.uri.fsPath, env: process.env, configFile: ours.configFile, migrationsDir: ours.migrationsDir, table: ours.table });
+    } catch {
+      return [];
+    }
+  }
+
+  /** The stored password of a named environment. */
+  environmentPassword(name: string): Thenable<string | undefined> {
+    return this.secrets.get(environmentSecretKey(this, name));
+  }
+
   /** The text a migration had when it was applied, fetched from the history on first use. */
   async appliedText(version: string): Promise<string | null> {
     const row = this.model.entryFor(version)?.row;
@@ -166,7 +187,7 @@ export class Controller implements vscode.Disposable {
   }
 
   async storePassword(settings: Settings, password: string): Promise<void> {
-    await this.secrets.store(secretKey(settings), password);
+    await this.secrets.store(secretKey(settings, this), password);
     await this.session.close();
   }
 
@@ -180,9 +201,17 @@ export class Controller implements vscode.Disposable {
   }
 }
 
-/** Passwords are stored per connection (user, host, port, database), never per workspace file. */
-export function secretKey(settings: Settings): string {
+/**
+ * Passwords are stored per connection (user, host, port, database), never per workspace file; a
+ * named environment has its own, per workspace folder.
+ */
+export function secretKey(settings: Settings, ctrl: { key: string }): string {
+  if (settings.environment) return environmentSecretKey(ctrl, settings.environment.name);
   return `migrateLens.password:${settings.connection.description}`;
+}
+
+export function environmentSecretKey(ctrl: { key: string }, name: string): string {
+  return `migrateLens.password:env:${ctrl.key}:${name}`;
 }
 
 export function errorText(err: unknown): string {

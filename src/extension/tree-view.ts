@@ -77,6 +77,11 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<ViewNode>
     return buildUnknownTreeModel(model.folderModel.migrations, model.invalidFiles, why, key, fresh).map((n) => ({ ...n, folder: ctrl.key }));
   }
 
+  /** Asks VS Code to read the items again (the view became visible after changes it did not see). */
+  reload(): void {
+    this.changed.fire();
+  }
+
   /** Every migration node of every folder, in view order. */
   get current(): readonly TreeNode[] {
     return [...this.nodes.values()].flat();
@@ -138,7 +143,7 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<ViewNode>
 
 function folderNode(ctrl: Controller): FolderNode {
   const { connection } = ctrl.model;
-  const db = connection.database ?? 'database';
+  const db = (ctrl.environment ? `[${ctrl.environment}] ` : '') + (connection.database ?? 'database');
   const pending = ctrl.model.pendingCount;
   let description: string;
   if (connection.state === 'connected') description = `${db} · ${pending} pending`;

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { Folders } from '../folders';
 import { status, setPassword, showOutput, statusActions, version } from './connection';
+import { compareEnvironments, switchEnvironment } from './environments';
 import { create, openFile, showDiff, showError } from './files';
 import { acceptChecksum, forget, markApplied, markRolledBack } from './recovery';
 import { down, downTo, previewSql, refresh, reset, rollBackStoredCopyCommand, runDown, runUp, up, upTo } from './run';
@@ -32,6 +33,8 @@ export const COMMANDS: Record<string, Factory> = {
   'migrateLens.statusActions': statusActions,
   'migrateLens.rollBackStoredCopy': rollBackStoredCopyCommand,
   'migrateLens.previewSql': previewSql,
+  'migrateLens.switchEnvironment': switchEnvironment,
+  'migrateLens.compareEnvironments': compareEnvironments,
 };
 
 export function registerCommands(context: vscode.ExtensionContext, folders: Folders): void {
