@@ -118,6 +118,18 @@ export class StateError extends MigrateError {
   }
 }
 
+/** The tracking table was made by another tool (or by hand): it is never altered or written. */
+export class ForeignTableError extends MigrateError {
+  constructor(
+    readonly table: string,
+    /** The tool its columns point to, when known. */
+    readonly tool: string | null,
+    message: string,
+  ) {
+    super('FOREIGN_TABLE', message);
+  }
+}
+
 /** adopt refuses: the other tool's state is not clean, or the folder cannot be matched to it. */
 export class AdoptError extends MigrateError {
   constructor(message: string) {

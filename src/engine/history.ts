@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from './database';
+import { ForeignTableError } from './errors';
+import { foreignTableMessage, OUR_TABLE_COMMENT, tableOwner, type ColumnInfo } from './foreign-tables';
 import { quoteIdent, sqlLiteral } from './sql';
 import type { HistoryRow, RowStatus } from './types';
 
@@ -49,6 +51,10 @@ type RawRow = Record<string, unknown>;
 /** The tracking table: one row per migration that was ever run. */
 export class History {
   readonly qualified: string;
+  /** The columns last seen (columns()), so that read() fits the layout it finds. */
+  private known: string[] | null = null;
+  /** Whether the table carries our comment (a table from before the comment gets it at its next write). */
+  private marked = false;
   private prepared: { applied: string; rolledBack: string } | null = null;
 
   constructor(
@@ -68,34 +74,55 @@ export class History {
     return rows[0].n > 0;
   }
 
-  /** The table's columns; none when it does not exist yet. */
+  /**
+   * The table's columns; none when it does not exist yet. Throws ForeignTableError when the table
+   * is not ours (foreign-tables.ts): nothing here reads, alters or writes another tool's table.
+   */
   async columns(): Promise<string[]> {
-    const rows = await this.db.query<{ column_name: string }>(
-      `SELECT a.attname AS column_name FROM pg_catalog.pg_attribute a
-       JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace s ON s.oid = c.relnamespace
-       WHERE s.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped`,
+    const rows = await this.db.query<{ name: string | null; type: string | null; comment: string | null; rails: boolean }>(
+      `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, obj_description(c.oid, 'pg_class') AS comment,
+              EXISTS (SELECT 1 FROM pg_catalog.pg_class r WHERE r.relnamespace = c.relnamespace AND r.relname = 'ar_internal_metadata') AS rails
+       FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace s ON s.oid = c.relnamespace
+       LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+       WHERE s.nspname = $1 AND c.relname = $2 ORDER BY a.attnum`,
       [this.schema, this.table],
     );
-    return rows.map((r) => r.column_name);
+    if (rows.length === 0) return (this.known = []);
+    const columns: ColumnInfo[] = rows.filter((r) => r.name !== null).map((r) => ({ name: r.name!, type: r.type ?? '' }));
+    const owner = tableOwner(columns, rows[0].comment, rows[0].rails ? ['ar_internal_metadata'] : []);
+    this.marked = rows[0].comment === OUR_TABLE_COMMENT;
+    if (owner.kind === 'foreign') throw new ForeignTableError(`${this.schema}.${this.table}`, owner.tool, foreignTableMessage(this.qualified, owner.tool));
+    return (this.known = columns.map((c) => c.name));
+  }
+
+  /** Every row, read-only, of a table of any earlier layout as it is; none when there is no table. */
+  async readIfExists(): Promise<HistoryRow[]> {
+    return (await this.columns()).length ? this.read() : [];
   }
 
   /** True when a table with these columns lacks some that this release writes (`ensure` adds them). */
   needsUpgrade(existing: string[]): boolean {
-    return missingColumns(existing).length > 0;
+    return missingColumns(existing).length > 0 || (existing.length > 0 && !this.marked);
   }
 
   /** Creates the table, or adds the columns an older release did not have (given its current columns). */
   async ensure(existing?: string[]): Promise<void> {
     const have = existing ?? (await this.columns());
+    const comment = `COMMENT ON TABLE ${this.qualified} IS ${sqlLiteral(OUR_TABLE_COMMENT)}`;
     if (have.length === 0) {
       const columns = COLUMNS.map(([n, t]) => `${quoteIdent(n)} ${t}`).join(',\n  ');
       await this.db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.schema)};
-CREATE TABLE IF NOT EXISTS ${this.qualified} (\n  ${columns}\n)`);
+CREATE TABLE IF NOT EXISTS ${this.qualified} (\n  ${columns}\n);
+${comment}`);
+      this.known = COLUMNS.map(([n]) => n);
+      this.marked = true;
       return;
     }
     const missing = missingColumns(have);
-    if (missing.length) {
-      await this.db.exec(missing.map(([n, t]) => `ALTER TABLE ${this.qualified} ADD COLUMN IF NOT EXISTS ${quoteIdent(n)} ${t}`).join(';\n'));
+    if (missing.length || !this.marked) {
+      await this.db.exec([...missing.map(([n, t]) => `ALTER TABLE ${this.qualified} ADD COLUMN IF NOT EXISTS ${quoteIdent(n)} ${t}`), comment].join(';\n'));
+      this.known = [...have, ...missing.map(([n]) => n)];
+      this.marked = true;
     }
   }
 
@@ -104,10 +131,16 @@ CREATE TABLE IF NOT EXISTS ${this.qualified} (\n  ${columns}\n)`);
    * script can be as large as its migration. `attachScripts` fetches it for those rows.
    */
   async read(): Promise<HistoryRow[]> {
+    // A table of an earlier layout is read as it is (read-only commands never alter it): a column
+    // it lacks reads as NULL.
+    const have = new Set(this.known ?? (await this.columns()));
+    const col = (name: string, expression = name) => (have.has(name) ? expression : 'NULL');
     // Times as epoch milliseconds: a number is much cheaper to turn into a Date than timestamp text.
-    const sql = `SELECT version::text AS version, name, checksum, status, batch, extract(epoch FROM applied_at)::float8 * 1000 AS applied_at,
-              execution_time_ms, error, error_statement, error_line, NULL AS script, kind, no_transaction,
-              extract(epoch FROM rolled_back_at)::float8 * 1000 AS rolled_back_at, note
+    const sql = `SELECT version::text AS version, ${col('name')} AS name, ${col('checksum')} AS checksum, ${col('status', 'status')} AS status,
+              ${col('batch')} AS batch, ${col('applied_at', 'extract(epoch FROM applied_at)::float8 * 1000')} AS applied_at,
+              ${col('execution_time_ms')} AS execution_time_ms, ${col('error')} AS error, ${col('error_statement')} AS error_statement,
+              ${col('error_line')} AS error_line, NULL AS script, ${col('kind')} AS kind, ${col('no_transaction')} AS no_transaction,
+              ${col('rolled_back_at', 'extract(epoch FROM rolled_back_at)::float8 * 1000')} AS rolled_back_at, ${col('note')} AS note
        FROM ${this.qualified} ORDER BY version`;
     if (!this.db.forEachRow) return (await this.db.query<RawRow>(sql)).map(toHistoryRow);
     // Each row as it arrives: the driver's row object dies young instead of living until the last one.
@@ -128,6 +161,7 @@ CREATE TABLE IF NOT EXISTS ${this.qualified} (\n  ${columns}\n)`);
   /** Fills in the stored file text of the given rows (in place). */
   async attachScripts(rows: HistoryRow[]): Promise<void> {
     if (rows.length === 0) return;
+    if (!(this.known ?? (await this.columns())).includes('script')) return; // a layout from before stored copies
     const found = await this.db.query<{ version: string; script: string | null }>(
       `SELECT version::text AS version, script FROM ${this.qualified} WHERE version = ANY($1::bigint[])`,
       [rows.map((r) => r.version)],

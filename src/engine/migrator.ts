@@ -91,7 +91,7 @@ export class Migrator {
   /** Read-only: never creates the table, never takes the lock. */
   async status(): Promise<StatusEntry[]> {
     // The history query travels while the files are read.
-    const reading = this.history.exists().then((exists) => (exists ? this.history.read() : []));
+    const reading = this.history.readIfExists();
     reading.catch(() => undefined); // awaited below; this only keeps a failure from being "unhandled" meanwhile
     const migrations = await this.readMigrations();
     return this.withScripts(validated(buildStatus(migrations, await reading)));

@@ -63,7 +63,7 @@ export class DatabaseSession {
     const { History } = await import('../engine/history');
     return this.withDatabase(settings, async (db) => {
       const history = new History(db, settings.schema, settings.table);
-      return (await history.exists()) ? history.read() : [];
+      return history.readIfExists(); // any earlier layout, as it is; never another tool's table
     });
   }
 

@@ -361,8 +361,10 @@ describe('two runners on one PostgreSQL database', () => {
       const controller = new AbortController();
       const run = new Migrator({ db, migrationsDir: f.dir, signal: controller.signal }).up();
       const watcher = await backend.open();
-      for (let i = 0; i < 100; i++) {
-        const rows = await watcher.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND application_name = 'migrate-lens'`);
+      // Until migration 2 is inside its pg_sleep, in this database (other tests on the same server
+      // sleep too): the state, however long a busy machine takes to reach it (the test's timeout bounds it).
+      for (;;) {
+        const rows = await watcher.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'PgSleep' AND application_name = 'migrate-lens'`);
         if (rows.length) break;
         await new Promise((r) => setTimeout(r, 50));
       }

@@ -179,3 +179,55 @@ describe('the migrations folder: hidden and non-regular files', () => {
     }
   }, 60_000);
 });
+
+describe('the tracking table, from the command line', () => {
+  let server: PgServer;
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    server = await getServer();
+    db = await createDatabase(server, 'ml_tables');
+  });
+  afterAll(async () => {
+    await db?.drop();
+    await server?.close();
+  });
+
+  it("up refuses golang-migrate's schema_migrations, naming the tool and the way forward; nothing changes", async () => {
+    const f = migrationsFolder({ '20240101000001_a.sql': tableMigration('a') });
+    try {
+      await db.query(`CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)`);
+      await db.query(`INSERT INTO schema_migrations VALUES (20240101000001, false)`);
+      const r = await cli(['up', '-migrations', f.dir], { DATABASE_URL: db.url });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^error: the table "public"\."schema_migrations" was made by golang-migrate; migrate-lens never alters or writes another tool's table\. Use -table NAME/m);
+      const cols = await db.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_name = 'schema_migrations' ORDER BY ordinal_position`);
+      expect(cols.map((c) => c.column_name)).toEqual(['version', 'dirty']);
+      expect(await db.query(`SELECT 1 FROM pg_class WHERE relname = 'a'`)).toEqual([]);
+    } finally {
+      await db.query(`DROP TABLE IF EXISTS schema_migrations`);
+      f.remove();
+    }
+  });
+
+  it('status, status --json and version read a table of an earlier release without altering it', async () => {
+    const f = migrationsFolder({ '20240101000001_a.sql': tableMigration('a') });
+    try {
+      await db.query(`CREATE TABLE schema_migrations (version bigint PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, status text NOT NULL, applied_at timestamptz)`);
+      await db.query(`INSERT INTO schema_migrations VALUES (20240101000001, 'a', 'old', 'applied', now())`);
+      const env = { DATABASE_URL: db.url };
+      const table = await cli(['status', '-migrations', f.dir], env);
+      expect(table.stderr).toBe('');
+      expect(table.stdout).toMatch(/20240101000001\s+drifted/);
+      const json = await cli(['status', '--json', '-migrations', f.dir], env);
+      expect(JSON.parse(json.stdout).map((e: { status: string }) => e.status)).toEqual(['drifted']);
+      const version = await cli(['version', '-migrations', f.dir], env);
+      expect(version.stdout).toContain('20240101000001 (a)');
+      const cols = await db.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_name = 'schema_migrations' ORDER BY ordinal_position`);
+      expect(cols.map((c) => c.column_name)).toEqual(['version', 'name', 'checksum', 'status', 'applied_at']);
+    } finally {
+      await db.query(`DROP TABLE IF EXISTS schema_migrations`);
+      f.remove();
+    }
+  });
+});
