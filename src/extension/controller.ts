@@ -124,6 +124,8 @@ export class Controller implements vscode.Disposable {
       this.model.setConnection({ state: 'connecting', database: settings.connection.description, source: settings.source, error: null, embedded, firstStart });
       const rows = await this.session.readRows(settings);
       this.model.setRows(rows);
+      // Drift is shown on the first changed line and a missing file rolls back from its copy: both need the stored text.
+      await this.loadStoredCopies(settings).catch((err) => this.log.warn(`reading stored copies: ${errorText(err)}`));
       this.model.setConnection({ state: 'connected', error: null });
       this.log.info(`status: ${rows.length} history rows from ${settings.connection.description} (${settings.source}) in ${Math.round(performance.now() - started)} ms`);
     } catch (err) {
@@ -177,9 +179,14 @@ export class Controller implements vscode.Disposable {
    * Loads the stored text of every applied migration whose file is gone: rolling one back runs
    * the Down of that copy, and a confirmation must be able to say so (read() leaves the text out).
    */
-  async loadStoredCopies(): Promise<void> {
-    const rows = (this.model.entries ?? []).filter((e) => e.status === 'missing' && e.row && e.row.script === null).map((e) => e.row!);
-    if (rows.length && this.trusted) await this.session.attachScripts(await this.resolveSettings(), rows);
+  async loadStoredCopies(settings?: Settings): Promise<void> {
+    const rows = (this.model.entries ?? [])
+      .filter((e) => (e.status === 'missing' || e.status === 'drifted') && e.row && e.row.script === null)
+      .map((e) => e.row!);
+    if (!rows.length || !this.trusted) return;
+    await this.session.attachScripts(settings ?? (await this.resolveSettings()), rows);
+    // The rows were filled in place: derive again so diagnostics see the text.
+    this.model.setRows(this.model.historyRows);
   }
 
   withMigrator<T>(settings: Settings, opts: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void }, body: (m: Migrator) => Promise<T>): Promise<T> {

@@ -99,7 +99,8 @@ function entryTooltip(e: StatusEntry): string {
     }
   }
   if (e.outOfOrder) lines.push('', 'Older than the newest applied migration (out of order).');
-  if (e.hint) lines.push('', `_${md(e.hint)}_`);
+  const hint = editorHint(e);
+  if (hint) lines.push('', `_${md(hint)}_`);
   return lines.join('\n');
 }
 
@@ -206,4 +207,28 @@ export function buildUnknownTreeModel(
   const withVersion = nodes.concat(extra.filter((n) => n.version !== null));
   withVersion.sort((a, b) => compareVersions(a.version!, b.version!));
   return withVersion.concat(extra.filter((n) => n.version === null));
+}
+
+/**
+ * What to do about a problem, naming the editor's commands (the engine's hints name the CLI's).
+ * Partial (issue 10) and any other status the engine adds fall back to the engine's own hint.
+ */
+export function editorHint(e: StatusEntry): string | null {
+  switch (e.status) {
+    case 'drifted':
+      return 'The file changed after it was applied: restore it, or run "Accept Changed File" if the change is intended ("Show Diff with Applied Version" shows what changed).';
+    case 'missing':
+      return 'Applied, but the file is gone (another branch?): restore it, or "Roll Back (stored copy)" runs the Down of the copy stored when it was applied; "Mark as Rolled Back" if it was undone by hand.';
+    case 'failed':
+      return e.row?.noTransaction
+        ? 'Failed part-way outside a transaction: finish or undo its statements by hand, then "Mark as Applied" or "Forget History Row".'
+        : 'Nothing of it was applied: fix the file and "Run Up" again (or "Forget History Row" to clear the record).';
+    case 'pending':
+    case 'rollback':
+      return e.outOfOrder
+        ? 'Older than the newest applied migration: allow out-of-order runs (out_of_order: true under migrations: in the config file) to run it, or "Mark as Applied" if it is already in the database.'
+        : null;
+    default:
+      return e.hint;
+  }
 }

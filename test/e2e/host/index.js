@@ -247,9 +247,13 @@ exports.run = async function run() {
     assert.equal(d.length, 1, JSON.stringify(d.map((x) => x.message)));
     assert.equal(d[0].severity, vscode.DiagnosticSeverity.Error);
     assert.equal(d[0].range.start.line, 3);
+    assert.equal(d[0].range.end.line, 3, 'the diagnostic spans the failing statement only');
     assert.equal(codeOf(d[0]), 'failed');
     assert.equal(d[0].message, 'migration failed: relation "e2e_host_missing" does not exist');
     assert.match(treeItem(f).description, new RegExp(`^failed ${DATE}$`));
+    // Its tooltip says what to do in VS Code terms, not the CLI's.
+    assert.ok(treeItem(f).tooltip.includes('Forget History Row'), treeItem(f).tooltip);
+    assert.ok(!/-version/.test(treeItem(f).tooltip), treeItem(f).tooltip);
     const l = await lenses(uriOf(f));
     assert.match(l[0].title, new RegExp(`^failed ${DATE}: relation "e2e_host_missing" does not exist$`));
     assert.ok(l.some((x) => x.title === 'Run Up' && x.command === 'migrateLens.runUp'), JSON.stringify(l));
@@ -285,7 +289,8 @@ exports.run = async function run() {
     assert.equal(d.length, 1, JSON.stringify(d.map((x) => x.message)));
     assert.equal(d[0].severity, vscode.DiagnosticSeverity.Warning);
     assert.equal(codeOf(d[0]), 'drift');
-    assert.equal(d[0].range.start.line, lineOf(text, /^\s*--\s*\+migrate\s+up\b/i));
+    // On the first line that differs from the text stored when it was applied: the appended comment.
+    assert.equal(d[0].range.start.line, lineOf(text, /^-- edited after it was applied$/));
     assert.match(d[0].message, new RegExp(`^modified after it was applied on ${DATE}; restore the file or run "Migrate Lens: Accept Changed File"$`));
     assert.match(treeItem(f).description, new RegExp(`^drifted · applied ${DATE} · batch \\d+$`));
     const l = await lenses(uriOf(f));

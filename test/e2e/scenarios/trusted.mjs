@@ -188,6 +188,19 @@ export async function trustedScenarios({ report, wb, ws, db, server, screenshotP
     }
   });
 
+  await report.check('a failed migration colours the status bar and its menu offers to show the failure', async () => {
+    const item = wb.page.locator('.part.statusbar .statusbar-item', { hasText: '1 failed' }).first();
+    await item.waitFor({ timeout: 15_000 });
+    const { cls, bg } = await item.evaluate((e) => ({ cls: e.className, bg: getComputedStyle(e).backgroundColor }));
+    assert(/error-kind/.test(cls) || !/rgba\(0, 0, 0, 0\)|transparent/.test(bg), `status bar item not coloured: class ${cls}, background ${bg}`);
+    await item.click();
+    const option = wb.page.locator('.quick-input-list [role="option"]', { hasText: 'Show failure of' }).first();
+    await option.waitFor({ timeout: 10_000 });
+    const options = (await wb.page.locator('.quick-input-list [role="option"]').allInnerTexts()).map(plain);
+    assert(options.some((o) => o.includes('Run') && o.includes('pending')), `no "Run … pending" in ${JSON.stringify(options)}`);
+    await wb.page.keyboard.press('Escape');
+  });
+
   const drifted = rest[0] ?? first;
   await report.check('editing an applied file shows a drift warning in the Problems panel', async () => {
     await wb.openFile(drifted);
