@@ -1,6 +1,9 @@
 // Bundles the three entry points. The engine is shared; only the extension bundle may see `vscode`.
 import * as esbuild from 'esbuild';
-import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 
 // pg asks "am I on Cloudflare Workers?" by constructing a fetch Response, which makes Node 20 (no
@@ -43,6 +46,7 @@ const builds = [
   // The CLI and the engine keep PGlite and yaml external: both are dependencies, loaded only for the
   // embedded database and a config file. yaml alone is half the bundle, and every run would parse it.
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: [...common.external, ...lazyDependencies], banner: { js: '#!/usr/bin/env node' } },
+  // The library (package.json "exports"): the public surface of src/engine/index.ts, CommonJS.
   { ...common, entryPoints: ['src/engine/index.ts'], outfile: 'dist/engine.js', external: [...common.external, ...lazyDependencies] },
   // The extension ships without node_modules, so everything is inside, PGlite's assets beside it.
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode'], alias: pgliteCjs },
@@ -54,9 +58,27 @@ if (watch) {
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
   chmodSync('dist/cli.js', 0o755);
+  libraryEntries();
 }
 for (const f of ['pglite.wasm', 'pglite.data', 'initdb.wasm']) {
   copyFileSync(`node_modules/@electric-sql/pglite/dist/${f}`, `dist/${f}`);
 }
 // The extension bundles libpg-query, whose loader finds its WebAssembly next to the bundle (__dirname).
 copyFileSync('node_modules/libpg-query/wasm/libpg-query.wasm', 'dist/libpg-query.wasm');
+
+/**
+ * The library's other entries, beside dist/engine.js (CommonJS): dist/engine.mjs for `import`, which
+ * re-exports that same module, so ESM and CommonJS callers share one registry of code migrations;
+ * and the declarations, generated from the sources by tsc (tsconfig.lib.json) into dist/types.
+ */
+function libraryEntries() {
+  const names = Object.keys(createRequire(import.meta.url)('./dist/engine.js')).filter((n) => n !== 'default').sort();
+  writeFileSync(
+    'dist/engine.mjs',
+    `// ESM entry of migrate-lens: the CommonJS build's exports (one module instance for both).\nimport engine from './engine.js';\n\nexport const { ${names.join(', ')} } = engine;\n`,
+  );
+  const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.lib.json'], { stdio: 'inherit' });
+  writeFileSync('dist/engine.d.ts', "export * from './types/engine/index';\n");
+  writeFileSync('dist/engine.d.mts', "export * from './types/engine/index.js';\n");
+}

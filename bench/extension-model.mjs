@@ -3,20 +3,16 @@
 // history rows are made up (most applied, some pending/failed/rolled back) so
 // every node kind is built. The pure builder is bundled from source with esbuild.
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
-import { distDir } from './dist.mjs';
+import { engineInternals } from './dist.mjs';
 import * as esbuild from 'esbuild';
 
 const source = fileURLToPath(new URL('../src/extension/model/tree-model.ts', import.meta.url));
-const enginePath = join(distDir(), 'engine.js');
-if (!existsSync(source) || !existsSync(enginePath)) {
-  console.log(JSON.stringify({ error: 'src/extension/model/tree-model.ts or dist/engine.js missing' }));
+if (!existsSync(source)) {
+  console.log(JSON.stringify({ error: 'src/extension/model/tree-model.ts missing' }));
   process.exit(0);
 }
-const require = createRequire(import.meta.url);
-const { loadMigrations, buildStatus } = require(enginePath);
+const { loadMigrations, buildStatus } = await engineInternals();
 
 const bundle = await esbuild.build({ entryPoints: [source], bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'silent' });
 const { buildTreeModel } = await import(`data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString('base64')}`);

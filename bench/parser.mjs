@@ -1,16 +1,10 @@
 // Parser throughput: `node bench/parser.mjs FILE REPS` prints JSON with the
 // seconds parseMigration and splitStatements take on FILE, each run REPS times.
-import { readFileSync, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { distDir } from './dist.mjs';
+import { readFileSync } from 'node:fs';
+import { engineInternals } from './dist.mjs';
 
-const enginePath = join(distDir(), 'engine.js');
-if (!existsSync(enginePath)) {
-  console.log(JSON.stringify({ error: 'dist/engine.js not built (npm run build)' }));
-  process.exit(0);
-}
-const { parseMigration, splitStatements } = createRequire(import.meta.url)(enginePath);
+// The parser is internal to the engine (not in the library's exports): bundled from source.
+const { parseMigration, splitStatements } = await engineInternals();
 
 const [file, reps = '3'] = process.argv.slice(2);
 const text = readFileSync(file, 'utf8');

@@ -1,4 +1,4 @@
-import type { RunResult, StatusEntry } from '../engine';
+import type { RunResult, StatusEntry } from '../engine/internal';
 
 /** `2024-01-01 12:34:56` in UTC: sortable and the same on every machine. */
 export function formatTime(d: Date | null): string {

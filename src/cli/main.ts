@@ -1,4 +1,4 @@
-import { MigrateError, redact } from '../engine';
+import { MigrateError, redact } from '../engine/internal';
 import { UsageError } from './commands/types';
 import { commandHelp, generalHelp } from './help';
 import type { Io } from './io';

@@ -4,11 +4,13 @@ import type { Node } from 'yaml';
 import { ConfigError } from './errors';
 import { describeUrl, redact, registerSecret, urlPassword } from './redact';
 
+/** Where the database is: a URL, libpq's `PG*` variables, or the embedded PGlite folder. `description` never holds a password. */
 export type ConnectionSettings =
   | { kind: 'url'; url: string; password?: string; description: string; connectTimeoutMs?: number }
   | { kind: 'env'; description: string; connectTimeoutMs?: number }
   | { kind: 'embedded'; dataDir: string; description: string };
 
+/** Settings resolved from options, config file, environment and defaults. */
 export interface Settings {
   connection: ConnectionSettings;
   /** Where the connection came from, for humans: "config.yaml", "DATABASE_URL", … */

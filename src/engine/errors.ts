@@ -23,6 +23,7 @@ export class ParseError extends MigrateError {
   }
 }
 
+/** An applied migration's file changed since (drift); `code` `CHECKSUM_MISMATCH`. Nothing ran. */
 export class ChecksumMismatchError extends MigrateError {
   constructor(
     readonly version: string,
@@ -38,6 +39,7 @@ export class ChecksumMismatchError extends MigrateError {
   }
 }
 
+/** A pending migration is older than the newest applied one and out-of-order runs are off; `code` `OUT_OF_ORDER`. */
 export class OutOfOrderError extends MigrateError {
   constructor(
     readonly version: string,
@@ -52,6 +54,7 @@ export class OutOfOrderError extends MigrateError {
   }
 }
 
+/** Another runner held the migration lock longer than the lock timeout; `holder` names its session; `code` `LOCK_TIMEOUT`. */
 export class LockTimeoutError extends MigrateError {
   constructor(
     readonly holder: string,
@@ -61,6 +64,7 @@ export class LockTimeoutError extends MigrateError {
   }
 }
 
+/** A migration's statement failed: it was rolled back and recorded as failed; `line` is its line in the file; `code` `MIGRATION_FAILED`. */
 export class MigrationFailedError extends MigrateError {
   constructor(
     readonly version: string,
@@ -82,12 +86,14 @@ export class MigrationFailedError extends MigrateError {
   }
 }
 
+/** The settings cannot be used: config file, flags or environment; `code` `CONFIG`. */
 export class ConfigError extends MigrateError {
   constructor(message: string) {
     super('CONFIG', message);
   }
 }
 
+/** A migration to roll back has no Down section; nothing was rolled back; `code` `NO_DOWN`. */
 export class NoDownError extends MigrateError {
   constructor(
     readonly version: string,

@@ -21,7 +21,21 @@ export function codeMigration(def: CodeMigrationDefinition): Migration {
   };
 }
 
-/** Registers a migration written in code for every Migrator in this process. */
+/**
+ * Registers a migration written in code for every migrator of this process (the seed's
+ * `RegisterMigration`). It is ordered with the file migrations by version and runs inside its own
+ * transaction, with its history row; `up` and `down` get a handle whose `query` runs in it. A
+ * version used twice (by a file or another registration) is an error.
+ *
+ * @example
+ * ```ts
+ * registerMigration({
+ *   version: '20240301000000',
+ *   name: 'backfill_display_names',
+ *   up: async (db) => { await db.query("UPDATE users SET display_name = 'x' WHERE display_name IS NULL"); },
+ * });
+ * ```
+ */
 export function registerMigration(def: CodeMigrationDefinition): void {
   const m = codeMigration(def);
   if (registry.some((r) => r.version === m.version)) throw new StateError(`code migration version ${m.version} is registered twice`);

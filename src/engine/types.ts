@@ -4,8 +4,10 @@ export interface Statement {
   line: number;
 }
 
+/** Which section of a migration runs: `up` applies, `down` rolls back. */
 export type Direction = 'up' | 'down';
 
+/** One section (`-- +migrate Up` or `Down`) of a parsed migration file. */
 export interface Section {
   /** Line of the `-- +migrate Up|Down` directive. */
   line: number;
@@ -13,6 +15,7 @@ export interface Section {
   statements: Statement[];
 }
 
+/** A migration file's sections. */
 export interface ParsedMigration {
   up: Section;
   down: Section | null;
@@ -43,6 +46,7 @@ export interface MigrationHandle {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 
+/** A migration written in code, for {@link registerMigration} and `migrator.register`. `version`: digits, ordered with the files' versions. */
 export interface CodeMigrationDefinition {
   version: string | number;
   name: string;
@@ -54,6 +58,7 @@ export interface CodeMigrationDefinition {
 /** Status of a row in the tracking table. Pending migrations have no row. */
 export type RowStatus = 'applied' | 'failed' | 'rollback';
 
+/** One row of the tracking table, as read. */
 export interface HistoryRow {
   version: string;
   name: string;
@@ -79,6 +84,7 @@ export interface HistoryRow {
 /** What status shows per migration. */
 export type DisplayStatus = 'pending' | 'applied' | 'failed' | 'rollback' | 'drifted' | 'missing';
 
+/** One migration as `status` reports it: its file or code (`migration`) and its history row (`row`). */
 export interface StatusEntry {
   version: string;
   name: string;
@@ -91,12 +97,14 @@ export interface StatusEntry {
   hint: string | null;
 }
 
+/** Progress of a run: `start`/`done` per migration, `lock-wait` with the holder, `info` lines. */
 export type RunEvent =
   | { type: 'start'; direction: Direction; migration: Migration; index: number; total: number }
   | { type: 'done'; direction: Direction; migration: Migration; executionTimeMs: number; index: number; total: number }
   | { type: 'lock-wait'; holder: string }
   | { type: 'info'; message: string };
 
+/** One migration a run applied or rolled back. */
 export interface AppliedResult {
   version: string;
   name: string;
@@ -104,6 +112,7 @@ export interface AppliedResult {
   executionTimeMs: number;
 }
 
+/** What a run did: the batch, the migrations run, the planned statements of a dry run, whether it was cancelled. */
 export interface RunResult {
   batch: number | null;
   applied: AppliedResult[];

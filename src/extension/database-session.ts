@@ -5,12 +5,12 @@ import type { Settings } from '../engine/config';
 import type { Migrator } from '../engine/migrator';
 import type { HistoryRow, RunEvent } from '../engine/types';
 
-type Engine = typeof import('../engine/index');
+type Engine = typeof import('../engine/internal');
 let engine: Promise<Engine> | undefined;
 
 /** The engine's full API, loaded once. */
 export function loadEngine(): Promise<Engine> {
-  engine ??= import('../engine/index');
+  engine ??= import('../engine/internal');
   return engine;
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isOneCleanLine, runCli } from '../support/cli';
 import { createDatabase, getServer, type PgServer, type TestDatabase } from '../support/pg';
-import { Migrator, openDatabase, ParseError } from '../../src/engine';
+import { Migrator, openDatabase, ParseError } from '../../src/engine/internal';
 import { corpusCases, type Expected } from '../unit/badinput/corpus';
 import { inspect } from './state';
 

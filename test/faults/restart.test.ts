@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { isOneCleanLine, project, runCli, startCli, waitFor } from '../support/cli';
 import { createDatabase, EmbeddedServer, type TestDatabase } from '../support/pg';
 import { sleepingPid, expectedTables, inspect, loggedSet, runCounts, v } from './state';
-import { Migrator, openDatabase, type Database } from '../../src/engine';
+import { Migrator, openDatabase, type Database } from '../../src/engine/internal';
 
 const SLEEP = 'SELECT pg_sleep((SELECT seconds FROM public.fault_control));';
 

@@ -10,7 +10,7 @@ import {
   ParseError,
   registerMigration,
   type Database,
-} from '../../src/engine';
+} from '../../src/engine/internal';
 import { lockKey } from '../../src/engine/lock';
 import { pgBackend, pgliteBackend, type Backend } from '../support/backends';
 import { examplesCopy, migrationsFolder, tableMigration } from '../support/files';

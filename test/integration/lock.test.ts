@@ -1,7 +1,7 @@
 // The lock holder a waiting runner names is the one in its own database: advisory locks with the same
 // key in other databases of the server (other projects, other test runs) are other locks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Migrator, openDatabase, type Database } from '../../src/engine';
+import { Migrator, openDatabase, type Database } from '../../src/engine/internal';
 import { lockKey } from '../../src/engine/lock';
 import { migrationsFolder, tableMigration } from '../support/files';
 import { createDatabase, getServer, type PgServer, type TestDatabase } from '../support/pg';

@@ -1,6 +1,6 @@
 // Issue 10: a run never blames the wrong migration, never repeats a statement, never hides a half-done one.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MigrationFailedError, Migrator, type Database } from '../../src/engine';
+import { MigrationFailedError, Migrator, type Database } from '../../src/engine/internal';
 import { pgBackend, pgliteBackend, type Backend } from '../support/backends';
 import { migrationsFolder } from '../support/files';
 

@@ -1,7 +1,7 @@
 // The tracking table is ours alone, at every version: another tool's table is never altered or
 // written, and read-only commands read any earlier layout of ours without altering it.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ForeignTableError, Migrator, type Database } from '../../src/engine';
+import { ForeignTableError, Migrator, type Database } from '../../src/engine/internal';
 import { History } from '../../src/engine/history';
 import { pgBackend, pgliteBackend, type Backend } from '../support/backends';
 import { migrationsFolder, tableMigration } from '../support/files';

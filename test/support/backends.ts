@@ -1,5 +1,5 @@
 // The two databases the engine supports, behind one shape, so one suite runs on both.
-import { openDatabase, type Database } from '../../src/engine';
+import { openDatabase, type Database } from '../../src/engine/internal';
 import { createDatabase, getServer, type TestDatabase } from './pg';
 
 export interface Backend {

@@ -9,7 +9,7 @@ import { parseCommandLine, parseDuration, nearest } from '../../src/cli/parse';
 import { dryRunText, formatMs, formatTime, statusJson, statusTable, summary } from '../../src/cli/format';
 import { run, type Io } from '../../src/cli/main';
 import { checkCode } from '../../src/cli/commands/status';
-import { buildStatus, checksum, parseMigration, splitStatements, type HistoryRow, type Migration, type StatusEntry } from '../../src/engine';
+import { buildStatus, checksum, parseMigration, splitStatements, type HistoryRow, type Migration, type StatusEntry } from '../../src/engine/internal';
 
 function fakeIo(cwd: string, env: Record<string, string | undefined> = {}) {
   const io = { out: '', err: '' };

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_LOCK_TIMEOUT_MS, expandVars, redact, resolveSettings, type ResolveOptions, type Settings } from '../../src/engine';
+import { ConfigError, DEFAULT_LOCK_TIMEOUT_MS, expandVars, redact, resolveSettings, type ResolveOptions, type Settings } from '../../src/engine/internal';
 
 let cwd: string;
 beforeEach(() => {

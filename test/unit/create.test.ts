@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMigrationFile, FILE_NAME_PATTERN, loadMigrations, migrationTemplate, parseMigration, snakeName, timestamp } from '../../src/engine';
+import { createMigrationFile, FILE_NAME_PATTERN, loadMigrations, migrationTemplate, parseMigration, snakeName, timestamp } from '../../src/engine/internal';
 
 let dir: string;
 beforeEach(() => {

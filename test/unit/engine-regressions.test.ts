@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildStatus, checksum, planUp, StateError, type HistoryRow, createMigrationFile, loadMigrations, parseConfig, parseMigration, redact, resolveSettings } from '../../src/engine';
+import { buildStatus, checksum, planUp, StateError, type HistoryRow, createMigrationFile, loadMigrations, parseConfig, parseMigration, redact, resolveSettings } from '../../src/engine/internal';
 
 describe('engine regressions', () => {
   it('config: unquoted numeric-looking passwords keep their text', () => {

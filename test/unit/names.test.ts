@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildStatus, createMigrationFile, loadMigrations } from '../../src/engine';
+import { buildStatus, createMigrationFile, loadMigrations } from '../../src/engine/internal';
 import { isClockVersion } from '../../src/engine/source';
 import { statusJson, statusTable } from '../../src/cli/format';
 

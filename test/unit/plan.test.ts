@@ -13,7 +13,7 @@ import {
   UnknownVersionError,
   type HistoryRow,
   type Migration,
-} from '../../src/engine';
+} from '../../src/engine/internal';
 
 const WITH_DOWN = (v: string) => `-- +migrate Up\nCREATE TABLE t${v} (id int);\n-- +migrate Down\nDROP TABLE t${v};\n`;
 const UP_ONLY = (v: string) => `-- +migrate Up\nCREATE TABLE t${v} (id int);\n`;

@@ -1,7 +1,7 @@
 // Passwords never reach output: URLs, password= pairs, registered secrets and their encoded forms.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { describeUrl, redact, registerSecret } from '../../src/engine';
+import { describeUrl, redact, registerSecret } from '../../src/engine/internal';
 
 /** A fresh secret per test: registered secrets are process-wide. */
 const secret = (prefix = 'S') => `${prefix}${randomBytes(6).toString('hex')}`;

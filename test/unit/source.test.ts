@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkFileName, checksum, FILE_NAME_PATTERN, loadMigrations, loadMigrationsAsync, ParseError } from '../../src/engine';
+import { checkFileName, checksum, FILE_NAME_PATTERN, loadMigrations, loadMigrationsAsync, ParseError } from '../../src/engine/internal';
 
 const OK = '-- +migrate Up\nCREATE TABLE t (id int);\n-- +migrate Down\nDROP TABLE t;\n';
 

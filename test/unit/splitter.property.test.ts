@@ -3,7 +3,7 @@
 // quoted identifiers and comments; and plain random text, where it must never lose or invent code.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { ParseError, splitStatements } from '../../src/engine';
+import { ParseError, splitStatements } from '../../src/engine/internal';
 
 type Token = { text: string; code: boolean };
 

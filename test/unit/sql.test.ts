@@ -1,7 +1,7 @@
 // Identifier and literal quoting: hostile values must never end the quote early.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { splitStatements } from '../../src/engine';
+import { splitStatements } from '../../src/engine/internal';
 import { quoteIdent, sqlLiteral } from '../../src/engine/sql';
 
 /** Reads a dollar-quoted literal the way PostgreSQL's lexer does: body up to the first closing tag. */

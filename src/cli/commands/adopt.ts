@@ -1,4 +1,4 @@
-import { adopt, ADOPT_TOOL_NAMES, openDatabase, type AdoptResult, type ToolName } from '../../engine';
+import { adopt, ADOPT_TOOL_NAMES, openDatabase, type AdoptResult, type ToolName } from '../../engine/internal';
 import { formatTime } from '../format';
 import { defineCommand, UsageError } from './types';
 import { DRY_RUN, WRITE_FLAGS } from './flags';

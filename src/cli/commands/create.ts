@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { createMigrationFile } from '../../engine';
+import { createMigrationFile } from '../../engine/internal';
 import { defineCommand, UsageError } from './types';
 import { CONFIG, ENV, MIGRATIONS } from './flags';
 import { settingsOf } from './shared';

@@ -1,7 +1,7 @@
 // `migrate-lens lint`: the linter of src/lint over a folder, some files, or the pending migrations.
 import { readdirSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { Migrator, openDatabase, type Settings } from '../../engine';
+import { Migrator, openDatabase, type Settings } from '../../engine/internal';
 import { CONFIG, DDL_LOCK_TIMEOUT, ENV, MIGRATIONS, SCHEMA, TABLE } from './flags';
 import { settingsOf } from './shared';
 import { defineCommand, UsageError } from './types';

@@ -10,7 +10,7 @@ import {
   type RunEvent,
   type RunResult,
   type Settings,
-} from '../../engine';
+} from '../../engine/internal';
 import { dryRunText, formatMs } from '../format';
 import type { Io } from '../io';
 import type { Context } from './types';
@@ -55,6 +55,9 @@ export async function withSession(ctx: Context, body: (s: Session) => Promise<nu
   // Said before connecting, so that a failed connection says which target it tried.
   info(`Database: ${connectionLine(settings)}\n`);
   // The folder is read while the connection is set up; a connection failure is still reported first.
+  // Kept for its measured saving (DESIGN.md, "Speed without tricks"): no-op `up` on 1,000 applied
+  // files, 2026-11-30, three runs of 40 interleaved pairs on a busy 2-core machine, p25 233/317/260 ms
+  // with it against 324/343/289 ms without: 8-28% of the command.
   const folderRead = loadMigrationsAsync(settings.migrationsDir, { lazyParse: true, onWarning: (m) => io.err(`warning: ${m}\n`) });
   folderRead.catch(() => undefined); // the migrator awaits it; this only keeps it from being "unhandled" meanwhile
   const db = await openDatabase(settings.connection);

@@ -1,4 +1,4 @@
-import { ConfigError, type StatusEntry } from '../../engine';
+import { ConfigError, type StatusEntry } from '../../engine/internal';
 import { compareMatrix, matrixText, readEnvironments } from '../../engine/compare';
 import { defineCommand } from './types';
 import { DATABASE_FLAGS } from './flags';

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { loadMigrations, ParseError } from '../../../src/engine';
+import { loadMigrations, ParseError } from '../../../src/engine/internal';
 import { corpusCases, type Expected } from './corpus';
 
 function loadError(dir: string): ParseError {

@@ -1,6 +1,6 @@
 // SQL-standard function bodies (PostgreSQL 14+) are one statement, as psql sends them.
 import { describe, expect, it } from 'vitest';
-import { parseMigration, splitStatements } from '../../../src/engine';
+import { parseMigration, splitStatements } from '../../../src/engine/internal';
 
 const sqls = (text: string) => splitStatements(text).map((s) => s.sql);
 

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ParseError, parseMigration } from '../../../src/engine';
+import { ParseError, parseMigration } from '../../../src/engine/internal';
 
 const ROOT = join(__dirname, '..', '..', 'fixtures', 'parser');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';

@@ -1,6 +1,6 @@
 // splitStatements on plain SQL (no directives) and the directive word list the grammar mirrors.
 import { describe, expect, it } from 'vitest';
-import { DIRECTIVES, ParseError, parseMigration, splitStatements } from '../../../src/engine';
+import { DIRECTIVES, ParseError, parseMigration, splitStatements } from '../../../src/engine/internal';
 
 describe('splitStatements', () => {
   it('numbers lines from firstLine and points at the first code line', () => {
