@@ -14,7 +14,7 @@ export interface Parsed {
   help: boolean;
   verbose: boolean;
   /** Given flags by name: strings as written, booleans as booleans, durations in milliseconds. */
-  values: Map<string, string | boolean | number>;
+  values: Map<string, string | boolean | number | string[]>;
   positionals: string[];
 }
 
@@ -106,6 +106,11 @@ export function parseCommandLine(argv: string[]): Parsed {
     if (value === undefined) throw new CommandUsageError(`-${flag.name} needs a value`, command);
     const problem = flag.type === 'duration' ? undefined : flag.check?.(value);
     if (problem) throw new CommandUsageError(problem, command);
+    if (flag.type === 'list') {
+      const list = out.values.get(flag.name);
+      out.values.set(flag.name, Array.isArray(list) ? [...list, value] : [value]);
+      continue;
+    }
     try {
       out.values.set(flag.name, flag.type === 'duration' ? parseDuration(value, flag.name) : value);
     } catch (err) {
@@ -191,6 +196,10 @@ export function contextOf(parsed: Parsed, io: Io): Context {
     string: (name) => (typeof v.get(name) === 'string' ? (v.get(name) as string) : undefined),
     bool: (name) => v.get(name) === true,
     ms: (name) => (typeof v.get(name) === 'number' ? (v.get(name) as number) : undefined),
+    list: (name) => {
+      const value = v.get(name);
+      return Array.isArray(value) ? value : [];
+    },
     positionals: parsed.positionals,
   };
 }

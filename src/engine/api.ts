@@ -4,6 +4,7 @@ import { createMigrationFile } from './create';
 import { openDatabase, type Database } from './database';
 import { resolveSettings, type Settings } from './config';
 import { Migrator } from './migrator';
+import { loadRequiredModules } from './require';
 import type { DownOptions, UpOptions } from './plan';
 import type { CodeMigrationDefinition, RunEvent, RunResult, StatusEntry } from './types';
 
@@ -42,6 +43,8 @@ export interface CreateMigratorOptions {
   signal?: AbortSignal;
   /** Include migrations registered with {@link registerMigration} (default `true`). */
   useGlobalRegistry?: boolean;
+  /** Modules (`.js`, `.mjs`, `.cjs`) that register code migrations, loaded before the first command, after the config file's `migrations.require` (the CLI's `-require`). */
+  require?: string[];
 }
 
 /** A progress event: `start` and `done` per migration, `lock-wait` naming the lock holder, `info`. */
@@ -189,7 +192,8 @@ export class MigrateLens {
   }
 
   private open(): Promise<{ db: Database; migrator: Migrator }> {
-    this.session ??= openDatabase(this.settings.connection).then((db) => {
+    // The config file's `migrations.require` modules register their code migrations first.
+    this.session ??= loadRequiredModules(this.settings.require).then(() => openDatabase(this.settings.connection)).then((db) => {
       const migrator = Migrator.fromSettings(db, this.settings, {
         signal: this.options.signal,
         useGlobalRegistry: this.options.useGlobalRegistry,
@@ -236,6 +240,7 @@ export function createMigrator(options: CreateMigratorOptions = {}): MigrateLens
     lockTimeoutMs: options.lockTimeoutMs,
     allowOutOfOrder: options.allowOutOfOrder,
     ddlLockTimeoutMs: options.ddlLockTimeoutMs,
+    require: options.require,
   });
   return new MigrateLens(settings, options, options.onEvent);
 }

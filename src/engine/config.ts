@@ -26,6 +26,8 @@ export interface Settings {
   ddlRetries: number;
   /** The named environment these settings come from (`-env`, or sql-migrate's default `development`). */
   environment?: { name: string; protected: boolean };
+  /** Modules that register code migrations (`-require`, `migrations.require`), absolute paths, loaded before the first command. */
+  require: string[];
   /** sql-migrate's history table named by a dbconfig.yml (`table:`): what `adopt -from sql-migrate` reads. */
   sqlMigrateTable?: string;
 }
@@ -58,6 +60,8 @@ export interface ResolveOptions {
   ddlRetries?: number;
   /** A named environment of the config file (`-env`). A dbconfig.yml without it uses `development`. */
   environment?: string;
+  /** Modules that register code migrations (`-require`), after the config file's `migrations.require`. */
+  require?: string[];
 }
 
 export const EMBEDDED_DATA_DIR = join('.migrate-lens', 'pglite');
@@ -70,7 +74,7 @@ export const DEFAULT_DDL_RETRIES = 3;
 const KEYS: Record<string, readonly string[]> = {
   '': ['database', 'migrations', 'environments', 'lint'],
   database: ['url', 'host', 'port', 'user', 'password', 'dbname', 'sslmode', 'connect_timeout'],
-  migrations: ['dir', 'table', 'schema', 'lock_timeout', 'out_of_order', 'ddl_lock_timeout', 'ddl_retries'],
+  migrations: ['dir', 'table', 'schema', 'lock_timeout', 'out_of_order', 'ddl_lock_timeout', 'ddl_retries', 'require'],
 };
 /** What one entry of `environments:` may hold: the database keys, the migrations keys and `protected`. */
 const ENVIRONMENT_KEYS = [...KEYS.database, ...KEYS.migrations, 'protected'];
@@ -173,7 +177,9 @@ function commonSettings(opts: ResolveOptions, mig: Record<string, string>, label
   const ddlLockTimeoutMs =
     opts.ddlLockTimeoutMs ?? (mig.ddl_lock_timeout ? seconds(mig.ddl_lock_timeout, `${label}: ${prefix}ddl_lock_timeout`) : DEFAULT_DDL_LOCK_TIMEOUT_MS);
   const ddlRetries = opts.ddlRetries ?? (mig.ddl_retries ? count(mig.ddl_retries, `${label}: ${prefix}ddl_retries`) : DEFAULT_DDL_RETRIES);
-  return { migrationsDir, table, schema, lockTimeoutMs, allowOutOfOrder, ddlLockTimeoutMs, ddlRetries };
+  // Modules that register code migrations: the flags' (-require) after the config file's, relative to cwd.
+  const requireFiles = [...(mig.require ? mig.require.split('\n').filter(Boolean) : []), ...(opts.require ?? [])].map((f) => resolve(opts.cwd, f));
+  return { migrationsDir, table, schema, lockTimeoutMs, allowOutOfOrder, ddlLockTimeoutMs, ddlRetries, require: requireFiles };
 }
 
 function findEnvironment(file: ConfigFile, name: string): RawEnvironment {
@@ -380,6 +386,16 @@ export function parseConfigFile(text: string, label: string, env: Record<string,
       }
       if (!allowed.includes(key)) {
         throw new ConfigError(`${at(item.key as Node)}: unknown key "${where}${key}"; expected one of ${allowed.join(', ')}`);
+      }
+      if (key === 'require' && isSeq(item.value)) {
+        // `require:` takes a list of files too; held as one value, a file per line, split in commonSettings.
+        const files = item.value.items.map((f) => {
+          if (!isScalar(f) || typeof f.value !== 'string') throw new ConfigError(`${at(f as Node)}: "${where}require" lists file names`);
+          if (f.value.includes('\n')) throw new ConfigError(`${at(f as Node)}: "${where}require": a file name on one line`);
+          return f.value;
+        });
+        values[key] = { raw: files.join('\n'), line: lineOf(item.value as Node) };
+        continue;
       }
       if (!isScalar(item.value)) throw new ConfigError(`${at(item.key as Node)}: "${where}${key}" must be a single value`);
       if (item.value.value === null) continue;

@@ -23,6 +23,7 @@ export { redact, registerSecret, describeUrl } from './redact';
 export { buildStatus, planUp, planDown, isApplied, type UpOptions, type DownOptions } from './plan';
 export { Migrator, type MigratorOptions } from './migrator';
 export { registerMigration, clearRegisteredMigrations } from './registry';
+export { loadRequiredModules } from './require';
 export { createMigrationFile, migrationTemplate, snakeName, timestamp } from './create';
 export { quoteIdent } from './sql';
 export {

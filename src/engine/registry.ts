@@ -2,7 +2,10 @@ import { checksum } from './checksum';
 import { StateError } from './errors';
 import type { CodeMigrationDefinition, Migration } from './types';
 
-const registry: Migration[] = [];
+// One list per process, shared by every copy of the engine loaded in it: the CLI's bundle, the
+// library (`require('migrate-lens')` in a module given to `-require`), the extension's bundle.
+const REGISTRY = Symbol.for('migrate-lens.registered-migrations');
+const registry: Migration[] = ((globalThis as { [REGISTRY]?: Migration[] })[REGISTRY] ??= []);
 
 /** Turns a definition into a migration the runner can apply beside file migrations. */
 export function codeMigration(def: CodeMigrationDefinition): Migration {

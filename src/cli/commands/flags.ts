@@ -25,6 +25,12 @@ export const DDL_LOCK_TIMEOUT: Flag = {
   value: 'D',
   help: "PostgreSQL lock_timeout for each migration's statements (default: migrations.ddl_lock_timeout, else 5s; 0: none)",
 };
+export const REQUIRE: Flag = {
+  name: 'require',
+  type: 'list',
+  value: 'FILE',
+  help: 'a .js/.mjs/.cjs module that registers code migrations (registerMigration); repeatable; after migrations.require of the config file',
+};
 export const DRY_RUN: Flag = { name: 'dry-run', type: 'boolean', help: 'print the statements that would run; change nothing' };
 
 /** -version V where V is a migration's version. */
@@ -33,7 +39,7 @@ export function versionFlag(help: string): Flag {
 }
 
 /** What every command that reads the folder and the database takes. */
-export const DATABASE_FLAGS: readonly Flag[] = [CONFIG, ENV, MIGRATIONS, TABLE, SCHEMA];
+export const DATABASE_FLAGS: readonly Flag[] = [CONFIG, ENV, MIGRATIONS, TABLE, SCHEMA, REQUIRE];
 /** What every command that changes the database takes: the above and the lock's patience. */
 export const WRITE_FLAGS: readonly Flag[] = [...DATABASE_FLAGS, LOCK_TIMEOUT];
 

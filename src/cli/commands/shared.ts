@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import {
   ConfigError,
   loadMigrationsAsync,
+  loadRequiredModules,
   Migrator,
   openDatabase,
   resolveSettings,
@@ -28,6 +29,7 @@ export function settingsOf(ctx: Context): Settings {
     lockTimeoutMs: ctx.ms('lock-timeout'),
     allowOutOfOrder: ctx.given.has('out-of-order') ? ctx.bool('out-of-order') : undefined,
     ddlLockTimeoutMs: ctx.ms('ddl-lock-timeout'),
+    require: [...ctx.list('require')],
   });
 }
 
@@ -60,6 +62,8 @@ export async function withSession(ctx: Context, body: (s: Session) => Promise<nu
   // with it against 324/343/289 ms without: 8-28% of the command.
   const folderRead = loadMigrationsAsync(settings.migrationsDir, { lazyParse: true, onWarning: (m) => io.err(`warning: ${m}\n`) });
   folderRead.catch(() => undefined); // the migrator awaits it; this only keeps it from being "unhandled" meanwhile
+  // Code migrations (-require, migrations.require) register themselves before the folder is checked against them.
+  await loadRequiredModules(settings.require);
   const db = await openDatabase(settings.connection);
   try {
     const migrator = Migrator.fromSettings(db, settings, { signal: io.signal, onEvent: (e) => reportEvent(e, io), folderRead });

@@ -1,7 +1,8 @@
 /** What a command is: its name, its help, the flags it accepts and what it does. */
 import type { Io } from '../io';
 
-export type FlagType = 'boolean' | 'string' | 'duration';
+/** `list`: a string flag that may be given more than once; its values in order. */
+export type FlagType = 'boolean' | 'string' | 'duration' | 'list';
 
 export interface Flag {
   /** Without dashes: `dry-run` is given as -dry-run, --dry-run, --dry-run=true. */
@@ -42,6 +43,8 @@ export interface Context {
   bool(name: string): boolean;
   /** A duration flag's value in milliseconds. */
   ms(name: string): number | undefined;
+  /** A list flag's values, in the order given (empty when not given). */
+  list(name: string): readonly string[];
   positionals: readonly string[];
 }
 
