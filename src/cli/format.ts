@@ -29,9 +29,10 @@ export function statusTable(entries: StatusEntry[]): string {
   if (problems.length) {
     out.push('');
     for (const e of problems) {
-      if (e.status === 'failed' && e.row?.error) {
+      if (e.row?.error) {
+        // A failed Up, and a Down that failed (the migration is still applied, or partial).
         const where = e.row.errorLine ? ` at line ${e.row.errorLine}` : '';
-        out.push(`${e.version} failed${where}: ${e.row.error}`);
+        out.push(`${e.version} ${e.status === 'failed' ? 'failed' : 'error'}${where}: ${e.row.error}`);
       }
       if (e.hint) out.push(`${e.version} ${e.status}: ${e.hint}`);
       if (e.migration?.warning) out.push(`${e.version} warning: ${e.migration.warning}`);
@@ -45,7 +46,7 @@ export function summary(entries: StatusEntry[]): string {
   if (entries.length === 0) return 'No migrations found.';
   const counts = new Map<string, number>();
   for (const e of entries) counts.set(e.status, (counts.get(e.status) ?? 0) + 1);
-  const parts = ['applied', 'pending', 'failed', 'rollback', 'drifted', 'missing'].filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${s}`);
+  const parts = ['applied', 'pending', 'partial', 'failed', 'rollback', 'drifted', 'missing'].filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${s}`);
   return `${entries.length} migration${entries.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }
 
@@ -65,6 +66,8 @@ export function statusJson(entries: StatusEntry[]): string {
         file: e.migration?.path ?? null,
         hint: e.hint,
         warning: e.migration?.warning ?? null,
+        // A statement-by-statement run that stopped: its direction and how many statements completed.
+        ...(e.status === 'partial' ? { progress: e.row?.progress ?? null } : {}),
       })),
       null,
       2,
@@ -77,9 +80,10 @@ export function dryRunText(result: RunResult): string {
   if (result.planned.length === 0) return '-- nothing to do\n';
   return result.planned
     .map((p) => {
-      const head = `-- ${p.direction} ${p.version}_${p.name}${p.noTransaction ? ' (notransaction)' : ''}`;
+      const mode = p.noTransaction ? ' (notransaction)' : p.ownTransactions ? ' (opens and closes its own transactions: runs as written, without a transaction around it)' : '';
+      const head = `-- ${p.direction} ${p.version}_${p.name}${mode}`;
       const body = p.statements.map((s) => s.sql + (lastLine(s.sql).includes("--") ? "\n;" : ";")).join('\n');
-      return p.noTransaction ? `${head}\n${body}\n` : `${head}\nBEGIN;\n${body}\nCOMMIT;\n`;
+      return p.noTransaction || p.ownTransactions ? `${head}\n${body}\n` : `${head}\nBEGIN;\n${body}\nCOMMIT;\n`;
     })
     .join('\n');
 }

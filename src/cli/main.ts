@@ -67,20 +67,36 @@ export function main(): void {
     process.stderr.write('Stopping after the current migration (Ctrl-C again to quit now)...\n');
     controller.abort();
   });
+  // A closed pipe (`down --all | head -1`) ends the output, never the bookkeeping: without these
+  // listeners the EPIPE would kill the process between running a statement and recording it. The
+  // migration under way finishes and is recorded, nothing after it starts, and the exit code says so.
+  const closed = { stdout: false, stderr: false };
+  const onClosed = (which: 'stdout' | 'stderr') => () => {
+    closed[which] = true;
+    controller.abort();
+  };
+  process.stdout.on('error', onClosed('stdout'));
+  process.stderr.on('error', onClosed('stderr'));
+  const out = (t: string) => void (closed.stdout || process.stdout.write(t));
+  const err = (t: string) => void (closed.stderr || process.stderr.write(t));
   run(process.argv.slice(2), {
-    out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t),
+    out,
+    err,
     cwd: process.cwd(),
     env: process.env,
     signal: controller.signal,
   }).then(
     (code) => {
+      if (closed.stdout || closed.stderr) {
+        if (!closed.stderr) err('Output closed: stopped after the migration under way; its outcome is recorded (see "status").\n');
+        process.exit(code || 1);
+      }
       // Exit as soon as the output is written: the work is done and every connection closed, and
       // letting Node tear the heap down after an empty event loop costs a CLI run 10-20 ms.
       process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
     },
-    (err) => {
-      process.stderr.write(`error: ${redact(String(err?.message ?? err))}\n`);
+    (e) => {
+      err(`error: ${redact(String(e?.message ?? e))}\n`);
       process.exitCode = 1;
     },
   );

@@ -58,6 +58,11 @@ export interface UpCommandOptions {
   only?: string;
   /** Also apply pending migrations older than the newest applied one. */
   allowOutOfOrder?: boolean;
+  /**
+   * Continue a `partial` migration (a notransaction Up that stopped part-way) from the statement
+   * that did not complete, which runs again; statements recorded as completed never do. Then the rest.
+   */
+  resume?: boolean;
   /** Apply nothing; the result's `planned` lists the statements that would run. */
   dryRun?: boolean;
 }
@@ -72,6 +77,8 @@ export interface DownCommandOptions {
   all?: boolean;
   /** Roll back exactly this version. */
   only?: string;
+  /** Finish a `partial` Down (notransaction, stopped part-way) from the statement that did not complete. */
+  resume?: boolean;
   /** Roll back nothing; the result's `planned` lists the statements that would run. */
   dryRun?: boolean;
 }

@@ -25,6 +25,11 @@ export interface Database {
   forEachRow?<T = Record<string, unknown>>(sql: string, params: unknown[] | undefined, onRow: (row: T) => void): Promise<void>;
   close(): Promise<void>;
   /**
+   * Whether the session is inside a transaction block, as the server said after the last query
+   * (ReadyForQuery). Optional: undefined where the driver does not say.
+   */
+  inTransaction?(): boolean;
+  /**
    * A second session on the same database, for the few things that must happen beside a running
    * query (asking a chunk of migrations to stop). Absent where there is only one session (PGlite).
    */

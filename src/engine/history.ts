@@ -25,7 +25,15 @@ const COLUMNS: [name: string, type: string][] = [
   ['no_transaction', 'boolean NOT NULL DEFAULT false'],
   ['rolled_back_at', 'timestamptz'],
   ['note', 'text'],
+  // Statement-by-statement runs (notransaction, or a file's own BEGIN/COMMIT): which direction is
+  // under way and how many of its statements have completed, written as each one completes.
+  ['progress_direction', 'text'],
+  ['statements_done', 'integer'],
+  ['statements_total', 'integer'],
 ];
+
+/** Clears a finished run's progress (every write that ends a migration's run sets these). */
+const NO_PROGRESS = 'progress_direction = NULL, statements_done = NULL, statements_total = NULL';
 
 export interface AppliedRecord {
   version: string;
@@ -40,6 +48,8 @@ export interface AppliedRecord {
 }
 
 export interface FailedRecord extends Omit<AppliedRecord, 'executionTimeMs'> {
+  /** `partial`: a statement-by-statement run that stopped; its progress columns stay. */
+  status: 'failed' | 'partial';
   error: string;
   errorStatement: number | null;
   errorLine: number | null;
@@ -140,7 +150,8 @@ ${comment}`);
               ${col('batch')} AS batch, ${col('applied_at', 'extract(epoch FROM applied_at)::float8 * 1000')} AS applied_at,
               ${col('execution_time_ms')} AS execution_time_ms, ${col('error')} AS error, ${col('error_statement')} AS error_statement,
               ${col('error_line')} AS error_line, NULL AS script, ${col('kind')} AS kind, ${col('no_transaction')} AS no_transaction,
-              ${col('rolled_back_at', 'extract(epoch FROM rolled_back_at)::float8 * 1000')} AS rolled_back_at, ${col('note')} AS note
+              ${col('rolled_back_at', 'extract(epoch FROM rolled_back_at)::float8 * 1000')} AS rolled_back_at, ${col('note')} AS note,
+              ${col('progress_direction')} AS progress_direction, ${col('statements_done')} AS statements_done, ${col('statements_total')} AS statements_total
        FROM ${this.qualified} ORDER BY version`;
     if (!this.db.forEachRow) return (await this.db.query<RawRow>(sql)).map(toHistoryRow);
     // Each row as it arrives: the driver's row object dies young instead of living until the last one.
@@ -185,11 +196,11 @@ INSERT INTO ${this.qualified} AS h (version, name, checksum, status, batch, appl
 SELECT $1, $2, $3, 'applied', $4, t.started, coalesce($8, ${SERVER_ELAPSED}), NULL, NULL, NULL, $5, $6, $7, NULL, NULL FROM t
 ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, checksum = EXCLUDED.checksum, status = 'applied', batch = EXCLUDED.batch,
   applied_at = EXCLUDED.applied_at, execution_time_ms = EXCLUDED.execution_time_ms, error = NULL, error_statement = NULL, error_line = NULL,
-  script = EXCLUDED.script, kind = EXCLUDED.kind, no_transaction = EXCLUDED.no_transaction, rolled_back_at = NULL, note = NULL;
+  script = EXCLUDED.script, kind = EXCLUDED.kind, no_transaction = EXCLUDED.no_transaction, rolled_back_at = NULL, note = NULL, ${NO_PROGRESS};
 PREPARE ${names.rolledBack} (bigint, double precision) AS
 ${TIMING}
 UPDATE ${this.qualified} SET status = 'rollback', rolled_back_at = t.started, execution_time_ms = coalesce($2, ${SERVER_ELAPSED}),
-  error = NULL, error_statement = NULL, error_line = NULL
+  error = NULL, error_statement = NULL, error_line = NULL, ${NO_PROGRESS}
 FROM t WHERE version = $1`);
     this.prepared = names;
   }
@@ -210,6 +221,63 @@ FROM t WHERE version = $1`);
     return `EXECUTE ${this.statement('rolledBack')}(${digits(version)}, ${clientElapsed(executionTimeMs)})`;
   }
 
+  /**
+   * After a migration that may have dropped this session's prepared statements (DEALLOCATE,
+   * DISCARD): the next `prepare` prepares them again under new names.
+   */
+  unprepare(): void {
+    this.prepared = null;
+  }
+
+  /** The record of a successful apply as one plain statement: for a migration that drops prepared statements. */
+  appliedSqlPlain(r: AppliedRecord): string {
+    return `INSERT INTO ${this.qualified} AS h (version, name, checksum, status, batch, applied_at, execution_time_ms, script, kind, no_transaction)
+VALUES (${digits(r.version)}, ${sqlLiteral(r.name)}, ${sqlLiteral(r.checksum)}, 'applied', ${Number(r.batch)}, now(), ${clientElapsed(r.executionTimeMs)}, ${sqlLiteral(r.script)}, ${sqlLiteral(r.kind)}, ${sqlLiteral(r.noTransaction)})
+ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, checksum = EXCLUDED.checksum, status = 'applied', batch = EXCLUDED.batch,
+  applied_at = EXCLUDED.applied_at, execution_time_ms = EXCLUDED.execution_time_ms, error = NULL, error_statement = NULL, error_line = NULL,
+  script = EXCLUDED.script, kind = EXCLUDED.kind, no_transaction = EXCLUDED.no_transaction, rolled_back_at = NULL, note = NULL, ${NO_PROGRESS}`;
+  }
+
+  /** The record of a rollback as one plain statement (see `appliedSqlPlain`). */
+  rolledBackSqlPlain(version: string, executionTimeMs?: number): string {
+    return `UPDATE ${this.qualified} SET status = 'rollback', rolled_back_at = now(), execution_time_ms = ${clientElapsed(executionTimeMs)},
+  error = NULL, error_statement = NULL, error_line = NULL, ${NO_PROGRESS} WHERE version = ${digits(version)}`;
+  }
+
+  /**
+   * A statement-by-statement run begins (or resumes at statement `done`): the row says `partial`
+   * before its first statement, so a crash at any point leaves a row that tells the truth.
+   */
+  async startProgress(r: AppliedRecord, direction: 'up' | 'down', done: number, total: number): Promise<void> {
+    if (direction === 'up') {
+      await this.db.query(
+        `INSERT INTO ${this.qualified} AS h (version, name, checksum, status, batch, applied_at, script, kind, no_transaction, progress_direction, statements_done, statements_total)
+         VALUES ($1, $2, $3, 'partial', $4, now(), $5, $6, $7, 'up', $8, $9)
+         ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, checksum = EXCLUDED.checksum, status = 'partial', batch = EXCLUDED.batch,
+           applied_at = EXCLUDED.applied_at, execution_time_ms = NULL, error = NULL, error_statement = NULL, error_line = NULL, script = EXCLUDED.script,
+           kind = EXCLUDED.kind, no_transaction = EXCLUDED.no_transaction, rolled_back_at = NULL, note = NULL,
+           progress_direction = 'up', statements_done = EXCLUDED.statements_done, statements_total = EXCLUDED.statements_total`,
+        [r.version, r.name, r.checksum, r.batch, r.script, r.kind, r.noTransaction, done, total],
+      );
+    } else {
+      await this.db.query(
+        `UPDATE ${this.qualified} SET status = 'partial', error = NULL, error_statement = NULL, error_line = NULL,
+           progress_direction = 'down', statements_done = $2, statements_total = $3 WHERE version = $1`,
+        [r.version, done, total],
+      );
+    }
+  }
+
+  /** Runs one statement of this table's own (a record built by the methods above). */
+  async write(sql: string): Promise<void> {
+    await this.db.exec(sql);
+  }
+
+  /** Statement `done - 1` completed (and so did every one before it). */
+  async recordProgress(version: string, done: number): Promise<void> {
+    await this.db.exec(`UPDATE ${this.qualified} SET statements_done = ${Number(done)} WHERE version = ${digits(version)}`);
+  }
+
   private statement(which: 'applied' | 'rolledBack'): string {
     if (!this.prepared) throw new Error('History.prepare() must run before a migration is recorded');
     return this.prepared[which];
@@ -219,18 +287,21 @@ FROM t WHERE version = $1`);
   async recordFailed(r: FailedRecord): Promise<void> {
     await this.db.query(
       `INSERT INTO ${this.qualified} AS h (version, name, checksum, status, batch, applied_at, execution_time_ms, error, error_statement, error_line, script, kind, no_transaction)
-       VALUES ($1, $2, $3, 'failed', $4, now(), $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, checksum = EXCLUDED.checksum, status = 'failed', batch = EXCLUDED.batch,
+       VALUES ($1, $2, $3, $12, $4, now(), $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, checksum = EXCLUDED.checksum, status = EXCLUDED.status, batch = EXCLUDED.batch,
          applied_at = EXCLUDED.applied_at, execution_time_ms = EXCLUDED.execution_time_ms, error = EXCLUDED.error,
          error_statement = EXCLUDED.error_statement, error_line = EXCLUDED.error_line, script = EXCLUDED.script,
-         kind = EXCLUDED.kind, no_transaction = EXCLUDED.no_transaction, rolled_back_at = NULL`,
-      [r.version, r.name, r.checksum, r.batch, round(r.executionTimeMs), r.error, r.errorStatement, r.errorLine, r.script, r.kind, r.noTransaction],
+         kind = EXCLUDED.kind, no_transaction = EXCLUDED.no_transaction, rolled_back_at = NULL${r.status === 'partial' ? '' : `, ${NO_PROGRESS}`}`,
+      [r.version, r.name, r.checksum, r.batch, round(r.executionTimeMs), r.error, r.errorStatement, r.errorLine, r.script, r.kind, r.noTransaction, r.status],
     );
   }
 
-  /** A failed Down leaves the migration applied; the error is kept beside it. */
-  async recordDownFailure(version: string, error: string, errorStatement: number | null, errorLine: number | null): Promise<void> {
-    await this.db.query(`UPDATE ${this.qualified} SET error = $2, error_statement = $3, error_line = $4 WHERE version = $1`, [
+  /**
+   * A failed Down in a transaction leaves the migration applied; one run statement by statement
+   * leaves it `partial` (its progress columns say how far it got). The error is kept beside it.
+   */
+  async recordDownFailure(version: string, error: string, errorStatement: number | null, errorLine: number | null, partial = false): Promise<void> {
+    await this.db.query(`UPDATE ${this.qualified} SET error = $2, error_statement = $3, error_line = $4${partial ? ", status = 'partial'" : ''} WHERE version = $1`, [
       version,
       `down failed: ${error}`,
       errorStatement,
@@ -245,7 +316,7 @@ FROM t WHERE version = $1`);
        ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, checksum = EXCLUDED.checksum, status = EXCLUDED.status,
          batch = EXCLUDED.batch, applied_at = EXCLUDED.applied_at, execution_time_ms = NULL, error = NULL, error_statement = NULL,
          error_line = NULL, script = EXCLUDED.script, kind = EXCLUDED.kind, no_transaction = EXCLUDED.no_transaction,
-         rolled_back_at = NULL, note = EXCLUDED.note`,
+         rolled_back_at = NULL, note = EXCLUDED.note, ${NO_PROGRESS}`,
       [r.version, r.name, r.checksum, r.status, r.batch, r.script, r.kind, r.noTransaction, r.note],
     );
   }
@@ -277,6 +348,7 @@ FROM t WHERE version = $1`);
       params.push(fields.status);
       sets.push(`status = $${params.length}`);
       if (fields.status === 'rollback') sets.push('rolled_back_at = now()');
+      sets.push(NO_PROGRESS, 'error = NULL', 'error_statement = NULL', 'error_line = NULL');
     }
     if (fields.checksum !== undefined) {
       params.push(fields.checksum);
@@ -333,6 +405,10 @@ function toHistoryRow(r: RawRow): HistoryRow {
     noTransaction: r.no_transaction === true,
     rolledBackAt: toDate(r.rolled_back_at),
     note: (r.note as string | null) ?? null,
+    progress:
+      r.progress_direction === 'up' || r.progress_direction === 'down'
+        ? { direction: r.progress_direction, done: Number(r.statements_done ?? 0), total: Number(r.statements_total ?? 0) }
+        : null,
   };
 }
 

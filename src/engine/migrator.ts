@@ -2,7 +2,8 @@ import type { Database } from './database';
 import { StateError } from './errors';
 import { History } from './history';
 import { AdvisoryLock, lockKey } from './lock';
-import { buildStatus, isApplied, planDown, planUp, type DownOptions, type UpOptions } from './plan';
+import { buildStatus, isApplied, planDown, planUp, resumable, type DownOptions, type UpOptions } from './plan';
+import { ownTransactions } from './run/chunk';
 import { codeMigration, registeredMigrations } from './registry';
 import { loadMigrationsAsync } from './source';
 import { DEFAULT_LOCK_TIMEOUT_MS, type Settings } from './config';
@@ -31,6 +32,8 @@ export interface MigratorOptions {
    */
   folderRead?: Promise<Migration[]>;
 }
+
+type Resume = { migration: Migration; from: number };
 
 export interface RunOptions {
   dryRun?: boolean;
@@ -105,13 +108,19 @@ export class Migrator {
 
   async up(opts: UpOptions & RunOptions = {}): Promise<RunResult> {
     const upOpts = { allowOutOfOrder: this.opts.allowOutOfOrder, ...opts };
-    if (opts.dryRun) return this.dryRun('up', planUp(await this.status(), upOpts));
-    return this.locked(async (entries, nextBatch) => this.run('up', planUp(entries, upOpts), nextBatch));
+    if (opts.dryRun) {
+      const entries = await this.status();
+      return this.dryRun('up', planUp(entries, upOpts), resumable(entries, 'up', opts.resume));
+    }
+    return this.locked(async (entries, nextBatch) => this.run('up', planUp(entries, upOpts), nextBatch, resumable(entries, 'up', opts.resume)));
   }
 
   async down(opts: DownOptions & RunOptions = {}): Promise<RunResult> {
-    if (opts.dryRun) return this.dryRun('down', planDown(await this.status(), opts));
-    return this.locked(async (entries) => this.run('down', planDown(entries, opts), null));
+    if (opts.dryRun) {
+      const entries = await this.status();
+      return this.dryRun('down', planDown(entries, opts), resumable(entries, 'down', opts.resume));
+    }
+    return this.locked(async (entries) => this.run('down', planDown(entries, opts), null, resumable(entries, 'down', opts.resume)));
   }
 
   async reset(opts: RunOptions = {}): Promise<RunResult> {
@@ -223,21 +232,29 @@ export class Migrator {
     }
   }
 
-  private dryRun(direction: Direction, plan: Migration[]): RunResult {
+  private dryRun(direction: Direction, plan: Migration[], resume: Resume | null = null): RunResult {
     return {
       batch: null,
       applied: [],
       cancelled: false,
       planned: plan.map((m) => {
         const section = sectionOf(m, direction);
-        return { version: m.version, name: m.name, direction, noTransaction: !!section?.noTransaction, statements: section?.statements ?? [] };
+        const from = resume?.migration.version === m.version ? resume.from : 0;
+        return {
+          version: m.version,
+          name: m.name,
+          direction,
+          noTransaction: !!section?.noTransaction,
+          ...(m.kind === 'file' && section && !section.noTransaction && ownTransactions(section) ? { ownTransactions: true } : {}),
+          statements: section?.statements.slice(from) ?? [],
+        };
       }),
     };
   }
 
-  private run(direction: Direction, plan: Migration[], batch: number | null): Promise<RunResult> {
+  private run(direction: Direction, plan: Migration[], batch: number | null, resume: Resume | null = null): Promise<RunResult> {
     const ctx: RunContext = { db: this.opts.db, history: this.history, onEvent: this.opts.onEvent, signal: this.opts.signal };
-    return runPlan(ctx, direction, plan, batch);
+    return runPlan(ctx, direction, plan, batch, resume ? { version: resume.migration.version, from: resume.from } : null);
   }
 }
 
@@ -254,7 +271,7 @@ function validated(entries: StatusEntry[]): StatusEntry[] {
 /** A failed run leaves its batch number on the failed row; the retry reuses it rather than skip one. */
 function nextBatchOf(entries: StatusEntry[]): number {
   let max = 0;
-  for (const e of entries) if (e.row?.batch && e.row.status !== 'failed' && e.row.batch > max) max = e.row.batch;
+  for (const e of entries) if (e.row?.batch && e.row.status !== 'failed' && e.row.status !== 'partial' && e.row.batch > max) max = e.row.batch;
   return max + 1;
 }
 

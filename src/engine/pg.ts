@@ -8,6 +8,7 @@ import { completedBefore, type Database } from './database';
 class PgDatabase implements Database {
   readonly kind = 'pg' as const;
   private lost: Error | null = null;
+  private transactionStatus = 'I';
 
   constructor(
     private readonly client: pg.Client,
@@ -17,6 +18,10 @@ class PgDatabase implements Database {
     // A server-side disconnect arrives as an 'error' event; without a listener it would crash the process.
     client.on('error', (err) => {
       this.lost = err;
+    });
+    // 'I' idle, 'T' in a transaction block, 'E' in a failed one.
+    (client as unknown as { connection: NodeJS.EventEmitter }).connection.on('readyForQuery', (msg: { status?: string }) => {
+      if (msg?.status) this.transactionStatus = msg.status;
     });
   }
 
@@ -71,6 +76,10 @@ class PgDatabase implements Database {
   async close(): Promise<void> {
     this.client.end().catch(() => undefined);
     (this.client.connection.stream as Partial<Socket>).unref?.();
+  }
+
+  inTransaction(): boolean {
+    return this.transactionStatus !== 'I';
   }
 
   openSibling(): Promise<Database> {

@@ -6,12 +6,13 @@ import { completedBefore, type Database } from './database';
 type PGliteInstance = {
   query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
   exec(sql: string): Promise<unknown>;
-  execProtocol(message: Uint8Array, opts: { throwOnError: boolean }): Promise<{ messages: { name: string }[] }>;
+  execProtocol(message: Uint8Array, opts: { throwOnError: boolean }): Promise<{ messages: { name: string; status?: string }[] }>;
   close(): Promise<void>;
 };
 
 class PgliteDatabase implements Database {
   readonly kind = 'pglite' as const;
+  private transactionStatus = 'I';
 
   constructor(
     private readonly db: PGliteInstance,
@@ -31,9 +32,14 @@ class PgliteDatabase implements Database {
     const { messages } = await this.db.execProtocol(queryMessage(sql), { throwOnError: false });
     let completed = 0;
     for (const m of messages) {
+      if (m.name === 'readyForQuery' && m.status) this.transactionStatus = m.status;
       if (m.name === 'commandComplete') completed++;
       else if (m.name === 'error') throw completedBefore(m, completed);
     }
+  }
+
+  inTransaction(): boolean {
+    return this.transactionStatus !== 'I';
   }
 
   async close(): Promise<void> {

@@ -62,6 +62,8 @@ function hintFor(e: StatusEntry): string | null {
       return e.row?.noTransaction
         ? `failed part-way outside a transaction: finish or undo its statements by hand, then "mark-applied -version ${v}" or "forget -version ${v}"`
         : `nothing of it was applied: fix the file and run "up" again (or "forget -version ${v}" to clear the record)`;
+    case 'partial':
+      return partialHint(e);
     case 'pending':
     case 'rollback':
       return e.outOfOrder
@@ -72,10 +74,55 @@ function hintFor(e: StatusEntry): string | null {
   }
 }
 
+/**
+ * Where a statement-by-statement run stopped, and what continues it. The statements before the
+ * one that was running are recorded as completed and never run again; that one may or may not
+ * have taken effect (a crash between its end and the record of it), so resuming runs it again.
+ */
+export function partialHint(e: StatusEntry): string {
+  const v = e.version;
+  const p = e.row?.progress;
+  if (!p) return `stopped part-way outside a transaction: finish or undo it by hand, then "mark-applied -version ${v}" or "forget -version ${v}"`;
+  const section = p.direction === 'up' ? e.migration?.parsed?.up : e.migration?.parsed?.down;
+  const next = p.done + 1;
+  const line = section?.statements[p.done]?.line;
+  const file = e.migration?.path ?? `${v}_${e.name}.sql`;
+  const what = p.direction === 'up' ? 'Up' : 'Down';
+  const failedAt = e.row?.error && e.row.errorStatement !== null && e.row.errorStatement > p.done ? e.row.errorStatement : null;
+  const running =
+    p.done >= p.total
+      ? `all ${p.total} statements of its ${what} completed, the record of it did not`
+      : failedAt !== null
+        ? `${p.done} of ${p.total} statements of its ${what} completed; statement ${failedAt + 1} (${file}${e.row?.errorLine ? `:${e.row.errorLine}` : ''}) failed inside a transaction the file opened, which was rolled back: statements ${next}-${failedAt + 1} did not take effect`
+        : `${p.done} of ${p.total} statements of its ${what} completed; statement ${next} (${file}${line ? `:${line}` : ''}) ${e.row?.error ? 'failed' : 'was running when the run stopped'} and may or may not have taken effect`;
+  const ways = p.direction === 'up'
+    ? `or finish or undo it by hand, then "mark-applied -version ${v}" or "forget -version ${v}"`
+    : `or finish or undo it by hand, then "mark-rolled-back -version ${v}" or "mark-applied -version ${v}"`;
+  return `${running}. Run "${p.direction} --resume" to ${p.done >= p.total ? 'record it' : `run ${failedAt !== null ? 'from ' : ''}statement ${next} again and continue`}, ${ways}`;
+}
+
 export interface UpOptions {
   target?: string;
   only?: string;
   allowOutOfOrder?: boolean;
+  /** Continue a partial Up from the statement that did not complete. */
+  resume?: boolean;
+}
+
+/** A migration left part-way by a statement-by-statement run: what to resume, or an error that names it. */
+export function resumable(entries: StatusEntry[], direction: 'up' | 'down', resume: boolean | undefined): { migration: Migration; from: number } | null {
+  const partial = entries.find((e) => e.status === 'partial');
+  if (!partial) {
+    if (resume) throw new StateError(`nothing to resume: no migration is partial`);
+    return null;
+  }
+  const file = partial.migration?.path ?? `${partial.version}_${partial.name}.sql`;
+  const p = partial.row?.progress;
+  if (!resume || !p || p.direction !== direction || !partial.migration) {
+    const how = p && partial.migration ? `"${p.direction} --resume" continues it; ` : '';
+    throw new StateError(`${file}: migration ${partial.version} is partial (${partial.hint ?? partialHint(partial)}); ${how}nothing else runs until it is resolved`);
+  }
+  return { migration: direction === 'down' ? downMigration(partial) : partial.migration, from: p.done };
 }
 
 /** What `up` would apply, in order. Throws when drift or order forbids running. */
@@ -89,6 +136,7 @@ export function planUp(entries: StatusEntry[], opts: UpOptions = {}): Migration[
         `finish or undo it by hand, then "mark-applied -version ${partial.version}" or "forget -version ${partial.version}"`,
     );
   }
+  const resumed = resumable(entries, 'up', opts.resume);
   if (opts.target !== undefined && !entries.some((e) => e.version === opts.target)) throw new UnknownVersionError(opts.target);
   let candidates = entries.filter((e) => e.migration && (e.status === 'pending' || e.status === 'rollback' || e.status === 'failed'));
   if (opts.only !== undefined) {
@@ -106,7 +154,8 @@ export function planUp(entries: StatusEntry[], opts: UpOptions = {}): Migration[
       throw new OutOfOrderError(early.version, early.migration!.path ?? early.name, newest.version);
     }
   }
-  return candidates.map((e) => e.migration!);
+  const plan = candidates.map((e) => e.migration!);
+  return resumed ? [resumed.migration, ...plan.filter((m) => m.version !== resumed.migration.version)] : plan;
 }
 
 export interface DownOptions {
@@ -118,10 +167,14 @@ export interface DownOptions {
   all?: boolean;
   /** Roll back exactly this version. */
   only?: string;
+  /** Continue a partial Down from the statement that did not complete (and nothing else). */
+  resume?: boolean;
 }
 
 /** What `down` would roll back, most recent first. Throws before anything runs when one cannot be. */
 export function planDown(entries: StatusEntry[], opts: DownOptions = {}): Migration[] {
+  const resumed = resumable(entries, 'down', opts.resume);
+  if (resumed) return [resumed.migration];
   const applied = entries.filter(isApplied).sort(mostRecentFirst);
   let chosen: StatusEntry[];
   if (opts.only !== undefined) {

@@ -22,7 +22,7 @@ export async function markApplied(history: History, entries: StatusEntry[], vers
 /** Records an applied migration as rolled back without running its Down. */
 export async function markRolledBack(history: History, entries: StatusEntry[], version: string): Promise<void> {
   const e = entry(entries, version);
-  if (!isApplied(e)) throw new UnknownVersionError(version, `not applied (status: ${e.status})`);
+  if (!isApplied(e) && e.status !== 'partial') throw new UnknownVersionError(version, `not applied (status: ${e.status})`);
   await history.update(version, { status: 'rollback', note: `marked rolled back without running by ${who()} at ${now()}` });
 }
 

@@ -56,7 +56,8 @@ export interface CodeMigrationDefinition {
 }
 
 /** Status of a row in the tracking table. Pending migrations have no row. */
-export type RowStatus = 'applied' | 'failed' | 'rollback';
+/** `partial`: a statement-by-statement run (notransaction) stopped part-way; `progress` says how far. */
+export type RowStatus = 'applied' | 'failed' | 'rollback' | 'partial';
 
 /** One row of the tracking table, as read. */
 export interface HistoryRow {
@@ -79,10 +80,12 @@ export interface HistoryRow {
   rolledBackAt: Date | null;
   /** Free text for recovery actions, e.g. "checksum accepted by alice at …". */
   note: string | null;
+  /** A statement-by-statement run under way or stopped: its direction and how many statements completed. */
+  progress?: { direction: Direction; done: number; total: number } | null;
 }
 
 /** What status shows per migration. */
-export type DisplayStatus = 'pending' | 'applied' | 'failed' | 'rollback' | 'drifted' | 'missing';
+export type DisplayStatus = 'pending' | 'applied' | 'failed' | 'rollback' | 'drifted' | 'missing' | 'partial';
 
 /** One migration as `status` reports it: its file or code (`migration`) and its history row (`row`). */
 export interface StatusEntry {
@@ -117,6 +120,14 @@ export interface RunResult {
   batch: number | null;
   applied: AppliedResult[];
   /** Dry run: the statements that would run, per migration. */
-  planned: { version: string; name: string; direction: Direction; noTransaction: boolean; statements: Statement[] }[];
+  planned: {
+    version: string;
+    name: string;
+    direction: Direction;
+    noTransaction: boolean;
+    /** Its own statements open and close transactions: it runs as written, without one around it. */
+    ownTransactions?: boolean;
+    statements: Statement[];
+  }[];
   cancelled: boolean;
 }

@@ -79,13 +79,14 @@ describe('recovery commands', () => {
     expect((await inspect(c.db)).tables).toContain('public.half');
   });
 
-  test('a notransaction migration failed part-way: up refuses, status suggests mark-applied or forget; finished by hand, mark-applied records it', async () => {
+  test('a notransaction migration failed part-way is partial: up refuses, status suggests mark-applied or forget; finished by hand, mark-applied records it', async () => {
     const files = loggedSet(2);
     files[`${v(3)}_partial.sql`] =
       '-- +migrate Up notransaction\nCREATE TABLE nt_a (id int);\nCREATE TABLE nt_a (id int);\nCREATE TABLE nt_b (id int);\n-- +migrate Down\nDROP TABLE nt_b;\nDROP TABLE nt_a;\n';
     const c = await setup(files, 'bob');
     refused(await c.cli('up'), /partial\.sql:3: .*statement 2.*already exists/);
-    expect(await c.row(v(3))).toMatchObject({ status: 'failed', no_transaction: true, error_statement: 1, error_line: 3 });
+    // Issue 10: a notransaction migration that stopped part-way is partial, with its progress.
+    expect(await c.row(v(3))).toMatchObject({ status: 'partial', no_transaction: true, error_statement: 1, error_line: 3, statements_done: 1, statements_total: 3 });
     let tables = (await inspect(c.db)).tables;
     expect(tables).toContain('public.nt_a'); // statement 1 stays: there was no transaction to roll back
     expect(tables).not.toContain('public.nt_b');
@@ -93,7 +94,7 @@ describe('recovery commands', () => {
     const entry = (await c.statusJson()).find((e) => e.version === v(3))!;
     expect(entry.hint).toContain(`mark-applied -version ${v(3)}`);
     expect(entry.hint).toContain(`forget -version ${v(3)}`);
-    refused(await c.cli('up'), new RegExp(`failed part-way.*mark-applied -version ${v(3)}`));
+    refused(await c.cli('up'), new RegExp(`is partial .*mark-applied -version ${v(3)}`));
 
     await c.db.query('CREATE TABLE nt_b (id int)'); // the operator finishes the job by hand
     ok(await c.cli('mark-applied', '-version', v(3)));

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { databaseErrorInfo, type Database } from '../database';
 import { StateError } from '../errors';
-import type { Direction, Migration } from '../types';
-import { recordFailure, recordSql, sectionOf, type RunContext } from './context';
+import type { Direction, Migration, Section } from '../types';
+import { changesSession, recordFailure, recordSql, RESET_SESSION, sectionOf, type RunContext } from './context';
 
 /** Migrations per round trip, and bytes of SQL: bounds how long a cancel waits and how much one message holds. */
 export const CHUNK_MIGRATIONS = 100;
@@ -14,7 +14,12 @@ const TRANSACTION_CONTROL = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*(?:begin|commit
 export function chunkable(m: Migration, direction: Direction): boolean {
   if (m.kind !== 'file' || m.text === undefined) return false;
   const section = sectionOf(m, direction);
-  return !!section && !section.noTransaction && !section.statements.some((s) => TRANSACTION_CONTROL.test(s.sql));
+  return !!section && !section.noTransaction && !ownTransactions(section);
+}
+
+/** A section whose own top-level statements open or close transactions: it runs as written, without one around it. */
+export function ownTransactions(section: Section): boolean {
+  return section.statements.some((s) => TRANSACTION_CONTROL.test(s.sql));
 }
 
 /**
@@ -62,6 +67,7 @@ export async function runChunk(
       push(st.sql + '\n;\n', k, i);
       return at;
     }));
+    if (changesSession(m)) for (const reset of RESET_SESSION.split('\n').filter(Boolean)) push(reset + '\n', k);
     push(recordSql(ctx, direction, m, batch) + ';\n', k);
     push('COMMIT;\n', k);
     ends.push(length);

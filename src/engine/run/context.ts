@@ -1,6 +1,6 @@
 import { databaseErrorInfo, type Database } from '../database';
 import { MigrateError, MigrationFailedError, StateError } from '../errors';
-import type { History } from '../history';
+import type { AppliedRecord, History } from '../history';
 import type { Direction, Migration, RunEvent, Section } from '../types';
 
 /** What every part of a run shares: the locked session, the tracking table, the caller's hooks. */
@@ -16,11 +16,42 @@ export function sectionOf(m: Migration, direction: Direction): Section | null {
   return direction === 'up' ? m.parsed?.up ?? null : m.parsed?.down ?? null;
 }
 
-/** SQL that records a migration as applied (Up) or rolled back (Down), to run in its own transaction. */
+/** What the tracking table keeps of an applied migration. `outsideTransaction`: it ran statement by statement. */
+export function appliedRecord(m: Migration, batch: number, outsideTransaction = !!sectionOf(m, 'up')?.noTransaction): AppliedRecord {
+  return { version: m.version, name: m.name, checksum: m.checksum, batch, script: m.text ?? null, kind: m.kind, noTransaction: outsideTransaction };
+}
+
+/**
+ * SQL that records a migration as applied (Up) or rolled back (Down), to run in its own
+ * transaction. A migration that may have dropped the session's prepared statements gets the plain
+ * statement instead of the prepared one.
+ */
 export function recordSql(ctx: RunContext, direction: Direction, m: Migration, batch: number, executionTimeMs?: number): string {
-  return direction === 'up'
-    ? ctx.history.appliedSql({ version: m.version, name: m.name, checksum: m.checksum, batch, script: m.text ?? null, kind: m.kind, noTransaction: !!sectionOf(m, 'up')?.noTransaction, executionTimeMs })
-    : ctx.history.rolledBackSql(m.version, executionTimeMs);
+  const plain = dropsPrepared(m);
+  if (direction === 'up') {
+    const r = { ...appliedRecord(m, batch), executionTimeMs };
+    return plain ? ctx.history.appliedSqlPlain(r) : ctx.history.appliedSql(r);
+  }
+  return plain ? ctx.history.rolledBackSqlPlain(m.version, executionTimeMs) : ctx.history.rolledBackSql(m.version, executionTimeMs);
+}
+
+/**
+ * Brings the session back to who we connected as, with the default search_path: written before a
+ * migration's history row when its text can change them (SET ROLE, SET SESSION AUTHORIZATION,
+ * search_path, set_config), so that the row is written, and the next migration starts, as the
+ * session we opened. A check of the text, not of the session: it costs nothing where it is not needed.
+ */
+export const RESET_SESSION = 'RESET SESSION AUTHORIZATION;\nRESET ROLE;\nRESET search_path;\n';
+const SESSION_WORDS = /\b(?:role|authorization|search_path|set_config)\b/i;
+const PREPARED_WORDS = /\b(?:deallocate|discard)\b/i;
+
+export function changesSession(m: Migration): boolean {
+  return m.text !== undefined && SESSION_WORDS.test(m.text);
+}
+
+/** DEALLOCATE ALL or DISCARD ALL would take the prepared history statements with them. */
+export function dropsPrepared(m: Migration): boolean {
+  return m.text !== undefined && PREPARED_WORDS.test(m.text);
 }
 
 /** Records the failure outside the rolled-back transaction and builds the error to throw. */
@@ -34,6 +65,7 @@ export async function recordFailure(
   message: string,
   elapsedMs: number,
   cause: unknown,
+  opts: { partial?: boolean } = {},
 ): Promise<MigrateError> {
   const line = index !== null && section ? section.statements[index]?.line ?? null : null;
   const error = new MigrationFailedError(m.version, m.name, direction, index, line, m.path ?? `code migration ${m.name}`, message, cause);
@@ -41,10 +73,11 @@ export async function recordFailure(
     if (direction === 'up') {
       await ctx.history.recordFailed({
         version: m.version, name: m.name, checksum: m.checksum, batch, script: m.text ?? null, kind: m.kind,
-        noTransaction: !!section?.noTransaction, error: message, errorStatement: index, errorLine: line, executionTimeMs: elapsedMs,
+        noTransaction: !!opts.partial || !!section?.noTransaction, error: message, errorStatement: index, errorLine: line, executionTimeMs: elapsedMs,
+        status: opts.partial ? 'partial' : 'failed',
       });
     } else {
-      await ctx.history.recordDownFailure(m.version, message, index, line);
+      await ctx.history.recordDownFailure(m.version, message, index, line, !!opts.partial);
     }
   } catch (recordErr) {
     return new StateError(`${error.message}; and the failure could not be recorded: ${databaseErrorInfo(recordErr).message}`);

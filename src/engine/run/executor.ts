@@ -1,6 +1,6 @@
 import type { Direction, Migration, RunResult } from '../types';
 import { CHUNK_BYTES, CHUNK_MIGRATIONS, chunkable, runChunk } from './chunk';
-import type { RunContext } from './context';
+import { dropsPrepared, sectionOf, type RunContext } from './context';
 import { runAlone } from './statements';
 
 /**
@@ -8,7 +8,13 @@ import { runAlone } from './statements';
  * the others alone (statements), reporting each start and end, and stops between migrations when
  * the signal is aborted. A failure is recorded and thrown; nothing after it runs.
  */
-export async function runPlan(ctx: RunContext, direction: Direction, plan: Migration[], batch: number | null): Promise<RunResult> {
+export async function runPlan(
+  ctx: RunContext,
+  direction: Direction,
+  plan: Migration[],
+  batch: number | null,
+  resume: { version: string; from: number } | null = null,
+): Promise<RunResult> {
   const result: RunResult = { batch: plan.length && direction === 'up' ? batch : null, applied: [], planned: [], cancelled: false };
   const total = plan.length;
   let lastStarted = -1;
@@ -25,6 +31,9 @@ export async function runPlan(ctx: RunContext, direction: Direction, plan: Migra
   let i = 0;
   let shorter: number | null = null; // the next chunk ends before a migration the server could not parse
   while (i < total) {
+    // One turn of the event loop between round trips: a stop asked for by what the last one reported
+    // (an 'error' event of a closed stdout is emitted on the next tick) is seen before the next starts.
+    if (ctx.signal && i > 0) await new Promise((resolve) => setImmediate(resolve));
     if (ctx.signal?.aborted) {
       result.cancelled = true;
       break;
@@ -32,12 +41,17 @@ export async function runPlan(ctx: RunContext, direction: Direction, plan: Migra
     let j = i;
     let bytes = 0;
     const limit = shorter ?? (ctx.db.openSibling ? CHUNK_MIGRATIONS : 1);
+    await ctx.history.prepare(); // again after a migration that dropped the prepared statements
     shorter = null;
-    while (j < total && j - i < limit && bytes < CHUNK_BYTES && chunkable(plan[j], direction)) bytes += plan[j++].text!.length;
+    while (j < total && j - i < limit && bytes < CHUNK_BYTES && chunkable(plan[j], direction) && plan[j].version !== resume?.version) {
+      bytes += plan[j++].text!.length;
+      if (dropsPrepared(plan[j - 1])) break; // the next migration's record needs them prepared again
+    }
     if (j > i) {
       const first = i;
       const chunk = plan.slice(i, j);
       const outcome = await runChunk(ctx, direction, chunk, batch ?? 0, (k) => start(chunk[k], first + k), (k, ms) => done(chunk[k], ms, first + k));
+      if (chunk.some(dropsPrepared)) ctx.history.unprepare();
       if (outcome.cancelled) {
         result.cancelled = true;
         break;
@@ -52,10 +66,24 @@ export async function runPlan(ctx: RunContext, direction: Direction, plan: Migra
     }
     const m = plan[i];
     start(m, i);
+    const from = resume?.version === m.version ? resume.from : 0;
+    if (resume?.version === m.version) ctx.onEvent?.({ type: 'info', message: resumeMessage(m, direction, from) });
     const started = performance.now();
-    await runAlone(ctx, direction, m, batch ?? 0);
+    await runAlone(ctx, direction, m, batch ?? 0, from);
     done(m, performance.now() - started, i);
     i++;
   }
   return result;
+}
+
+/** What a resumed run says before it continues: which statements it skips and which one it runs again. */
+function resumeMessage(m: Migration, direction: Direction, from: number): string {
+  const section = sectionOf(m, direction);
+  const total = section?.statements.length ?? 0;
+  const file = m.path ?? m.version;
+  if (from >= total) return `Resuming ${file}: all ${total} statements completed before; only the record of it is written now`;
+  const line = section?.statements[from]?.line;
+  const skipped =
+    from === 0 ? 'no statement completed before' : from === 1 ? 'statement 1 completed before and is not run again' : `statements 1-${from} completed before and are not run again`;
+  return `Resuming ${file}: ${skipped}; statement ${from + 1} (line ${line}) did not complete and runs again (it may have taken effect before the run stopped)`;
 }

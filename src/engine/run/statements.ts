@@ -1,36 +1,84 @@
-import { databaseErrorInfo } from '../database';
+import { databaseErrorInfo, type Database } from '../database';
+import { History } from '../history';
 import type { Direction, Migration, MigrationHandle, Section } from '../types';
-import { recordFailure, recordSql, sectionOf, type RunContext } from './context';
+import { appliedRecord, changesSession, dropsPrepared, recordFailure, recordSql, RESET_SESSION, sectionOf, type RunContext } from './context';
 
 /**
  * A migration that cannot share a round trip: code, `notransaction`, or one with its own
- * BEGIN/COMMIT. File migrations go through the one statement loop below.
+ * BEGIN/COMMIT. File migrations go through the one statement loop below; `from` is where a resumed
+ * run starts (the statements before it completed in an earlier run).
  */
-export async function runAlone(ctx: RunContext, direction: Direction, m: Migration, batch: number): Promise<void> {
+export async function runAlone(ctx: RunContext, direction: Direction, m: Migration, batch: number, from = 0): Promise<void> {
   if (m.kind === 'code') return runCode(ctx, direction, m, batch);
   const section = sectionOf(m, direction)!;
-  // `notransaction` (CREATE INDEX CONCURRENTLY cannot run in a transaction), or its own transaction
-  // control: sent as written, statement by statement, recorded afterwards.
-  return runStatements(ctx, direction, m, section, batch, { rollbackOnError: !section.noTransaction });
-}
-
-interface LoopOptions {
-  /** The file opens its own transactions: one may be open when a statement fails. */
-  rollbackOnError: boolean;
-}
-
-/** The one statement loop: each statement in its own round trip, then the history row. */
-export async function runStatements(ctx: RunContext, direction: Direction, m: Migration, section: Section, batch: number, opts: LoopOptions): Promise<void> {
-  const started = performance.now();
-  for (let i = 0; i < section.statements.length; i++) {
-    try {
-      await ctx.db.exec(section.statements[i].sql);
-    } catch (err) {
-      if (opts.rollbackOnError) await ctx.db.exec('ROLLBACK').catch(() => undefined);
-      throw await recordFailure(ctx, direction, m, section, batch, i, databaseErrorInfo(err).message, performance.now() - started, err);
-    }
+  if (!section.noTransaction) {
+    ctx.onEvent?.({
+      type: 'info',
+      message: `${m.path ?? m.version}: its own statements open and close transactions, so it runs as written, statement by statement, without a transaction around it`,
+    });
   }
-  await ctx.db.exec(recordSql(ctx, direction, m, batch, performance.now() - started));
+  try {
+    return await runStatements(ctx, direction, m, section, batch, from);
+  } finally {
+    if (dropsPrepared(m)) ctx.history.unprepare();
+  }
+}
+
+/**
+ * The one statement loop: each statement in its own round trip, progress recorded as each one
+ * completes, then the history row. The tracking table is written through a second session where
+ * there is one: whatever a statement does to its own session (SET ROLE, search_path, DEALLOCATE
+ * ALL) cannot keep the progress or the outcome from being recorded. A statement inside a
+ * transaction the file opened counts as completed only once that transaction has ended (a
+ * rollback takes it back), so resuming never skips a statement whose effect was undone.
+ */
+export async function runStatements(ctx: RunContext, direction: Direction, m: Migration, section: Section, batch: number, from: number): Promise<void> {
+  const writer = await openWriter(ctx);
+  const total = section.statements.length;
+  const record = appliedRecord(m, batch, true);
+  const started = performance.now();
+  try {
+    await writer.history.startProgress(record, direction, from, total);
+    for (let i = from; i < total; i++) {
+      try {
+        await ctx.db.exec(section.statements[i].sql);
+      } catch (err) {
+        const info = databaseErrorInfo(err);
+        if (ctx.db.inTransaction?.() !== false) await ctx.db.exec('ROLLBACK').catch(() => undefined);
+        if (writer.sameSession) await resetSession(ctx.db, m);
+        throw await recordFailure({ ...ctx, history: writer.history }, direction, m, section, batch, i, info.message, performance.now() - started, err, { partial: true });
+      }
+      // Outside a transaction of the file's own: this statement and all before it are durable.
+      if (ctx.db.inTransaction?.() !== true) await writer.history.recordProgress(m.version, i + 1);
+    }
+    if (writer.sameSession) await resetSession(ctx.db, m);
+    const elapsed = performance.now() - started;
+    await writer.history.write(
+      direction === 'up' ? writer.history.appliedSqlPlain({ ...record, executionTimeMs: elapsed }) : writer.history.rolledBackSqlPlain(m.version, elapsed),
+    );
+  } finally {
+    await writer.close();
+    // The next migration starts from the session as we opened it.
+    if (!writer.sameSession) await resetSession(ctx.db, m).catch(() => undefined);
+  }
+}
+
+/** Undoes what a migration may have done to the session: who it is, its search_path, its prepared statements. */
+async function resetSession(db: Database, m: Migration): Promise<void> {
+  if (changesSession(m)) await db.exec(RESET_SESSION);
+}
+
+interface Writer {
+  history: History;
+  sameSession: boolean;
+  close(): Promise<void>;
+}
+
+/** A second session for the tracking table where the database has one (PostgreSQL), else this one (PGlite). */
+async function openWriter(ctx: RunContext): Promise<Writer> {
+  const sibling = ctx.db.openSibling ? await ctx.db.openSibling().catch(() => null) : null;
+  if (!sibling) return { history: ctx.history, sameSession: true, close: async () => undefined };
+  return { history: new History(sibling, ctx.history.schema, ctx.history.table), sameSession: false, close: () => sibling.close() };
 }
 
 async function runCode(ctx: RunContext, direction: Direction, m: Migration, batch: number): Promise<void> {

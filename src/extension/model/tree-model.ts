@@ -39,6 +39,7 @@ export const STATUS_ICONS: Record<NodeStatus, { icon: string; color: string }> =
   rollback: { icon: 'discard', color: 'migrateLens.rollbackForeground' },
   drifted: { icon: 'diff-modified', color: 'migrateLens.driftedForeground' },
   missing: { icon: 'question', color: 'migrateLens.missingForeground' },
+  partial: { icon: 'debug-pause', color: 'migrateLens.failedForeground' },
   invalid: { icon: 'warning', color: 'migrateLens.failedForeground' },
   unknown: { icon: 'circle-large', color: 'migrateLens.unknownForeground' },
 };
@@ -59,6 +60,8 @@ function describe(e: StatusEntry): string {
       return row ? `drifted · ${appliedSummary({ ...row, executionTimeMs: null })}` : 'drifted';
     case 'missing':
       return row ? `missing file · ${appliedSummary({ ...row, executionTimeMs: null })}` : 'missing file';
+    case 'partial':
+      return row?.progress ? `partial · ${row.progress.done} of ${row.progress.total} statements of its ${row.progress.direction === 'up' ? 'Up' : 'Down'} done` : 'partial';
   }
 }
 
