@@ -6,10 +6,11 @@ import { writeMigrationFiles } from './files.mjs';
 import { sqlText } from '../workloads.mjs';
 import { withSslDisabled } from './sql-migrate.mjs';
 
-// dbmate is not a dev dependency (its lock entry names platform packages the
-// registry mirror lacks), so the bench installs this platform's binary package
-// into bench/work/peers (git-ignored) on first use.
-const VERSION = '2.36.0';
+// dbmate is a dev dependency pinned at 2.24.0, the newest release whose every
+// platform package the registry carries (npm ci refuses a lock missing one). On
+// a checkout without it, the bench installs this platform's binary package into
+// bench/work/peers (git-ignored) on first use.
+const VERSION = '2.24.0';
 const pkg = `@dbmate/${process.platform}-${process.arch}`;
 const peers = fileURLToPath(new URL('../work/peers/', import.meta.url));
 
