@@ -3,6 +3,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Node } from 'yaml';
 import { ConfigError } from './errors';
 import { describeUrl, redact, registerSecret, urlPassword } from './redact';
+import { libpqParams, pgpassPassword } from './libpq';
 
 /** Where the database is: a URL, libpq's `PG*` variables, or the embedded PGlite folder. `description` never holds a password. */
 export type ConnectionSettings =
@@ -73,7 +74,7 @@ export const DEFAULT_DDL_RETRIES = 3;
 
 const KEYS: Record<string, readonly string[]> = {
   '': ['database', 'migrations', 'environments', 'lint'],
-  database: ['url', 'host', 'port', 'user', 'password', 'dbname', 'sslmode', 'connect_timeout'],
+  database: ['url', 'host', 'port', 'user', 'password', 'dbname', 'sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'connect_timeout'],
   migrations: ['dir', 'table', 'schema', 'lock_timeout', 'out_of_order', 'ddl_lock_timeout', 'ddl_retries', 'require'],
 };
 /** What one entry of `environments:` may hold: the database keys, the migrations keys and `protected`. */
@@ -101,6 +102,31 @@ type ConfigFile = {
 
 /** One validated settings object from flags, config file, environment and defaults. */
 export function resolveSettings(opts: ResolveOptions): Settings {
+  const settings = resolveWithoutPgpass(opts);
+  const c = settings.connection;
+  // Like libpq, a connection without a password takes the one ~/.pgpass (PGPASSFILE) holds for it.
+  if (c.kind === 'url' && c.password === undefined && !urlPassword(c.url)) {
+    const target = urlTarget(c.url);
+    const password = target && pgpassPassword(opts.env, target);
+    if (password) return { ...settings, connection: { ...c, password } };
+  }
+  return settings;
+}
+
+/** host, port, dbname and user of a connection URL, with libpq's defaults; null when it does not parse. */
+function urlTarget(url: string): { host: string; port: string; dbname: string; user: string } | null {
+  try {
+    const u = new URL(url);
+    const user = decodeURIComponent(u.username) || u.searchParams.get('user') || '';
+    if (!user) return null;
+    const host = u.searchParams.get('host') || decodeURIComponent(u.hostname) || 'localhost';
+    return { host, port: u.port || u.searchParams.get('port') || '5432', dbname: decodeURIComponent(u.pathname.slice(1)) || u.searchParams.get('dbname') || user, user };
+  } catch {
+    return null;
+  }
+}
+
+function resolveWithoutPgpass(opts: ResolveOptions): Settings {
   const file = readConfig(opts);
   if (!file && opts.environment !== undefined) {
     throw new ConfigError(`-env ${opts.environment}: there is no config file; environments are defined in config.yaml ("environments:") or a dbconfig.yml given with -config`);
@@ -118,7 +144,7 @@ export function resolveSettings(opts: ResolveOptions): Settings {
     return { ...common, source: 'settings', connection: urlConnection(opts.connectionString, opts.password, connectTimeoutMs) };
   }
   if (db.url || db.host || db.dbname || db.user) {
-    const url = db.url ?? buildUrl(db);
+    const url = db.url ? mergeUrlKeys(db.url, db, `${label}: database`) : buildUrl(db);
     registerSecret(db.password);
     return { ...common, source: label, connection: urlConnection(url, opts.password ?? (db.url ? db.password : undefined), connectTimeoutMs) };
   }
@@ -127,11 +153,12 @@ export function resolveSettings(opts: ResolveOptions): Settings {
   }
   const pgVars = ['PGHOST', 'PGHOSTADDR', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGSERVICE'].filter((k) => opts.env[k]);
   if (pgVars.length) {
-    registerSecret(opts.env.PGPASSWORD);
-    const e = opts.env;
-    const user = e.PGUSER ?? 'postgres';
-    const description = `postgres://${user}@${e.PGHOST ?? e.PGHOSTADDR ?? 'localhost'}:${e.PGPORT ?? '5432'}/${e.PGDATABASE ?? user}`;
-    return { ...common, source: `PG* environment (${pgVars.join(', ')})`, connection: { kind: 'env', description, connectTimeoutMs } };
+    // Where psql would connect (libpq.ts): service, PG* variables, OS user, socket directory.
+    const p = libpqParams(opts.env);
+    const { password, connect_timeout, ...rest } = p;
+    const url = buildUrl({ ...(rest as Record<string, string>) });
+    const timeout = connectTimeoutMs ?? (connect_timeout ? seconds(connect_timeout, 'PGCONNECT_TIMEOUT') : undefined);
+    return { ...common, source: `PG* environment (${pgVars.join(', ')})`, connection: urlConnection(url, opts.password ?? password, timeout) };
   }
   const dataDir = join(opts.cwd, EMBEDDED_DATA_DIR);
   return {
@@ -207,7 +234,7 @@ function fromEnvironment(file: ConfigFile, name: string, opts: ResolveOptions): 
   const connectTimeoutMs = v.connect_timeout ? seconds(v.connect_timeout, `${file.label}: ${where}connect_timeout`) : undefined;
   registerSecret(opts.password);
   registerSecret(v.password);
-  const url = v.url ?? buildUrl(v);
+  const url = v.url ? mergeUrlKeys(v.url, v, `${file.label}: environments.${name}`) : buildUrl(v);
   return {
     ...common,
     source: `${file.label}, environment ${name}`,
@@ -320,12 +347,48 @@ function urlConnection(url: string, password: string | undefined, connectTimeout
   return { kind: 'url', url, password, description: describeUrl(url), connectTimeoutMs };
 }
 
+/** The TLS keys that may stand beside `url`: they become its parameters, as libpq reads them. */
+const URL_PARAMETER_KEYS = ['sslmode', 'sslrootcert', 'sslcert', 'sslkey'] as const;
+/** Keys that say where to connect, which `url` says already: both at once is refused. */
+const URL_CONFLICTING_KEYS = ['host', 'port', 'dbname', 'user'] as const;
+
+/**
+ * `url` with the TLS keys written beside it merged into its parameters (never dropped: an
+ * `sslmode: verify-full` beside a URL used to connect in plain text). A key the URL also sets to
+ * another value, or host/port/dbname/user beside a URL, is refused, naming the keys.
+ */
+function mergeUrlKeys(url: string, keys: Record<string, string>, where: string): string {
+  const clash = URL_CONFLICTING_KEYS.filter((k) => keys[k] !== undefined);
+  if (clash.length) {
+    throw new ConfigError(`${where}: "url" and ${clash.map((k) => `"${k}"`).join(', ')} both say where to connect; keep the url, or drop it and use host/port/dbname/user`);
+  }
+  const extra = URL_PARAMETER_KEYS.filter((k) => keys[k] !== undefined);
+  if (!extra.length) return url;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`${where}: "url" is not a valid URL, so ${extra.map((k) => `"${k}"`).join(', ')} cannot be added to it`);
+  }
+  for (const k of extra) {
+    const inUrl = parsed.searchParams.get(k);
+    if (inUrl !== null && inUrl !== keys[k]) throw new ConfigError(`${where}: "${k}: ${keys[k]}" differs from ${k}=${inUrl} in "url"; set it in one place`);
+    parsed.searchParams.set(k, keys[k]);
+  }
+  return parsed.toString();
+}
+
 function buildUrl(db: Record<string, string>): string {
   const auth = db.user ? encodeURIComponent(db.user) + (db.password ? ':' + encodeURIComponent(db.password) : '') + '@' : '';
   const host = db.host ?? 'localhost';
+  const socket = host.startsWith('/');
   const port = db.port ? `:${db.port}` : '';
-  const query = db.sslmode ? `?sslmode=${encodeURIComponent(db.sslmode)}` : '';
-  return `postgres://${auth}${host}${port}/${encodeURIComponent(db.dbname ?? db.user ?? 'postgres')}${query}`;
+  const query = new URLSearchParams();
+  if (socket) query.set('host', host);
+  for (const k of URL_PARAMETER_KEYS) if (db[k] !== undefined) query.set(k, db[k]);
+  const q = query.toString();
+  // A socket directory travels as ?host= (what pg reads); `localhost` only keeps the URL well-formed.
+  return `postgres://${auth}${socket ? 'localhost' : host}${port}/${encodeURIComponent(db.dbname ?? db.user ?? 'postgres')}${q ? `?${q}` : ''}`;
 }
 
 function readConfig(opts: Omit<ResolveOptions, 'environment'>): ConfigFile | null {

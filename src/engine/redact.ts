@@ -1,30 +1,31 @@
-const secrets = new Set<string>();
-
-/** Remembers a secret so that `redact` removes it from any text the engine hands out. */
-export function registerSecret(secret: string | undefined | null): void {
-  if (secret && secret.length >= 1) secrets.add(secret);
+/**
+ * Kept for callers of earlier releases; it no longer changes anything. Secrets are kept out of
+ * output by never formatting them (a connection is printed as describeUrl's text), and `redact`
+ * scrubs only where a credential can appear in text: replacing a registered password wherever it
+ * occurred turned `relation "postgres_log"` into `relation "***_log"` when the password was
+ * "postgres", and version numbers into `20240***0***` when it was one character.
+ */
+export function registerSecret(_secret: string | undefined | null): void {
+  // nothing to do: see above
 }
 
 const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):(\S*)@(?=[^@\s]*(?:\s|$))/gi;
-const KEYWORD_PASSWORD = /(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/gi;
+const KEYWORD_PASSWORD = /(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)/gi;
 
-/** Text with passwords (in URLs, `password=` pairs and every registered secret) replaced by ***. */
+/**
+ * Text with the credentials a text can carry removed: the password of a URL's user-info
+ * (`postgres://user:***@host`) and the value of `password=` parameters (libpq key/value strings,
+ * URL query parameters). Anything else stays exactly as it was.
+ */
 export function redact(text: string): string {
-  // Known secrets first, longest first, so that a URL pattern cannot cut one in half.
-  let out = text;
-  for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (out.includes(s)) out = out.split(s).join('***');
-    const encoded = encodeURIComponent(s);
-    if (encoded !== s && out.includes(encoded)) out = out.split(encoded).join('***');
-  }
-  return out.replace(URL_CREDENTIALS, '$1:***@').replace(KEYWORD_PASSWORD, '$1***');
+  return text.replace(URL_CREDENTIALS, '$1:***@').replace(KEYWORD_PASSWORD, '$1***');
 }
 
 /** `postgres://user@host:5432/db` for a connection URL: what to print instead of the URL. */
 export function describeUrl(url: string): string {
   try {
     const u = new URL(url);
-    const host = u.hostname || new URLSearchParams(u.search).get('host') || 'localhost';
+    const host = u.searchParams.get('host') || u.hostname || 'localhost'; // ?host= wins, as pg reads it
     const user = u.username ? `${decodeURIComponent(u.username)}@` : '';
     const port = u.port || '5432';
     const db = decodeURIComponent(u.pathname.replace(/^\//, '')) || decodeURIComponent(u.username) || 'postgres';

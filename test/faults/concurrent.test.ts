@@ -1,5 +1,6 @@
 // Fault: several runners (separate processes) started together on one database.
 // Expected: every migration applied exactly once; the others wait, or give up with "lock held by …".
+import pg from 'pg';
 import { describe, expect, test } from 'vitest';
 import { isOneCleanLine, project, startCli, waitFor, type CliResult } from '../support/cli';
 import { type TestDatabase } from '../support/pg';
@@ -63,13 +64,35 @@ describe('runners started together', () => {
   });
 
   test('10 runners, half with a short --lock-timeout: exactly once, the impatient ones say who holds the lock', async () => {
-    const { db, dir } = await setup();
+    // Migration 2 waits at a gate (an advisory lock this test holds), so whichever runner applies
+    // the migrations certainly holds the migration lock until the test opens the gate: every
+    // impatient runner that is not the applier gives up while the applier is the holder, however
+    // slowly a busy machine starts the processes. States are waited for, never time.
+    const db = await h.database();
+    const p = project(loggedSet(MIGRATIONS, { 2: 'SELECT pg_advisory_lock(4711, 1); SELECT pg_advisory_unlock(4711, 1);' }));
+    h.cleanup(() => p.remove());
+    const gate = new pg.Client({ connectionString: db.url });
+    await gate.connect();
+    h.cleanup(() => gate.end());
+    await gate.query('SELECT pg_advisory_lock(4711, 1)');
     const runners = Array.from({ length: 10 }, (_, i) =>
-      startCli(['up', '-migrations', dir, ...(i % 2 ? ['--lock-timeout', '300ms'] : [])], {
+      startCli(['up', '-migrations', p.migrations, ...(i % 2 ? ['--lock-timeout', '300ms'] : [])], {
         env: { DATABASE_URL: db.url },
-        timeoutMs: 90_000,
+        timeoutMs: 120_000,
       }),
     );
+    const finished = new Set<number>();
+    runners.forEach((r, i) => void r.done.then(() => finished.add(i)));
+    // The applier is at the gate, and every impatient runner but (at most) the applier has ended.
+    const applierPid = await waitFor('a runner to wait at the gate inside migration 2', async () => {
+      const rows = await db.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'migrate-lens' AND wait_event_type = 'Lock' AND wait_event = 'advisory'`,
+        [db.name],
+      );
+      return rows[0]?.pid ?? null;
+    }, 60_000);
+    await waitFor('the impatient runners to give up', async () => [1, 3, 5, 7, 9].filter((i) => finished.has(i)).length >= 4, 60_000);
+    await gate.query('SELECT pg_advisory_unlock(4711, 1)');
     const results = await Promise.all(runners.map((r) => r.done));
 
     results.forEach((r, i) => {
@@ -77,9 +100,10 @@ describe('runners started together', () => {
       if (patient) expect(r, JSON.stringify(r)).toMatchObject({ code: 0, signal: null });
       else expect(r.code === 0 || gaveUpOnLock(r), JSON.stringify(r)).toBe(true);
     });
-    expect(results.filter(gaveUpOnLock).length).toBeGreaterThanOrEqual(1);
+    expect(results.filter(gaveUpOnLock).length).toBeGreaterThanOrEqual(4);
     expect(appliedVersions(results).sort()).toEqual(Array.from({ length: MIGRATIONS }, (_, i) => v(i + 1)));
     const [{ pid }] = await db.query<{ pid: number }>('SELECT DISTINCT pid FROM run_log');
+    expect(pid).toBe(applierPid);
     for (const r of results.filter(gaveUpOnLock)) expect(r.stderr).toMatch(new RegExp(`^error: lock held by pid ${pid} `, 'm'));
     await expectFinalState(db);
   });

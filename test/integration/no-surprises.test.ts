@@ -231,3 +231,47 @@ describe('the tracking table, from the command line', () => {
     }
   });
 });
+
+describe('redaction never mangles messages', () => {
+  let server: PgServer;
+  let db: TestDatabase;
+  const role = `ml_role_${Math.random().toString(36).slice(2, 8)}`;
+
+  beforeAll(async () => {
+    server = await getServer();
+    db = await createDatabase(server, 'ml_redact');
+    // A one-character password, as short as they come: it must not be cut out of every message.
+    await db.query(`CREATE ROLE ${role} LOGIN PASSWORD '0'`);
+    await db.query(`GRANT ALL ON SCHEMA public TO ${role}`);
+    await db.query(`GRANT ALL ON DATABASE ${db.name} TO ${role}`);
+  });
+  afterAll(async () => {
+    await db?.query(`DROP OWNED BY ${role}`);
+    await db?.query(`DROP ROLE IF EXISTS ${role}`);
+    await db?.drop();
+    await server?.close();
+  });
+
+  it('the error printed and stored is the database message, exact; the URL password still never printed', async () => {
+    const u = new URL(db.url);
+    u.username = role;
+    u.password = '0';
+    const url = u.toString();
+    const f = migrationsFolder({ '20240101000001_a.sql': tableMigration('a'), '20240101000002_bad.sql': '-- +migrate Up\nSELECT * FROM x0_log_typo0;\n' });
+    try {
+      const r = await cli(['up', '-migrations', f.dir], { DATABASE_URL: url });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain('Applied 20240101000001_a');
+      expect(r.stdout).toContain(`Database: postgres://${role}@`);
+      expect(r.stderr).toContain('migration 20240101000002 up failed');
+      expect(r.stderr).toContain('relation "x0_log_typo0" does not exist');
+      expect(r.stdout + r.stderr).not.toContain(`${role}:0@`);
+      const rows = await db.query<{ version: string; error: string }>(`SELECT version::text, error FROM schema_migrations WHERE status = 'failed'`);
+      expect(rows).toEqual([{ version: '20240101000002', error: expect.stringContaining('relation "x0_log_typo0" does not exist') }]);
+      const status = await cli(['status', '--json', '-migrations', f.dir], { DATABASE_URL: url });
+      expect(JSON.parse(status.stdout).map((e: { version: string }) => e.version)).toEqual(['20240101000001', '20240101000002']);
+    } finally {
+      f.remove();
+    }
+  });
+});

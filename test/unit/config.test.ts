@@ -1,6 +1,6 @@
 // Connection and settings resolution: flags, config file, DATABASE_URL, PG* variables, embedded PGlite.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_LOCK_TIMEOUT_MS, expandVars, redact, resolveSettings, type ResolveOptions, type Settings } from '../../src/engine/internal';
@@ -47,11 +47,12 @@ describe('resolution order', () => {
 
   it('uses PG* variables before the embedded database', () => {
     const s = resolve({ env: { PGHOST: 'pghost', PGPORT: '6000', PGUSER: 'bob', PGPASSWORD: 'pg-secret-1', PGDATABASE: 'bobdb' } });
-    expect(s.connection.kind).toBe('env');
+    expect(s.connection).toMatchObject({ kind: 'url', password: 'pg-secret-1' });
     expect(s.source).toContain('PG*');
     expect(s.source).toContain('PGHOST');
     expect(s.connection.description).toBe('postgres://bob@pghost:6000/bobdb');
-    expect(JSON.stringify(s)).not.toContain('pg-secret-1');
+    expect(url(s)).not.toContain('pg-secret-1');
+    expect(s.source + s.connection.description).not.toContain('pg-secret-1');
   });
 
   it('uses DATABASE_URL before PG* variables', () => {
@@ -158,8 +159,8 @@ describe('config file', () => {
     const s = resolve({ env: { PW: 'Hunter2-never-shown' } });
     expect(s.connection.description).not.toContain('Hunter2');
     expect(s.source).not.toContain('Hunter2');
-    // The password is registered, so any text the engine redacts loses it.
-    expect(redact(`connect failed: ${url(s)} and Hunter2-never-shown`)).not.toContain('Hunter2');
+    // The URL's password is scrubbed wherever the URL is printed; the rest of a message stays exact.
+    expect(redact(`connect failed: ${url(s)} (relation "Hunter2-never-shown")`)).toBe('connect failed: postgres://app:***@h:5432/d (relation "Hunter2-never-shown")');
     rmSync(join(cwd, 'config.yaml'));
     const viaEnv = resolve({ env: { DATABASE_URL: 'postgres://u:env-pw-77@h/d' } });
     expect(viaEnv.connection.description).toBe('postgres://u@h:5432/d');
@@ -183,5 +184,73 @@ describe('config file', () => {
     write('config.yaml', 'migrations:\n  dir: a\n  table: t1\n  schema: s1\n  lock_timeout: 1s\n');
     const s = resolve({ migrationsDir: 'b', table: 't2', schema: 's2', lockTimeoutMs: 7 });
     expect(s).toMatchObject({ migrationsDir: join(cwd, 'b'), table: 't2', schema: 's2', lockTimeoutMs: 7 });
+  });
+});
+
+describe('TLS keys beside database.url', () => {
+  it('merges sslmode, sslrootcert, sslcert and sslkey into the URL instead of dropping them', () => {
+    write('config.yaml', 'database:\n  url: postgres://app@db.example:5432/app\n  sslmode: verify-full\n  sslrootcert: /etc/ssl/ca.pem\n  sslcert: /c.pem\n  sslkey: /k.pem\n');
+    const u = new URL(url(resolve()));
+    expect(u.hostname).toBe('db.example');
+    expect(Object.fromEntries(u.searchParams)).toEqual({ sslmode: 'verify-full', sslrootcert: '/etc/ssl/ca.pem', sslcert: '/c.pem', sslkey: '/k.pem' });
+  });
+
+  it('keeps what the URL already says and refuses a different sslmode beside it', () => {
+    write('config.yaml', 'database:\n  url: postgres://app@h/app?sslmode=require\n  sslmode: require\n');
+    expect(new URL(url(resolve())).searchParams.get('sslmode')).toBe('require');
+    write('config.yaml', 'database:\n  url: postgres://app@h/app?sslmode=disable\n  sslmode: verify-full\n');
+    expect(configError()).toContain('"sslmode: verify-full" differs from sslmode=disable in "url"');
+  });
+
+  it('refuses host, port, dbname or user beside url, naming them', () => {
+    write('config.yaml', 'database:\n  url: postgres://app@h/app\n  host: other\n  dbname: x\n');
+    expect(configError()).toContain('"url" and "host", "dbname" both say where to connect');
+  });
+
+  it('the same inside an environment, and TLS keys in host/dbname form', () => {
+    write('config.yaml', 'environments:\n  prod:\n    url: postgres://app@h/app\n    sslmode: verify-ca\n');
+    expect(new URL(url(resolve({ environment: 'prod' }))).searchParams.get('sslmode')).toBe('verify-ca');
+    write('config.yaml', 'database:\n  host: h\n  dbname: d\n  sslmode: verify-full\n  sslrootcert: /ca.pem\n');
+    expect(Object.fromEntries(new URL(url(resolve())).searchParams)).toEqual({ sslmode: 'verify-full', sslrootcert: '/ca.pem' });
+  });
+});
+
+describe('PG* variables alone connect where psql would', () => {
+  it('takes the user from the account, not $USER, and the database named like it', () => {
+    const s = resolve({ env: { PGHOST: 'h', PGPORT: '5999' } });
+    const u = new URL(url(s));
+    expect(decodeURIComponent(u.username)).toBe(userInfo().username);
+    expect(u.pathname).toBe(`/${encodeURIComponent(userInfo().username)}`);
+    expect(s.connection.description).toBe(`postgres://${userInfo().username}@h:5999/${userInfo().username}`);
+  });
+
+  it('uses the Unix socket directory when PGHOST is unset and the socket exists, else localhost', () => {
+    const socket = ['/var/run/postgresql', '/tmp'].find((d) => existsSync(join(d, '.s.PGSQL.5432')));
+    const s = resolve({ env: { PGUSER: 'bob' } });
+    expect(s.connection.description).toBe(`postgres://bob@${socket ?? 'localhost'}:5432/bob`);
+    // no server socket on this port anywhere: localhost
+    expect(resolve({ env: { PGUSER: 'bob', PGPORT: '1' } }).connection.description).toBe('postgres://bob@localhost:1/bob');
+  });
+
+  it('reads PGSERVICE from PGSERVICEFILE; the service wins over PG* variables, as in libpq', () => {
+    write('services.conf', '# services\n[other]\nhost=nope\n\n[app]\nhost=svc.example\nport=6001\ndbname=appdb\nuser=svcuser\nsslmode=verify-full\n');
+    const s = resolve({ env: { PGSERVICE: 'app', PGSERVICEFILE: join(cwd, 'services.conf'), PGHOST: 'env-host', PGDATABASE: 'envdb' } });
+    expect(s.connection.description).toBe('postgres://svcuser@svc.example:6001/appdb');
+    expect(new URL(url(s)).searchParams.get('sslmode')).toBe('verify-full');
+    expect(configError({ env: { PGSERVICE: 'missing', PGSERVICEFILE: join(cwd, 'services.conf'), PGSYSCONFDIR: cwd } })).toContain('no service "missing"');
+  });
+
+  it('takes the password from ~/.pgpass (PGPASSFILE) for the matching line, for PG* and URLs alike; ignores a file others can read', () => {
+    write('pgpass', '# comment\nother:5432:*:bob:wrong\nh:5432:appdb:bob:right\\:pw\n*:*:*:alice:alice-pw\n');
+    const file = join(cwd, 'pgpass');
+    chmodSync(file, 0o600);
+    const viaPg = resolve({ env: { PGHOST: 'h', PGUSER: 'bob', PGDATABASE: 'appdb', PGPASSFILE: file } });
+    expect(viaPg.connection).toMatchObject({ kind: 'url', password: 'right:pw' });
+    const viaUrl = resolve({ env: { DATABASE_URL: 'postgres://alice@db.example/x', PGPASSFILE: file } });
+    expect(viaUrl.connection).toMatchObject({ password: 'alice-pw' });
+    const own = resolve({ env: { DATABASE_URL: 'postgres://alice:given@db.example/x', PGPASSFILE: file } });
+    expect(own.connection).not.toHaveProperty('password', 'alice-pw');
+    chmodSync(file, 0o644);
+    expect(resolve({ env: { DATABASE_URL: 'postgres://alice@db.example/x', PGPASSFILE: file } }).connection).not.toHaveProperty('password', 'alice-pw');
   });
 });

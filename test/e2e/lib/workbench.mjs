@@ -46,10 +46,21 @@ export class Workbench {
   }
 
   /** Runs a palette command by its "Category: Title" label. */
-  async runCommand(label, { timeout = 15_000 } = {}) {
-    await this.page.keyboard.press('Escape');
-    await this.page.keyboard.press('F1');
-    await this.quickInput('>', label, label, { timeout });
+  async runCommand(label, { timeout = 60_000 } = {}) {
+    // On a busy machine the F1 can land while a dialog closes or focus moves, and the palette
+    // never opens (or opens before its commands are listed): open it again until the command is
+    // offered, within one overall bound. Nothing runs before Enter, so a retry never runs it twice.
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      await this.page.keyboard.press('Escape');
+      await this.page.keyboard.press('F1');
+      try {
+        await this.quickInput('>', label, label, { timeout: Math.max(2_000, Math.min(15_000, deadline - Date.now())) });
+        return;
+      } catch (err) {
+        if (Date.now() >= deadline) throw err;
+      }
+    }
   }
 
   /** Labels the command palette offers for a query (empty when nothing matches). */
@@ -84,15 +95,25 @@ export class Workbench {
   }
 
   /** Scrolls the active editor so 1-based `line` is in view; waits for the status bar to say so. */
-  async goToLine(line) {
-    // Focus the editor (clicking its tab does, without touching text or lenses).
-    await this.page.locator('.editor-group-container.active .tabs-container .tab.active').click();
-    await this.page.keyboard.press('Control+G');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`:${line}`);
-    await this.page.keyboard.press('Enter');
-    await this.page.locator('.part.statusbar .statusbar-item', { hasText: new RegExp(`^Ln ${line},`) }).first().waitFor({ timeout: 5_000 });
+  async goToLine(line, { timeout = 60_000 } = {}) {
+    // The same: until the cursor is on the line (the status bar says so), within one bound.
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      try {
+        await this.page.keyboard.press('Escape');
+        // Focus the editor (clicking its tab does, without touching text or lenses).
+        await this.page.locator('.editor-group-container.active .tabs-container .tab.active').click({ timeout: 10_000 });
+        await this.page.keyboard.press('Control+G');
+        const input = this.page.locator('.quick-input-widget input');
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+        await input.fill(`:${line}`);
+        await this.page.keyboard.press('Enter');
+        await this.page.locator('.part.statusbar .statusbar-item', { hasText: new RegExp(`^Ln ${line},`) }).first().waitFor({ timeout: 10_000 });
+        return;
+      } catch (err) {
+        if (Date.now() >= deadline) throw err;
+      }
+    }
   }
 
   /** Opens a migration by clicking its row in the Migrations view (label "<version> <name>"). */
