@@ -1,5 +1,6 @@
 // One-line texts about runs, for notifications, confirmations and the log.
 import { planDown, type DownOptions } from '../../engine/plan';
+import { lockRetryText } from '../../engine/run/retry-text';
 import type { RunEvent, RunResult, StatusEntry } from '../../engine/types';
 import { formatDateTime, formatDuration } from './format';
 
@@ -58,5 +59,7 @@ export function eventLine(e: RunEvent): string {
       return `waiting for the migration lock (held by ${e.holder})`;
     case 'info':
       return e.message;
+    case 'lock-retry':
+      return lockRetryText(e);
   }
 }
