@@ -86,6 +86,7 @@ describe('the CLI writes nothing outside the project and the system temp folder'
   });
 
   it(`on PostgreSQL: create, up, status, down${STRACE ? ' (traced with strace)' : ' (strace not installed: home checked only)'}`, async () => {
+    expect(STRACE || !process.env.CI, 'CI installs strace (.ci/run)').toBe(true);
     const s = sandbox();
     boxes.push(s);
     const written: string[] = [];

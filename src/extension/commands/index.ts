@@ -30,7 +30,12 @@ export const COMMANDS: Record<string, Factory> = {
   'migrateLens.acceptChecksum': acceptChecksum,
   'migrateLens.showDiff': showDiff,
   'migrateLens.statusActions': statusActions,
+  'migrateLens.openWalkthrough': () => async () =>
+    vscode.commands.executeCommand('workbench.action.openWalkthrough', `${WALKTHROUGH_EXTENSION_ID}#gettingStarted`, false),
 };
+
+/** publisher.name of package.json: the walkthrough's id is `<extension id>#<walkthrough id>`. */
+export const WALKTHROUGH_EXTENSION_ID = 'migrate-lens.migrate-lens';
 
 export function registerCommands(context: vscode.ExtensionContext, folders: Folders): void {
   for (const [id, factory] of Object.entries(COMMANDS)) {

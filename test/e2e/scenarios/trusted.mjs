@@ -5,6 +5,8 @@ import { assert, assertMatch, eventually } from '../lib/assert.mjs';
 import { trackingRows } from '../lib/database.mjs';
 import { parseFileName, timestampVersion } from '../lib/workspace.mjs';
 
+const plainText = (t) => t.replace(/\u00a0/g, ' ').replace(/\s+/g, ' ');
+
 // Durations are written like the CLI's: "145 ms", "1.0 s", "4 min 05 s".
 const DURATION = String.raw`(?:\d+ ms|\d+\.\d s|\d+ min \d\d s)`;
 const APPLIED = new RegExp(String.raw`^applied \d{4}-\d\d-\d\d \d\d:\d\d · batch (\d+) · ` + DURATION + '$');
@@ -306,5 +308,17 @@ export async function trustedScenarios({ report, wb, ws, db, server, screenshotP
     scan(path.join(server.userDataDir, 'User'));
     scan(path.join(server.userDataDir, 'logs'));
     assert(leaks.length === 0, `the password appears in ${JSON.stringify(leaks)}`);
+  });
+
+  await report.check('"Open Walkthrough" opens the Get Started page: its four steps, with the commands as buttons', async () => {
+    await wb.runCommand('Migrate Lens: Open Walkthrough');
+    const page = wb.page.locator('.gettingStartedContainer');
+    await eventually(async () => /Get Started with Migrate Lens/.test(await page.innerText().catch(() => '')), { timeout: 15_000, what: 'the walkthrough page' });
+    const text = plainText(await page.innerText());
+    for (const step of ['Connect a database', 'Create a migration', 'Run it', 'See the status']) assert(text.includes(step), `step "${step}" missing from ${JSON.stringify(text.slice(0, 400))}`);
+    // The open step shows its buttons; "Create Migration" is one of step 2's.
+    await page.getByText('Create a migration', { exact: true }).first().click();
+    await eventually(async () => (await page.getByRole('button', { name: 'Create Migration' }).count()) > 0, { timeout: 10_000, what: 'the "Create Migration" button of step 2' });
+    await wb.page.keyboard.press('Escape');
   });
 }

@@ -17,7 +17,7 @@ const ISSUE_COMMANDS = [
   'upTo', 'downTo', 'openFile', 'showError', 'markApplied', 'markRolledBack', 'forget', 'acceptChecksum',
 ].map((id) => `migrateLens.${id}`);
 /** Beyond the issue's list: the design's "drift shown as a diff". */
-const EXTRA_COMMANDS = ['migrateLens.showDiff', 'migrateLens.statusActions'];
+const EXTRA_COMMANDS = ['migrateLens.showDiff', 'migrateLens.statusActions', 'migrateLens.openWalkthrough'];
 
 describe('package.json', () => {
   it('contributes and registers the commands of the issue (and Show Diff), all in the "Migrate Lens" category', () => {
@@ -43,6 +43,28 @@ describe('package.json', () => {
         for (const s of m?.[1].split('|') ?? []) expect(statuses.has(s), `${item.command}: ${s}`).toBe(true);
       }
     }
+  });
+
+  it('has the walkthrough: connect (or embedded), create, run, status, each with its commands as buttons', () => {
+    expect(c.walkthroughs.map((w: { id: string }) => w.id)).toEqual(['gettingStarted']);
+    const steps = c.walkthroughs[0].steps as { id: string; description: string; media: { markdown: string }; completionEvents: string[] }[];
+    expect(steps.map((s) => s.id)).toEqual(['connect', 'create', 'run', 'status']);
+    const buttons = steps.map((s) => [...s.description.matchAll(/\[[^\]]+\]\(command:([A-Za-z.]+)/g)].map((m) => m[1]));
+    expect(buttons).toEqual([
+      ['workbench.action.openSettings', 'migrateLens.setPassword'],
+      ['migrateLens.create'],
+      ['migrateLens.up', 'migrateLens.down'],
+      ['workbench.view.extension.migrateLens', 'migrateLens.status'],
+    ]);
+    for (const id of buttons.flat()) expect(id.startsWith('migrateLens.') ? contributed.has(id) : id.startsWith('workbench.'), id).toBe(true);
+    expect(steps[0].description).toMatch(/embedded database/);
+    for (const s of steps) {
+      expect(readFileSync(join(root, s.media.markdown), 'utf8')).toMatch(/^## /);
+      expect(s.completionEvents.length).toBeGreaterThan(0);
+    }
+    // The command opens it by <publisher>.<name>#<walkthrough id>.
+    expect(registry).toContain(`'${pkg.publisher}.${pkg.name}'`);
+    expect(registry).toContain('#gettingStarted');
   });
 
   it('welcome links only run contributed or built-in commands', () => {
