@@ -13,6 +13,8 @@ export {
   keywordDsnToUrl,
   EMBEDDED_DATA_DIR,
   DEFAULT_LOCK_TIMEOUT_MS,
+  DEFAULT_DDL_LOCK_TIMEOUT_MS,
+  DEFAULT_DDL_RETRIES,
   SQL_MIGRATE_DEFAULT_ENV,
   type Settings,
   type ConnectionSettings,
@@ -26,6 +28,8 @@ export { registerMigration, clearRegisteredMigrations } from './registry';
 export { loadRequiredModules } from './require';
 export { createMigrationFile, migrationTemplate, snakeName, timestamp } from './create';
 export { quoteIdent } from './sql';
+export { lockRetryText } from './run/retry-text';
+export { backoffMs, isLockTimeout, type LockPolicy } from './run/retry';
 export {
   adopt,
   adoptionNote,

@@ -6,7 +6,8 @@ import { buildStatus, isApplied, planDown, planUp, resumable, type DownOptions, 
 import { ownTransactions } from './run/chunk';
 import { codeMigration, registeredMigrations } from './registry';
 import { loadMigrationsAsync } from './source';
-import { DEFAULT_LOCK_TIMEOUT_MS, type Settings } from './config';
+import { DEFAULT_DDL_LOCK_TIMEOUT_MS, DEFAULT_DDL_RETRIES, DEFAULT_LOCK_TIMEOUT_MS, type Settings } from './config';
+import type { LockPolicy } from './run/retry';
 import * as recovery from './recovery';
 import { sectionOf, type RunContext } from './run/context';
 import { runPlan } from './run/executor';
@@ -20,6 +21,11 @@ export interface MigratorOptions {
   schema?: string;
   allowOutOfOrder?: boolean;
   lockTimeoutMs?: number;
+  /**
+   * PostgreSQL lock_timeout for each migration's statements and how often a migration that hit it
+   * is tried again (default: 5 s and 3 tries, see README "How it runs"); timeoutMs 0 sets none.
+   */
+  lockPolicy?: LockPolicy;
   onEvent?: (event: RunEvent) => void;
   /** Checked between migrations: a run stops cleanly before the next one. */
   signal?: AbortSignal;
@@ -59,6 +65,7 @@ export class Migrator {
       schema: settings.schema,
       allowOutOfOrder: settings.allowOutOfOrder,
       lockTimeoutMs: settings.lockTimeoutMs,
+      lockPolicy: { timeoutMs: settings.ddlLockTimeoutMs, retries: settings.ddlRetries },
       ...extra,
     });
   }
@@ -253,7 +260,8 @@ export class Migrator {
   }
 
   private run(direction: Direction, plan: Migration[], batch: number | null, resume: Resume | null = null): Promise<RunResult> {
-    const ctx: RunContext = { db: this.opts.db, history: this.history, onEvent: this.opts.onEvent, signal: this.opts.signal };
+    const lockPolicy = this.opts.lockPolicy ?? { timeoutMs: DEFAULT_DDL_LOCK_TIMEOUT_MS, retries: DEFAULT_DDL_RETRIES };
+    const ctx: RunContext = { db: this.opts.db, history: this.history, onEvent: this.opts.onEvent, signal: this.opts.signal, lockPolicy };
     return runPlan(ctx, direction, plan, batch, resume ? { version: resume.migration.version, from: resume.from } : null);
   }
 }

@@ -100,11 +100,22 @@ export interface StatusEntry {
   hint: string | null;
 }
 
+/** A session that held a lock a migration waited for (from pg_blocking_pids). */
+export interface Blocker {
+  pid: number;
+  /** Its current or last query, cut to 300 characters. */
+  query: string;
+  /** pg_stat_activity.state: active, idle in transaction, … */
+  state: string;
+}
+
 /** Progress of a run: `start`/`done` per migration, `lock-wait` with the holder, `info` lines. */
 export type RunEvent =
   | { type: 'start'; direction: Direction; migration: Migration; index: number; total: number }
   | { type: 'done'; direction: Direction; migration: Migration; executionTimeMs: number; index: number; total: number }
   | { type: 'lock-wait'; holder: string }
+  /** A migration (or a notransaction statement) hit lock_timeout and is tried again after waitMs. */
+  | { type: 'lock-retry'; version: string; name: string; statement: number | null; attempt: number; retries: number; waitMs: number; blockers: Blocker[] }
   | { type: 'info'; message: string };
 
 /** One migration a run applied or rolled back. */

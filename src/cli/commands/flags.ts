@@ -25,6 +25,12 @@ export const DDL_LOCK_TIMEOUT: Flag = {
   value: 'D',
   help: "PostgreSQL lock_timeout for each migration's statements (default: migrations.ddl_lock_timeout, else 5s; 0: none)",
 };
+export const DDL_RETRIES: Flag = {
+  name: 'ddl-retries',
+  type: 'string',
+  value: 'N',
+  help: 'tries again a migration that hit the lock timeout (SQLSTATE 55P03), with backoff 1s, 2s, 4s... (default: migrations.ddl_retries, else 3)',
+};
 export const REQUIRE: Flag = {
   name: 'require',
   type: 'list',
@@ -41,7 +47,7 @@ export function versionFlag(help: string): Flag {
 /** What every command that reads the folder and the database takes. */
 export const DATABASE_FLAGS: readonly Flag[] = [CONFIG, ENV, MIGRATIONS, TABLE, SCHEMA, REQUIRE];
 /** What every command that changes the database takes: the above and the lock's patience. */
-export const WRITE_FLAGS: readonly Flag[] = [...DATABASE_FLAGS, LOCK_TIMEOUT];
+export const WRITE_FLAGS: readonly Flag[] = [...DATABASE_FLAGS, LOCK_TIMEOUT, DDL_LOCK_TIMEOUT, DDL_RETRIES];
 
 /** Every command takes these; the parser adds them. */
 export const GLOBAL_FLAGS: readonly Flag[] = [

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import {
   ConfigError,
+  lockRetryText,
   loadMigrationsAsync,
   loadRequiredModules,
   Migrator,
@@ -14,7 +15,7 @@ import {
 } from '../../engine/internal';
 import { dryRunText, formatMs } from '../format';
 import type { Io } from '../io';
-import type { Context } from './types';
+import { UsageError, type Context } from './types';
 
 /** Settings from the flags this command declared (a flag it does not take is simply absent). */
 export function settingsOf(ctx: Context): Settings {
@@ -29,6 +30,7 @@ export function settingsOf(ctx: Context): Settings {
     lockTimeoutMs: ctx.ms('lock-timeout'),
     allowOutOfOrder: ctx.given.has('out-of-order') ? ctx.bool('out-of-order') : undefined,
     ddlLockTimeoutMs: ctx.ms('ddl-lock-timeout'),
+    ddlRetries: retriesOf(ctx.string('ddl-retries')),
     require: [...ctx.list('require')],
   });
 }
@@ -82,6 +84,8 @@ function reportEvent(e: RunEvent, io: Io): void {
   if (e.type === 'done') {
     const verb = e.direction === 'up' ? 'Applied' : 'Rolled back';
     io.out(`${verb} ${e.migration.version}_${e.migration.name} (${formatMs(e.executionTimeMs)})\n`);
+  } else if (e.type === 'lock-retry') {
+    io.err(`${lockRetryText(e)}\n`);
   } else if (e.type === 'lock-wait') {
     io.err(`Waiting for the migration lock held by ${e.holder}...\n`);
   } else if (e.type === 'info') {
@@ -104,4 +108,10 @@ export function finish(result: RunResult, what: 'up' | 'down' | 'refresh', io: I
   else if (what === 'down') io.out(`Rolled back ${plural(n)} (${formatMs(total)}).\n`);
   else io.out(`Refreshed: ${plural(n)} run (${formatMs(total)}).\n`);
   return result.cancelled ? 1 : 0;
+}
+
+function retriesOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,3}$/.test(value)) throw new UsageError(`-ddl-retries expects a whole number from 0 to 999, got "${value}"`);
+  return Number(value);
 }

@@ -3,6 +3,7 @@ import { databaseErrorInfo, type Database } from '../database';
 import { StateError } from '../errors';
 import type { Direction, Migration, Section } from '../types';
 import { changesSession, recordFailure, recordSql, RESET_SESSION, sectionOf, type RunContext } from './context';
+import { setLocalLockTimeout } from './retry';
 
 /** Migrations per round trip, and bytes of SQL: bounds how long a cancel waits and how much one message holds. */
 export const CHUNK_MIGRATIONS = 100;
@@ -60,6 +61,8 @@ export async function runChunk(
   chunk.forEach((m, k) => {
     const section = sectionOf(m, direction)!;
     push('BEGIN;\n', k);
+    const timeout = setLocalLockTimeout(ctx.lockPolicy);
+    if (timeout) push(timeout, k);
     if (k < chunk.length - 1) push('SET LOCAL synchronous_commit = off;\n', k);
     if (k > 0) push(stopGuard(stopKey), k);
     starts.push(section.statements.map((st, i) => {

@@ -2,6 +2,7 @@ import { databaseErrorInfo, type Database } from '../database';
 import { MigrateError, MigrationFailedError, StateError } from '../errors';
 import type { AppliedRecord, History } from '../history';
 import type { Direction, Migration, RunEvent, Section } from '../types';
+import type { LockPolicy } from './retry';
 
 /** What every part of a run shares: the locked session, the tracking table, the caller's hooks. */
 export interface RunContext {
@@ -10,6 +11,8 @@ export interface RunContext {
   onEvent?: (event: RunEvent) => void;
   /** Checked between migrations: a run stops cleanly before the next one. */
   signal?: AbortSignal;
+  /** lock_timeout per migration and retries on SQLSTATE 55P03 (see retry.ts). */
+  lockPolicy?: LockPolicy;
 }
 
 export function sectionOf(m: Migration, direction: Direction): Section | null {

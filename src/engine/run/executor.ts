@@ -1,6 +1,7 @@
-import type { Direction, Migration, RunResult } from '../types';
+import type { Blocker, Direction, Migration, RunResult } from '../types';
 import { CHUNK_BYTES, CHUNK_MIGRATIONS, chunkable, runChunk } from './chunk';
 import { dropsPrepared, sectionOf, type RunContext } from './context';
+import { retryAfterLockTimeout, watched } from './retry';
 import { runAlone } from './statements';
 
 /**
@@ -28,6 +29,12 @@ export async function runPlan(
     ctx.onEvent?.({ type: 'done', direction, migration: m, executionTimeMs, index, total });
   };
   if (total) await ctx.history.prepare();
+  const tries = new Map<string, number>();
+  const retryAfter = async (err: unknown, m: Migration, blockers: Blocker[]) => {
+    const n = (tries.get(m.version) ?? 0) + 1;
+    tries.set(m.version, n);
+    return retryAfterLockTimeout(ctx, err, n, { version: m.version, name: m.name, statement: null }, blockers);
+  };
   let i = 0;
   let shorter: number | null = null; // the next chunk ends before a migration the server could not parse
   while (i < total) {
@@ -50,8 +57,19 @@ export async function runPlan(
     if (j > i) {
       const first = i;
       const chunk = plan.slice(i, j);
-      const outcome = await runChunk(ctx, direction, chunk, batch ?? 0, (k) => start(chunk[k], first + k), (k, ms) => done(chunk[k], ms, first + k));
+      const r = await watched(ctx, () => runChunk(ctx, direction, chunk, batch ?? 0, (k) => start(chunk[k], first + k), (k, ms) => done(chunk[k], ms, first + k)));
       if (chunk.some(dropsPrepared)) ctx.history.unprepare();
+      if (!r.ok) {
+        // A lock timeout: the migrations before the failed one committed; it goes again from there.
+        const failed = plan.findIndex((m, k) => k >= first && k < j && m.version === (r.error as { version?: string }).version);
+        if (failed >= 0 && (await retryAfter(r.error, plan[failed], r.blockers))) {
+          lastStarted = failed - 1;
+          i = failed;
+          continue;
+        }
+        throw r.error;
+      }
+      const outcome = r.value;
       if (outcome.cancelled) {
         result.cancelled = true;
         break;
@@ -69,7 +87,16 @@ export async function runPlan(
     const from = resume?.version === m.version ? resume.from : 0;
     if (resume?.version === m.version) ctx.onEvent?.({ type: 'info', message: resumeMessage(m, direction, from) });
     const started = performance.now();
-    await runAlone(ctx, direction, m, batch ?? 0, from);
+    // A notransaction migration retries statement by statement inside, and one with its own
+    // transaction control may have committed part of itself: only a code migration goes again whole.
+    const r = await watched(ctx, () => runAlone(ctx, direction, m, batch ?? 0, from));
+    if (!r.ok) {
+      if (m.kind === 'code' && (await retryAfter(r.error, m, r.blockers))) {
+        lastStarted = i - 1;
+        continue;
+      }
+      throw r.error;
+    }
     done(m, performance.now() - started, i);
     i++;
   }

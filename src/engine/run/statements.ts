@@ -2,6 +2,7 @@ import { databaseErrorInfo, type Database } from '../database';
 import { History } from '../history';
 import type { Direction, Migration, MigrationHandle, Section } from '../types';
 import { appliedRecord, changesSession, dropsPrepared, recordFailure, recordSql, RESET_SESSION, sectionOf, type RunContext } from './context';
+import { retryAfterLockTimeout, setLocalLockTimeout, watched } from './retry';
 
 /**
  * A migration that cannot share a round trip: code, `notransaction`, or one with its own
@@ -37,13 +38,20 @@ export async function runStatements(ctx: RunContext, direction: Direction, m: Mi
   const total = section.statements.length;
   const record = appliedRecord(m, batch, true);
   const started = performance.now();
+  // The lock timeout holds for the session around the statements (SET LOCAL would end with each
+  // statement's implicit transaction). In a notransaction section a statement that hits it is tried
+  // again on its own: the ones before it have committed.
+  const timeoutMs = ctx.lockPolicy?.timeoutMs ?? 0;
+  if (timeoutMs > 0) await ctx.db.exec(`SET lock_timeout = '${Math.round(timeoutMs)}ms'`);
   try {
     await writer.history.startProgress(record, direction, from, total);
     for (let i = from; i < total; i++) {
-      try {
-        await ctx.db.exec(section.statements[i].sql);
-      } catch (err) {
+      for (let tries = 1; ; tries++) {
+        const r = await watched(ctx, () => ctx.db.exec(section.statements[i].sql));
+        if (r.ok) break;
+        const err = r.error;
         const info = databaseErrorInfo(err);
+        if (section.noTransaction && ctx.db.inTransaction?.() !== true && (await retryAfterLockTimeout(ctx, err, tries, { version: m.version, name: m.name, statement: i }, r.blockers))) continue;
         if (ctx.db.inTransaction?.() !== false) await ctx.db.exec('ROLLBACK').catch(() => undefined);
         if (writer.sameSession) await resetSession(ctx.db, m);
         throw await recordFailure({ ...ctx, history: writer.history }, direction, m, section, batch, i, info.message, performance.now() - started, err, { partial: true });
@@ -57,6 +65,7 @@ export async function runStatements(ctx: RunContext, direction: Direction, m: Mi
       direction === 'up' ? writer.history.appliedSqlPlain({ ...record, executionTimeMs: elapsed }) : writer.history.rolledBackSqlPlain(m.version, elapsed),
     );
   } finally {
+    if (timeoutMs > 0) await ctx.db.exec('RESET lock_timeout').catch(() => undefined);
     await writer.close();
     // The next migration starts from the session as we opened it.
     if (!writer.sameSession) await resetSession(ctx.db, m).catch(() => undefined);
@@ -86,7 +95,7 @@ async function runCode(ctx: RunContext, direction: Direction, m: Migration, batc
   const db = ctx.db;
   const handle: MigrationHandle = { query: (sql, params) => db.query(sql, params) };
   const started = performance.now();
-  await db.exec('BEGIN');
+  await db.exec('BEGIN;\n' + setLocalLockTimeout(ctx.lockPolicy));
   try {
     await fn(handle);
     await db.exec(`${recordSql(ctx, direction, m, batch)};\nCOMMIT`);

@@ -1,5 +1,6 @@
 // One-line texts about runs, for notifications, confirmations and the log.
 import { planDown, type DownOptions } from '../../engine/plan';
+import { lockRetryText } from '../../engine/run/retry-text';
 import type { RunEvent, RunResult, StatusEntry } from '../../engine/types';
 import { formatDuration } from './format';
 
@@ -44,5 +45,7 @@ export function eventLine(e: RunEvent): string {
       return `waiting for the migration lock (held by ${e.holder})`;
     case 'info':
       return e.message;
+    case 'lock-retry':
+      return lockRetryText(e);
   }
 }

@@ -1,0 +1,144 @@
+// Lock timeouts with retry against a real blocking session: another connection holds a lock the
+// migration needs; the run gives up after lock_timeout (55P03), names the blocker, and tries again.
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Migrator, MigrationFailedError, type Database, type RunEvent } from '../../src/engine/internal';
+import { pgBackend, pgliteBackend, type Backend } from '../support/backends';
+import { migrationsFolder } from '../support/files';
+
+type RetryEvent = Extract<RunEvent, { type: 'lock-retry' }>;
+
+describe('lock timeouts with retry on PostgreSQL', () => {
+  let backend: Backend;
+  let db: Database;
+  let blocker: pg.Client;
+  let blockerPid: number;
+  const folders: { remove(): void }[] = [];
+
+  beforeAll(async () => {
+    backend = await pgBackend();
+  });
+  afterAll(async () => {
+    await backend?.close();
+  });
+  afterEach(async () => {
+    await blocker?.end().catch(() => undefined);
+    await db?.close();
+    for (const f of folders.splice(0)) f.remove();
+  });
+
+  /** A second session that holds ACCESS SHARE on `t` in an open transaction (a long SELECT's lock). */
+  async function block(): Promise<void> {
+    blocker = new pg.Client({ connectionString: backend.url });
+    await blocker.connect();
+    blockerPid = (await blocker.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+    await blocker.query('BEGIN');
+    await blocker.query('SELECT count(*) FROM t');
+  }
+
+  async function setup(files: Record<string, string>) {
+    await backend.clean();
+    db = await backend.open();
+    await db.exec('CREATE TABLE t (id int PRIMARY KEY); CREATE TABLE log (id int PRIMARY KEY);');
+    const folder = migrationsFolder(files);
+    folders.push(folder);
+    return folder.dir;
+  }
+
+  it('sets lock_timeout per migration: SET LOCAL in its transaction, for the session around a notransaction one', async () => {
+    const dir = await setup({
+      '20240101000000_tx.sql': "-- +migrate Up\nCREATE TABLE seen_tx AS SELECT current_setting('lock_timeout') AS v;\n-- +migrate Down\nDROP TABLE seen_tx;\n",
+      '20240102000000_nt.sql': "-- +migrate Up notransaction\nCREATE TABLE seen_nt AS SELECT current_setting('lock_timeout') AS v;\n-- +migrate Down\nDROP TABLE seen_nt;\n",
+    });
+    await new Migrator({ db, migrationsDir: dir }).up();
+    expect(await db.query('SELECT (SELECT v FROM seen_tx) AS tx, (SELECT v FROM seen_nt) AS nt')).toEqual([{ tx: '5s', nt: '5s' }]);
+    // and nothing of it stays on the session afterwards
+    expect(await db.query("SELECT current_setting('lock_timeout') AS v")).toEqual([{ v: '0' }]);
+  });
+
+  it('retries a migration that hit the lock timeout, naming the blocking session and its query', async () => {
+    const dir = await setup({ '20240101000000_add.sql': '-- +migrate Up\nALTER TABLE t ADD COLUMN c int;\n-- +migrate Down\nALTER TABLE t DROP COLUMN c;\n' });
+    await block();
+    const events: RetryEvent[] = [];
+    const m = new Migrator({
+      db,
+      migrationsDir: dir,
+      onEvent: (e) => e.type === 'lock-retry' && events.push(e),
+      // The blocking transaction ends during the first pause: the second try gets the lock.
+      lockPolicy: { timeoutMs: 3000, retries: 3, watchAfterMs: 0, sleep: async () => void (await blocker.query('COMMIT')) },
+    });
+    const result = await m.up();
+    expect(result.applied.map((a) => a.version)).toEqual(['20240101000000']);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ version: '20240101000000', statement: null, attempt: 1, retries: 3, waitMs: 1000 });
+    expect(events[0].blockers).toEqual([{ pid: blockerPid, query: 'SELECT count(*) FROM t', state: 'idle in transaction' }]);
+    expect(await db.query("SELECT status FROM schema_migrations")).toEqual([{ status: 'applied' }]);
+  });
+
+  it('in a notransaction migration retries only the statement that timed out', async () => {
+    const dir = await setup({
+      // Run twice, the INSERT would fail on the primary key.
+      '20240101000000_nt.sql': '-- +migrate Up notransaction\nINSERT INTO log VALUES (1);\nALTER TABLE t ADD COLUMN IF NOT EXISTS c int;\n-- +migrate Down\nSELECT 1;\n',
+    });
+    await block();
+    const events: RetryEvent[] = [];
+    const m = new Migrator({
+      db,
+      migrationsDir: dir,
+      onEvent: (e) => e.type === 'lock-retry' && events.push(e),
+      lockPolicy: { timeoutMs: 3000, retries: 2, watchAfterMs: 0, sleep: async () => void (await blocker.query('COMMIT')) },
+    });
+    await m.up();
+    expect(events.map((e) => [e.statement, e.attempt, e.blockers.map((b) => b.pid)])).toEqual([[1, 1, [blockerPid]]]);
+    expect(await db.query('SELECT id FROM log')).toEqual([{ id: 1 }]);
+    expect(await db.query("SELECT status FROM schema_migrations")).toEqual([{ status: 'applied' }]);
+  });
+
+  it('gives up after N retries with backoff and records the failure', async () => {
+    const dir = await setup({ '20240101000000_add.sql': '-- +migrate Up\nALTER TABLE t ADD COLUMN c int;\n-- +migrate Down\nALTER TABLE t DROP COLUMN c;\n' });
+    await block();
+    const events: RetryEvent[] = [];
+    const waits: number[] = [];
+    const m = new Migrator({
+      db,
+      migrationsDir: dir,
+      onEvent: (e) => e.type === 'lock-retry' && events.push(e),
+      lockPolicy: { timeoutMs: 200, retries: 2, sleep: async (ms) => void waits.push(ms) },
+    });
+    const err = await m.up().catch((e) => e);
+    expect(err).toBeInstanceOf(MigrationFailedError);
+    expect(err.message).toMatch(/lock timeout/);
+    expect(events.map((e) => e.attempt)).toEqual([1, 2]);
+    expect(waits).toEqual([1000, 2000]);
+    expect(await db.query('SELECT status, error FROM schema_migrations')).toEqual([{ status: 'failed', error: expect.stringMatching(/lock timeout/) }]);
+  });
+
+  it('the CLI prints each retry with the blocking pid and query (--ddl-lock-timeout, --ddl-retries)', async () => {
+    const dir = await setup({ '20240101000000_add.sql': '-- +migrate Up\nALTER TABLE t ADD COLUMN c int;\n-- +migrate Down\nALTER TABLE t DROP COLUMN c;\n' });
+    await block();
+    const cli = resolve(__dirname, '..', '..', 'dist', 'cli.js');
+    const env = { ...process.env, MIGRATE_LENS_COMPILE_CACHE: 'off', DATABASE_URL: backend.url, PGHOST: undefined, PGDATABASE: undefined, PGUSER: undefined };
+    const r = await promisify(execFile)(process.execPath, [cli, 'up', '-migrations', dir, '--ddl-lock-timeout', '3s', '--ddl-retries', '1'], { env: env as NodeJS.ProcessEnv }).catch((e) => e);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`Lock timeout in 20240101000000_add; blocked by pid ${blockerPid} (idle in transaction: SELECT count(*) FROM t); retry 1/1 in 1 s`);
+    expect(r.stderr).toMatch(/20240101000000_add\.sql:2: migration 20240101000000 up failed \(statement 1\): canceling statement due to lock timeout/);
+  }, 30_000);
+});
+
+describe('lock timeouts on PGlite', () => {
+  it('runs with the timeout set (one session: nothing can block it)', async () => {
+    const backend = await pgliteBackend();
+    const folder = migrationsFolder({ '20240101000000_tx.sql': "-- +migrate Up\nCREATE TABLE seen AS SELECT current_setting('lock_timeout') AS v;\n-- +migrate Down\nDROP TABLE seen;\n" });
+    try {
+      const db = await backend.open();
+      await new Migrator({ db, migrationsDir: folder.dir, lockPolicy: { timeoutMs: 1500, retries: 1 } }).up();
+      expect(await db.query('SELECT v FROM seen')).toEqual([{ v: '1500ms' }]);
+    } finally {
+      folder.remove();
+      await backend.close();
+    }
+  });
+});

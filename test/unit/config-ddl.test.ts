@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveSettings } from '../../src/engine/internal';
+import { backoffMs, isLockTimeout } from '../../src/engine/internal';
+
+describe('migrations.ddl_lock_timeout and ddl_retries', () => {
+  let dir: string;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const settings = (yaml: string | null, opts = {}) => {
+    dir = mkdtempSync(join(tmpdir(), 'ml-ddl-'));
+    if (yaml !== null) writeFileSync(join(dir, 'config.yaml'), yaml);
+    return resolveSettings({ cwd: dir, env: {}, ...opts });
+  };
+
+  it('default to 5 s and 3 retries', () => {
+    expect(settings(null)).toMatchObject({ ddlLockTimeoutMs: 5000, ddlRetries: 3 });
+  });
+
+  it('come from the config, and flags win', () => {
+    expect(settings('migrations:\n  ddl_lock_timeout: 2s\n  ddl_retries: 5\n')).toMatchObject({ ddlLockTimeoutMs: 2000, ddlRetries: 5 });
+    expect(settings('migrations:\n  ddl_lock_timeout: 0\n')).toMatchObject({ ddlLockTimeoutMs: 0 });
+    expect(settings('migrations:\n  ddl_lock_timeout: 2s\n', { ddlLockTimeoutMs: 750, ddlRetries: 0 })).toMatchObject({ ddlLockTimeoutMs: 750, ddlRetries: 0 });
+  });
+
+  it('reject what is not a duration or a count, with the line', () => {
+    expect(() => settings('migrations:\n  ddl_lock_timeout: soon\n')).toThrow(/config\.yaml: migrations\.ddl_lock_timeout: expected a duration/);
+    expect(() => settings('migrations:\n  ddl_retries: -1\n')).toThrow(/migrations\.ddl_retries: expected a whole number/);
+  });
+});
+
+describe('retry helpers', () => {
+  it('back off 1 s, 2 s, 4 s … up to 30 s', () => {
+    expect([1, 2, 3, 4, 5, 6, 7].map(backoffMs)).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+  });
+  it('know a lock timeout by SQLSTATE 55P03, also as the cause of a migration error', () => {
+    expect(isLockTimeout({ code: '55P03' })).toBe(true);
+    expect(isLockTimeout(new Error('x', { cause: { code: '55P03' } }))).toBe(true);
+    expect(isLockTimeout({ code: '57014' })).toBe(false);
+  });
+});
