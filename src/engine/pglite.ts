@@ -1,4 +1,5 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { StateError } from './errors';
 import { completedBefore, type Database } from './database';
 
@@ -60,10 +61,28 @@ function queryMessage(sql: string): Uint8Array {
   return new Uint8Array(message.buffer, message.byteOffset, message.length);
 }
 
+/**
+ * `.migrate-lens/` holds a database, never source: it gets its own `.gitignore` (`*`) the moment it
+ * is created, whichever tool creates it, so it never shows in source control. An existing
+ * `.gitignore` there is left as the user wrote it.
+ */
+function ignoreInGit(folder: string): void {
+  if (basename(folder) !== '.migrate-lens') return;
+  mkdirSync(folder, { recursive: true });
+  try {
+    writeFileSync(join(folder, '.gitignore'), '# made by migrate-lens: the embedded database is not source\n*\n', { flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+}
+
 /** The embedded database: PostgreSQL in WebAssembly, its data in a folder of the project (or `memory://`). */
 export async function openPglite(dataDir: string, description: string): Promise<Database> {
   const inMemory = dataDir.startsWith('memory://');
-  if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  if (!inMemory) {
+    ignoreInGit(dirname(dataDir));
+    mkdirSync(dataDir, { recursive: true });
+  }
   const release = inMemory ? () => undefined : lockFolder(`${dataDir}.lock`, description);
   try {
     // require(), not import(): PGlite's CommonJS build, like the extension bundle's.

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import type { Settings } from '../engine/config';
+import type { EnvironmentInfo, Settings } from '../engine/config';
 import type { Migrator } from '../engine/migrator';
 import { redact } from '../engine/redact';
 import type { RunEvent } from '../engine/types';
@@ -17,10 +17,8 @@ export class Controller implements vscode.Disposable {
   readonly model = new MigrationsModel();
   private readonly session = new DatabaseSession();
   private statusLoad: Promise<void> | null = null;
-  /** The active named environment (config `environments:`), null for the default connection. */
-  environment: string | null = null;
-  /** Names of the environments the config file defines (empty without any). */
-  environments: string[] = [];
+  /** Environments the config file defines (empty without any); read with the files. */
+  environments: EnvironmentInfo[] = [];
   /** Editor buffers that differ from disk, by path. */
   private readonly overlay = new Map<string, string>();
 
@@ -44,6 +42,11 @@ export class Controller implements vscode.Disposable {
     return this.folder.name;
   }
 
+  /** The active named environment (setting `migrateLens.environment`), null for the default connection. */
+  get environment(): string | null {
+    return readSettings(this.folder).environment ?? null;
+  }
+
   get trusted(): boolean {
     return vscode.workspace.isTrusted;
   }
@@ -60,10 +63,11 @@ export class Controller implements vscode.Disposable {
       connectionString: ours.connectionString,
       migrationsDir: ours.migrationsDir,
       table: ours.table,
+      environment: ours.environment,
     };
     const plain = resolveSettings(options);
     if (!withPassword || plain.connection.kind !== 'url') return plain;
-    const password = await this.secrets.get(secretKey(plain));
+    const password = await this.secrets.get(secretKey(plain, this));
     return password ? resolveSettings({ ...options, password }) : plain;
   }
 
@@ -80,6 +84,7 @@ export class Controller implements vscode.Disposable {
   }
 
   async reloadFiles(): Promise<void> {
+    this.environments = this.trusted ? await this.listEnvironments() : [];
     const dir = await this.migrationsDir();
     this.model.setFolder(readFolder(dir ?? '', dir ? this.overlay : new Map()));
     if (!this.trusted && this.model.connection.state === 'idle') this.model.setConnection({ state: 'untrusted' });
@@ -119,6 +124,8 @@ export class Controller implements vscode.Disposable {
       this.model.setConnection({ state: 'connecting', database: settings.connection.description, source: settings.source, error: null, embedded, firstStart });
       const rows = await this.session.readRows(settings);
       this.model.setRows(rows);
+      // Drift is shown on the first changed line and a missing file rolls back from its copy: both need the stored text.
+      await this.loadStoredCopies(settings).catch((err) => this.log.warn(`reading stored copies: ${errorText(err)}`));
       this.model.setConnection({ state: 'connected', error: null });
       this.log.info(`status: ${rows.length} history rows from ${settings.connection.description} (${settings.source}) in ${Math.round(performance.now() - started)} ms`);
     } catch (err) {
@@ -144,6 +151,22 @@ export class Controller implements vscode.Disposable {
     else await this.reloadFiles();
   }
 
+  /** The environments of the config file; none when it cannot be read (the status says why). */
+  private async listEnvironments(): Promise<EnvironmentInfo[]> {
+    const ours = readSettings(this.root);
+    try {
+      const { listEnvironments } = await loadEngine();
+      return listEnvironments({ cwd: this.root.uri.fsPath, env: process.env, configFile: ours.configFile, migrationsDir: ours.migrationsDir, table: ours.table });
+    } catch {
+      return [];
+    }
+  }
+
+  /** The stored password of a named environment. */
+  environmentPassword(name: string): Thenable<string | undefined> {
+    return this.secrets.get(environmentSecretKey(this, name));
+  }
+
   /** The text a migration had when it was applied, fetched from the history on first use. */
   async appliedText(version: string): Promise<string | null> {
     const row = this.model.entryFor(version)?.row;
@@ -152,12 +175,26 @@ export class Controller implements vscode.Disposable {
     return row.script;
   }
 
+  /**
+   * Loads the stored text of every applied migration whose file is gone: rolling one back runs
+   * the Down of that copy, and a confirmation must be able to say so (read() leaves the text out).
+   */
+  async loadStoredCopies(settings?: Settings): Promise<void> {
+    const rows = (this.model.entries ?? [])
+      .filter((e) => (e.status === 'missing' || e.status === 'drifted') && e.row && e.row.script === null)
+      .map((e) => e.row!);
+    if (!rows.length || !this.trusted) return;
+    await this.session.attachScripts(settings ?? (await this.resolveSettings()), rows);
+    // The rows were filled in place: derive again so diagnostics see the text.
+    this.model.setRows(this.model.historyRows);
+  }
+
   withMigrator<T>(settings: Settings, opts: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void }, body: (m: Migrator) => Promise<T>): Promise<T> {
     return this.session.withMigrator(settings, opts, body);
   }
 
   async storePassword(settings: Settings, password: string): Promise<void> {
-    await this.secrets.store(secretKey(settings), password);
+    await this.secrets.store(secretKey(settings, this), password);
     await this.session.close();
   }
 
@@ -171,9 +208,17 @@ export class Controller implements vscode.Disposable {
   }
 }
 
-/** Passwords are stored per connection (user, host, port, database), never per workspace file. */
-export function secretKey(settings: Settings): string {
+/**
+ * Passwords are stored per connection (user, host, port, database), never per workspace file; a
+ * named environment has its own, per workspace folder.
+ */
+export function secretKey(settings: Settings, ctrl: { key: string }): string {
+  if (settings.environment) return environmentSecretKey(ctrl, settings.environment.name);
   return `migrateLens.password:${settings.connection.description}`;
+}
+
+export function environmentSecretKey(ctrl: { key: string }, name: string): string {
+  return `migrateLens.password:env:${ctrl.key}:${name}`;
 }
 
 export function errorText(err: unknown): string {

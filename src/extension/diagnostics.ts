@@ -16,7 +16,7 @@ export class MigrationDiagnostics implements vscode.Disposable {
   }
 
   update(): void {
-    const specs = diagnosticsFor(this.model.folderModel, this.model.entries);
+    const specs = diagnosticsFor(this.model.folderModel, this.model.entries, (p) => this.model.isFreshEmpty(p));
     for (const path of [...this.published.keys()]) {
       if (specs.has(path)) continue;
       this.collection.delete(vscode.Uri.file(path));
@@ -40,7 +40,7 @@ export class MigrationDiagnostics implements vscode.Disposable {
 
 function toDiagnostic(d: DiagnosticSpec): vscode.Diagnostic {
   const diagnostic = new vscode.Diagnostic(
-    new vscode.Range(d.line, 0, d.line, Number.MAX_SAFE_INTEGER),
+    new vscode.Range(d.line, 0, d.endLine ?? d.line, Number.MAX_SAFE_INTEGER),
     d.message,
     d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
   );

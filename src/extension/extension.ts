@@ -11,6 +11,8 @@ import { Log } from './log';
 import { DIAGNOSTIC_SOURCE } from './model/diagnostics-model';
 import { buildTreeModel, nodeTooltip, type TreeNode } from './model/tree-model';
 import { SETTINGS_SECTION } from './settings';
+import { PREVIEW_SCHEME, previewDocuments } from './preview-doc';
+import { SkeletonCompletionProvider } from './skeleton-completion';
 import { MigrationStatusBar } from './status-bar';
 import { isFolderNode, MigrationsTreeProvider, waitingText } from './tree-view';
 import { MigrationsWatcher } from './watcher';
@@ -26,6 +28,8 @@ export interface MigrateLensApi {
   getRootItems(): { label: string; description: string; folder: string | null; kind: 'folder' | 'migration' }[];
   /** What the view's message line says now ('' for none). */
   getViewMessage(): string;
+  /** The view's title (names the active environment). */
+  getViewTitle(): string;
   activationTimeMs: number;
   buildTreeModel: typeof buildTreeModel;
 }
@@ -67,9 +71,16 @@ export function activate(context: vscode.ExtensionContext): MigrateLensApi {
     folders.onDidRemove(detach),
     new MigrationStatusBar(folders, vscode.window.createStatusBarItem('migrateLens.status', vscode.StatusBarAlignment.Left, 10)),
     vscode.workspace.registerTextDocumentContentProvider(APPLIED_SCHEME, new AppliedTextProvider(folders)),
+    previewDocuments,
+    vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previewDocuments),
     vscode.languages.registerHoverProvider({ language: 'sql' }, new DirectiveHoverProvider()),
+    vscode.languages.registerCompletionItemProvider({ language: 'sql' }, new SkeletonCompletionProvider()),
     vscode.languages.registerCodeLensProvider({ language: 'sql', scheme: 'file' }, new MigrationCodeLensProvider(folders)),
-    view.onDidChangeVisibility((e) => e.visible && folders.all.forEach((c) => c.ensureStatus())),
+    view.onDidChangeVisibility((e) => {
+      if (!e.visible) return;
+      tree.reload();
+      folders.all.forEach((c) => c.ensureStatus());
+    }),
     folders.onDidChange(() => updateView()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       for (const ctrl of folders.all) if (e.affectsConfiguration(SETTINGS_SECTION, ctrl.folder.uri)) void restart(ctrl);
@@ -88,11 +99,15 @@ export function activate(context: vscode.ExtensionContext): MigrateLensApi {
     const pending = list.reduce((n, c) => n + c.model.pendingCount, 0);
     view.badge = pending ? { value: pending, tooltip: `${pending} pending migration${pending === 1 ? '' : 's'}` } : undefined;
     if (folders.multiRoot) {
+      view.title = 'Migrations';
       view.description = undefined;
       view.message = undefined;
       return;
     }
     const conn = first?.model.connection;
+    // The active environment is in the title: which database a click will change is never a guess.
+    const env = first?.environment;
+    view.title = env ? `Migrations · ${env}` : 'Migrations';
     view.description = conn?.database ?? undefined;
     view.message = conn?.state === 'error'
       ? `Cannot read the migration status: ${conn.error}`
@@ -147,6 +162,7 @@ export function activate(context: vscode.ExtensionContext): MigrateLensApi {
         ? { label: n.label, description: n.description, folder: n.folder, kind: 'folder' as const }
         : { label: n.label, description: n.description, folder: n.folder, kind: 'migration' as const })),
     getViewMessage: () => (typeof view.message === 'string' ? view.message : ''),
+    getViewTitle: () => view.title ?? '',
     activationTimeMs,
     buildTreeModel,
   };

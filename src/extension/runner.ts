@@ -16,6 +16,23 @@ export interface RunRequest<T> {
   op: (m: Migrator) => Promise<T>;
   /** The one-line outcome for a notification; none for silent actions. */
   summary?: (result: T) => string | undefined;
+  /** Changes nothing (Show Version): a protected environment does not ask for its name. */
+  readOnly?: boolean;
+}
+
+/**
+ * A protected environment (`protected: true`): before any change the user types its name in full.
+ * Returns true only for the exact name.
+ */
+export async function confirmProtected(name: string, what: string, db: string): Promise<boolean> {
+  const typed = await vscode.window.showInputBox({
+    title: `Migrate Lens: ${what} on the PROTECTED environment "${name}"`,
+    prompt: `${db} is marked protected. Type the environment's name, ${name}, to go ahead.`,
+    placeHolder: name,
+    ignoreFocusOut: true,
+    validateInput: (value) => (value === name || value === '' ? undefined : `Type exactly "${name}"`),
+  });
+  return typed === name;
 }
 
 export function requireTrust(): boolean {
@@ -36,13 +53,21 @@ export async function runDatabaseAction<T>(ctrl: Controller, req: RunRequest<T>)
   }
   const db = settings.connection.description;
   if (req.confirm) {
+    const where = [`Database: ${db} (from ${settings.source})`, vscode.workspace.workspaceFolders?.length !== 1 ? `Folder: ${ctrl.name}` : ''].filter(Boolean).join('\n');
     const choice = await vscode.window.showWarningMessage(
       req.confirm.message.replace('{db}', db),
-      { modal: true, detail: req.confirm.detail || `Database: ${db} (from ${settings.source})` },
+      { modal: true, detail: req.confirm.detail ? `${req.confirm.detail}\n\n${where}` : where },
       req.confirm.button,
     );
     if (choice !== req.confirm.button) {
       ctrl.log.info(`${req.title}: not confirmed`);
+      return undefined;
+    }
+  }
+  if (settings.environment?.protected && !req.readOnly) {
+    if (!(await confirmProtected(settings.environment.name, req.title, db))) {
+      ctrl.log.info(`${req.title}: the protected environment ${settings.environment.name} was not confirmed; nothing ran`);
+      void vscode.window.showInformationMessage(`Migrate Lens: ${req.title} not run: the protected environment "${settings.environment.name}" was not confirmed.`);
       return undefined;
     }
   }

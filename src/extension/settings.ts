@@ -7,6 +7,8 @@ export interface ExtensionSettings {
   configFile: string | undefined;
   connectionString: string | undefined;
   table: string | undefined;
+  /** The named environment of the config file to use (`environments:` / dbconfig.yml). */
+  environment: string | undefined;
 }
 
 function explicit(config: vscode.WorkspaceConfiguration, key: string): string | undefined {
@@ -22,6 +24,7 @@ export function readSettings(folder: vscode.WorkspaceFolder): ExtensionSettings 
     configFile: explicit(config, 'configFile'),
     connectionString: explicit(config, 'connectionString'),
     table: explicit(config, 'table'),
+    environment: explicit(config, 'environment'),
   };
 }
 

@@ -70,10 +70,16 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<ViewNode>
     if (!model.folderModel.exists) return [];
     const key = this.folders.multiRoot ? ctrl.key : null;
     const entries = model.entries;
-    if (entries) return buildTreeModel(entries, model.invalidFiles, key).map((n) => ({ ...n, folder: ctrl.key }));
+    const fresh = (p: string) => model.isFreshEmpty(p);
+    if (entries) return buildTreeModel(entries, model.invalidFiles, key, fresh).map((n) => ({ ...n, folder: ctrl.key }));
     const why = waitingText(ctrl);
     if (!why) return [];
-    return buildUnknownTreeModel(model.folderModel.migrations, model.invalidFiles, why, key).map((n) => ({ ...n, folder: ctrl.key }));
+    return buildUnknownTreeModel(model.folderModel.migrations, model.invalidFiles, why, key, fresh).map((n) => ({ ...n, folder: ctrl.key }));
+  }
+
+  /** Asks VS Code to read the items again (the view became visible after changes it did not see). */
+  reload(): void {
+    this.changed.fire();
   }
 
   /** Every migration node of every folder, in view order. */
@@ -137,7 +143,7 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<ViewNode>
 
 function folderNode(ctrl: Controller): FolderNode {
   const { connection } = ctrl.model;
-  const db = connection.database ?? 'database';
+  const db = (ctrl.environment ? `[${ctrl.environment}] ` : '') + (connection.database ?? 'database');
   const pending = ctrl.model.pendingCount;
   let description: string;
   if (connection.state === 'connected') description = `${db} · ${pending} pending`;

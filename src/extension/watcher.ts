@@ -1,5 +1,6 @@
 // The one file-system watcher: migration files and the config file. Editor buffers are followed
 // too, so problems and lenses update while typing.
+import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { Controller } from './controller';
@@ -18,6 +19,7 @@ export class MigrationsWatcher implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (!inFolder(e.document)) return;
         const path = e.document.uri.fsPath;
+        if (e.contentChanges.length) ctrl.model.markFresh(path, false);
         clearTimeout(this.typing.get(path));
         this.typing.set(path, setTimeout(() => {
           this.typing.delete(path);
@@ -26,7 +28,11 @@ export class MigrationsWatcher implements vscode.Disposable {
           ctrl.model.syncText(path, text);
         }, 150));
       }),
-      vscode.workspace.onDidSaveTextDocument((doc) => inFolder(doc) && ctrl.setBuffer(doc.uri.fsPath, undefined)),
+      vscode.workspace.onDidSaveTextDocument((doc) => {
+        if (!inFolder(doc)) return;
+        ctrl.setBuffer(doc.uri.fsPath, undefined);
+        ctrl.model.markFresh(doc.uri.fsPath, false);
+      }),
       vscode.workspace.onDidCloseTextDocument((doc) => {
         if (!inFolder(doc) || !doc.isDirty) return;
         ctrl.setBuffer(doc.uri.fsPath, undefined);
@@ -50,7 +56,15 @@ export class MigrationsWatcher implements vscode.Disposable {
     this.watcher = vscode.workspace.createFileSystemWatcher(pattern);
     const configPath = resolve(root.uri.fsPath, configFile);
     const changed = (uri: vscode.Uri) => this.schedule(uri.fsPath === configPath);
-    this.watcher.onDidCreate(changed);
+    this.watcher.onDidCreate((uri) => {
+      // A new empty file is about to be written, not broken: it is not "invalid" until edited or saved.
+      try {
+        if (uri.fsPath.toLowerCase().endsWith('.sql') && statSync(uri.fsPath).size === 0) this.ctrl.model.markFresh(uri.fsPath, true);
+      } catch {
+        // gone again
+      }
+      changed(uri);
+    });
     this.watcher.onDidChange(changed);
     this.watcher.onDidDelete(changed);
   }

@@ -19,9 +19,10 @@ import { parseArgs } from 'node:util';
 import { CodeServer, defaultCacheDir } from './lib/code-server.mjs';
 import { createDatabase } from './lib/database.mjs';
 import { Report } from './lib/report.mjs';
-import { createMultiRootWorkspace, createWorkspace } from './lib/workspace.mjs';
+import { createEnvironmentsWorkspace, createMultiRootWorkspace, createWorkspace } from './lib/workspace.mjs';
+import net from 'node:net';
 import { Workbench, launchBrowser } from './lib/workbench.mjs';
-import { trustedScenarios } from './scenarios/trusted.mjs';
+import { recoveryScenarios, trustedScenarios } from './scenarios/trusted.mjs';
 import { untrustedScenarios } from './scenarios/untrusted.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -33,7 +34,7 @@ const { values: opts } = parseArgs({
     vsix: { type: 'string' },
     'cache-dir': { type: 'string', default: process.env.MIGRATE_LENS_E2E_CACHE || defaultCacheDir() },
     examples: { type: 'string', default: path.join(REPO, 'examples', 'migrations') },
-    suite: { type: 'string', default: 'ui,host,multiroot,untrusted' },
+    suite: { type: 'string', default: 'ui,host,multiroot,environments,untrusted' },
     screenshot: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
@@ -124,6 +125,7 @@ async function uiSuite(browser, vsix, { trust }) {
       } else {
         const shot = path.join(report.shotsDir, 'screenshot.png');
         await trustedScenarios({ report, wb, ws, db, server, screenshotPath: shot });
+        await recoveryScenarios({ report, wb, ws, db });
         if (opts.screenshot && report.failed === 0 && fs.existsSync(shot)) {
           fs.copyFileSync(shot, path.join(REPO, 'media', 'screenshot.png'));
           report.log('updated media/screenshot.png');
@@ -138,7 +140,7 @@ async function uiSuite(browser, vsix, { trust }) {
  * extension (the tests see exactly what ships) and runs `testsFile` inside its extension host.
  * Each result becomes a check named `<name>: …`.
  */
-async function runHostTests(browser, vsix, { name, server, target, testsFile, resultsFile }) {
+async function runHostTests(browser, vsix, { name, server, target, testsFile, resultsFile, shotOnSuccess }) {
   const unpacked = path.join(root, `${name}-unpacked`);
   const ok = await report.check(`${name}: the .vsix installs into code-server`, async () => {
     const out = await server.installExtension(vsix, unpacked);
@@ -156,7 +158,20 @@ async function runHostTests(browser, vsix, { name, server, target, testsFile, re
     let resolveExit;
     const exited = new Promise((resolve) => { resolveExit = resolve; });
     await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
-    page.on('console', (m) => { if (m.text().includes('[host]')) report.log(' ', m.text().replace(/^.*?\[host\]/, '[host]')); });
+    page.on('console', (m) => {
+      const text = m.text();
+      if (!text.includes('[host]')) return;
+      report.log(' ', text.replace(/^.*?\[host\]/, '[host]'));
+      // "[host] screenshot <marker>": the tests hold the workbench still until the marker file exists.
+      const shot = /\[host\] screenshot (\S+)/.exec(text);
+      if (shot) {
+        const to = shotOnSuccess ?? path.join(report.shotsDir, `${name}-host.png`);
+        page.mouse.move(1000, 480)
+          .then(() => page.screenshot({ path: to }))
+          .catch((e) => report.log('screenshot failed:', e.message))
+          .finally(() => fs.writeFileSync(shot[1], 'done'));
+      }
+    });
     await page.goto(server.url(target, payload));
     let timer;
     const timeout = new Promise((r) => { timer = setTimeout(() => r('timeout after 240 s'), 240_000); });
@@ -211,6 +226,46 @@ async function multiRootSuite(browser, vsix) {
   }
 }
 
+/**
+ * Named environments: dev and staging (protected) on two databases, offline on a server that accepts
+ * connections and never answers. test/e2e/host/environments.js switches, is refused on staging
+ * without the typed name, and compares all three (offline: "unreachable").
+ */
+async function environmentsSuite(browser, vsix) {
+  const resultsFile = path.join(root, 'environments-results.json');
+  const dev = await createDatabase('mlens_e2e_dev');
+  const staging = await createDatabase('mlens_e2e_staging');
+  const sockets = new Set();
+  const silent = net.createServer((s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  await new Promise((r) => silent.listen(0, '127.0.0.1', r));
+  const offlineUrl = `postgres://nobody@127.0.0.1:${silent.address().port}/nothing`;
+  const closeSilent = () => { for (const s of sockets) s.destroy(); return new Promise((r) => silent.close(r)); };
+  const drops = [dev, staging].map((db) => () => db.drop().catch((e) => report.log(`dropping ${db.name}:`, e.message)));
+  drops.forEach((d) => cleanups.add(d));
+  const server = new CodeServer({
+    cacheDir: opts['cache-dir'], root, name: 'environments',
+    env: { MIGRATE_LENS_E2E_RESULTS: resultsFile, MIGRATE_LENS_E2E_DBS: JSON.stringify({ dev: dev.url, staging: staging.url, offline: offlineUrl }) },
+  });
+  const stopServer = () => server.stop().catch((e) => report.log('stopping code-server:', e.message));
+  cleanups.add(stopServer);
+  try {
+    const ws = createEnvironmentsWorkspace({ root, name: 'environments-workspace', devUrl: dev.url, stagingUrl: staging.url, offlineUrl });
+    report.log(`suite "environments": databases ${dev.name} (dev), ${staging.name} (staging, protected), offline ${offlineUrl}; workspace ${ws.dir}`);
+    const shot = path.join(report.shotsDir, 'environments.png');
+    await runHostTests(browser, vsix, { name: 'environments', server, target: ws.dir, testsFile: 'environments.js', resultsFile, shotOnSuccess: shot });
+    if (opts.screenshot && fs.existsSync(shot) && fs.readdirSync(report.shotsDir).every((f) => !f.includes('FAIL'))) {
+      fs.copyFileSync(shot, path.join(REPO, 'media', 'environments.png'));
+      report.log('updated media/environments.png');
+    }
+  } finally {
+    await stopServer();
+    await closeSilent();
+    for (const d of drops) await d();
+    cleanups.delete(stopServer);
+    drops.forEach((d) => cleanups.delete(d));
+  }
+}
+
 let browser;
 try {
   const vsix = await packageExtension();
@@ -218,6 +273,7 @@ try {
   if (suites.has('ui')) await uiSuite(browser, vsix, { trust: false });
   if (suites.has('host')) await hostSuite(browser, vsix);
   if (suites.has('multiroot')) await multiRootSuite(browser, vsix);
+  if (suites.has('environments')) await environmentsSuite(browser, vsix);
   if (suites.has('untrusted')) await uiSuite(browser, vsix, { trust: true });
 } catch (err) {
   report.results.push({ name: 'e2e harness', ok: false, error: err });

@@ -1,6 +1,6 @@
 // The bundled CLI as a user runs it: a separate process, real PostgreSQL, and the embedded default.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -114,6 +114,8 @@ describe('CLI with nothing configured', () => {
       expect(up.code).toBe(0);
       expect(up.stdout).toContain(`Database: embedded PGlite at ${join(cwd, '.migrate-lens', 'pglite')} (`);
       expect(existsSync(join(cwd, '.migrate-lens', 'pglite', 'PG_VERSION'))).toBe(true);
+      // The folder ignores itself in git, made by whichever tool created it.
+      expect(readFileSync(join(cwd, '.migrate-lens', '.gitignore'), 'utf8')).toMatch(/^\*$/m);
       const status = await cli(['status', '--json', '-migrations', ex.dir], {}, cwd);
       expect(JSON.parse(status.stdout).map((e: { status: string }) => e.status)).toEqual(['applied', 'applied', 'applied']);
     } finally {

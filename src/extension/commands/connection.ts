@@ -37,6 +37,7 @@ export function version(folders: Folders): Command {
     if (!ctrl) return undefined;
     return runDatabaseAction(ctrl, {
       title: 'Version',
+      readOnly: true,
       op: (m) => m.version(),
       summary: (v) => (v ? `Database version: ${v.version} ${v.name}` : 'Database version: none (no migration applied)'),
     });

@@ -1,6 +1,6 @@
 // Create Migration, Open Migration File, Show Error.
 import * as vscode from 'vscode';
-import { createMigrationFile, snakeName } from '../../engine/create';
+import { createMigrationFile, snakeName, timestamp } from '../../engine/create';
 import { AppliedTextProvider, showAppliedCopy } from '../applied-text';
 import type { Folders } from '../folders';
 import { errorText } from '../controller';
@@ -24,12 +24,13 @@ export function create(folders: Folders): Command {
         ? nameArg
         : await vscode.window.showInputBox({
             title: 'Create Migration',
-            prompt: 'Migration name',
+            prompt: `Migration name. The file is named after the current time in UTC, in ${dir}.`,
             placeHolder: 'create_users',
             validateInput: (value) => {
+              if (!value.trim()) return undefined;
               try {
-                snakeName(value);
-                return undefined;
+                // Shown while typing: the file this name makes (the version is the time in UTC).
+                return { message: `Creates ${timestamp(new Date())}_${snakeName(value)}.sql (time in UTC)`, severity: vscode.InputBoxValidationSeverity.Info };
               } catch (err) {
                 return errorText(err);
               }

@@ -2,9 +2,10 @@
 import * as vscode from 'vscode';
 import type { Folders } from '../folders';
 import { status, setPassword, showOutput, statusActions, version } from './connection';
+import { compareEnvironments, switchEnvironment } from './environments';
 import { create, openFile, showDiff, showError } from './files';
 import { acceptChecksum, forget, markApplied, markRolledBack } from './recovery';
-import { down, downTo, refresh, reset, runDown, runUp, up, upTo } from './run';
+import { down, downTo, previewSql, refresh, reset, rollBackStoredCopyCommand, runDown, runUp, up, upTo } from './run';
 
 type Factory = (folders: Folders) => (...args: never[]) => Promise<unknown>;
 
@@ -30,6 +31,10 @@ export const COMMANDS: Record<string, Factory> = {
   'migrateLens.acceptChecksum': acceptChecksum,
   'migrateLens.showDiff': showDiff,
   'migrateLens.statusActions': statusActions,
+  'migrateLens.rollBackStoredCopy': rollBackStoredCopyCommand,
+  'migrateLens.previewSql': previewSql,
+  'migrateLens.switchEnvironment': switchEnvironment,
+  'migrateLens.compareEnvironments': compareEnvironments,
   'migrateLens.openWalkthrough': () => async () =>
     vscode.commands.executeCommand('workbench.action.openWalkthrough', `${WALKTHROUGH_EXTENSION_ID}#gettingStarted`, false),
 };

@@ -1,10 +1,16 @@
 // Up, Down, Reset, Refresh and the per-migration runs (CodeLens, tree items).
 import type { DownOptions } from '../../engine/plan';
-import type { RunResult } from '../../engine/types';
-import type { Controller } from '../controller';
+import * as vscode from 'vscode';
+import { parseMigration } from '../../engine/parser';
+import type { RunResult, StatusEntry } from '../../engine/types';
+import { errorText, type Controller } from '../controller';
+import { formatDateTime } from '../model/format';
 import type { Folders } from '../folders';
 import { describeRun, rollbackList as plannedRollbacks } from '../model/run-summary';
-import { runDatabaseAction } from '../runner';
+import { previewText } from '../model/preview';
+import { previewDocuments } from '../preview-doc';
+import { requireTrust, runDatabaseAction } from '../runner';
+import { redact } from '../../engine/redact';
 import { chooseEntry, entryLabel, type Target } from './targets';
 
 type Command = (...args: never[]) => Promise<unknown>;
@@ -29,6 +35,7 @@ export function down(folders: Folders): Command {
     const ctrl = await folders.choose('Roll back the most recent migration', arg);
     if (!ctrl) return undefined;
     await ctrl.refresh();
+    await ctrl.loadStoredCopies().catch(() => undefined);
     return runDatabaseAction(ctrl, {
       title: 'Down',
       confirm: { message: 'Roll back the most recent migration on {db}?', button: 'Roll Back', detail: rollbackList(ctrl, {}) },
@@ -43,6 +50,7 @@ export function reset(folders: Folders): Command {
     const ctrl = await folders.choose('Roll back every migration', arg);
     if (!ctrl) return undefined;
     await ctrl.refresh();
+    await ctrl.loadStoredCopies().catch(() => undefined);
     return runDatabaseAction(ctrl, {
       title: 'Reset',
       confirm: { message: 'Roll back EVERY applied migration on {db}?', button: 'Reset', detail: rollbackList(ctrl, { all: true }) },
@@ -57,6 +65,7 @@ export function refresh(folders: Folders): Command {
     const ctrl = await folders.choose('Roll back and re-apply every migration', arg);
     if (!ctrl) return undefined;
     await ctrl.refresh();
+    await ctrl.loadStoredCopies().catch(() => undefined);
     return runDatabaseAction(ctrl, {
       title: 'Refresh',
       confirm: {
@@ -87,6 +96,7 @@ export function runDown(folders: Folders): Command {
     if (!target) return undefined;
     const { ctrl, entry } = target;
     const v = entry.version;
+    if (entry.status === 'missing') return rollBackStoredCopy(ctrl, entry);
     return runDatabaseAction(ctrl, {
       title: `Run Down ${v}`,
       confirm: { message: `Roll back ${entryLabel(entry)} on {db}?`, button: 'Roll Back', detail: rollbackList(ctrl, { only: v }) },
@@ -112,6 +122,7 @@ export function downTo(folders: Folders): Command {
     const target = await chooseEntry(folders, arg, ['applied', 'drifted'], 'Roll back everything applied after');
     if (!target) return undefined;
     const { ctrl, entry } = target;
+    await ctrl.loadStoredCopies().catch(() => undefined);
     return runDatabaseAction(ctrl, {
       title: `Down to ${entry.version}`,
       confirm: {
@@ -122,5 +133,96 @@ export function downTo(folders: Folders): Command {
       op: (m) => m.down({ target: entry.version }),
       summary: rolledBack,
     });
+  };
+}
+
+/** Tree item of a migration whose file is gone: roll it back with the Down of its stored copy. */
+export function rollBackStoredCopyCommand(folders: Folders): Command {
+  return async (arg?: Target) => {
+    const target = await chooseEntry(folders, arg, ['missing'], 'Migration (file gone) to roll back from its stored copy');
+    if (!target) return undefined;
+    return rollBackStoredCopy(target.ctrl, target.entry);
+  };
+}
+
+/**
+ * The file is gone: what runs is the Down section of the copy the history stored when it was
+ * applied. The confirmation says exactly that, from when, and shows the statements. Without a
+ * stored copy (or without a Down in it) nothing can run, and the dialog says what to do instead.
+ */
+async function rollBackStoredCopy(ctrl: Controller, entry: StatusEntry): Promise<unknown> {
+  const label = entryLabel(entry);
+  let text: string | null;
+  try {
+    text = await ctrl.appliedText(entry.version);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Migrate Lens: cannot read the stored copy of ${label}: ${errorText(err)}`);
+    return undefined;
+  }
+  const copy = storedCopyDown(text);
+  if (!copy.ok) {
+    const choice = await vscode.window.showWarningMessage(
+      `${label}: its file is gone and ${copy.why}, so there is nothing to run.`,
+      { modal: true, detail: 'Undo its changes by hand, then record that with "Mark as Rolled Back".' },
+      'Mark as Rolled Back…',
+    );
+    if (choice) await vscode.commands.executeCommand('migrateLens.markRolledBack', { folder: ctrl.key, version: entry.version });
+    return undefined;
+  }
+  const when = entry.row?.appliedAt ? formatDateTime(entry.row.appliedAt) : 'an unknown time';
+  const batch = entry.row?.batch !== null && entry.row?.batch !== undefined ? `, batch ${entry.row.batch}` : '';
+  return runDatabaseAction(ctrl, {
+    title: `Roll Back ${entry.version} (stored copy)`,
+    confirm: {
+      message: `Roll back ${label} on {db} by running the Down section of its STORED COPY?`,
+      button: 'Roll Back',
+      detail: `The file ${entry.version}_${entry.name}.sql is gone. What runs is the copy the history stored when it was applied (${when}${batch}):\n\n${copy.sql}`,
+    },
+    op: (m) => m.down({ only: entry.version }),
+    summary: rolledBack,
+  });
+}
+
+/** The Down statements of a stored copy, as they would run, or why there are none. */
+export function storedCopyDown(text: string | null): { ok: true; sql: string } | { ok: false; why: string } {
+  if (text === null) return { ok: false, why: 'the history keeps no copy of it' };
+  let statements: { sql: string }[] | undefined;
+  try {
+    statements = parseMigration(text, 'stored copy').down?.statements;
+  } catch (err) {
+    return { ok: false, why: `its stored copy does not parse (${errorText(err)})` };
+  }
+  if (!statements) return { ok: false, why: 'its stored copy has no Down section' };
+  const lines = statements.map((s) => `${s.sql.trim()};`).join('\n').split('\n');
+  const shown = lines.slice(0, 20);
+  if (lines.length > shown.length) shown.push(`… (${lines.length - shown.length} more lines)`);
+  return { ok: true, sql: shown.join('\n') || '(an empty Down section: nothing but the history record changes)' };
+}
+
+/**
+ * "Preview SQL" (lens args: file path, version, direction; tree: the node): the exact statements
+ * the engine's dry run would send for this one migration, in a read-only tab. Changes nothing.
+ */
+export function previewSql(folders: Folders): Command {
+  return async (arg?: Target, version?: string, direction?: 'up' | 'down') => {
+    const target = await chooseEntry(folders, arg, ['pending', 'rollback', 'failed', 'applied', 'drifted', 'missing'], 'Migration to preview', { version, fromEditor: true });
+    if (!target) return undefined;
+    const { ctrl, entry } = target;
+    const dir: 'up' | 'down' = direction ?? (['pending', 'rollback', 'failed'].includes(entry.status) ? 'up' : 'down');
+    if (!requireTrust()) return undefined;
+    try {
+      const settings = await ctrl.resolveSettings();
+      const result = await ctrl.withMigrator(settings, {}, (m) =>
+        dir === 'up' ? m.up({ only: entry.version, dryRun: true }) : m.down({ only: entry.version, dryRun: true }),
+      );
+      const fileLabel = entry.migration ? `${entry.version}_${entry.name}.sql` : `${entry.version}_${entry.name}.sql (stored copy)`;
+      const text = previewText(result, { direction: dir, fileLabel, database: settings.connection.description });
+      ctrl.log.info(`Preview SQL: ${dir} ${entry.version} on ${settings.connection.description}`);
+      const title = `${entry.version}_${entry.name}.sql (${dir === 'up' ? 'Up' : 'Down'} preview, read-only)`;
+      return await previewDocuments.show(title, text, `${ctrl.key}#${entry.version}#${dir}`);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Migrate Lens: cannot preview ${entryLabel(entry)}: ${redact(errorText(err))}`);
+      return undefined;
+    }
   };
 }

@@ -16,6 +16,7 @@ export const RUN_UP = 'Run Up';
 export const RUN_DOWN = 'Run Down';
 export const ACCEPT = 'Accept Changed File';
 export const SHOW_DIFF = 'Show Diff';
+export const PREVIEW = 'Preview SQL';
 
 /**
  * Lenses above `-- +migrate Up` and `-- +migrate Down`. `entry` is this file's status, or
@@ -27,18 +28,25 @@ export function lensesFor(path: string, parsed: ParsedMigration, entry: StatusEn
   const v = entry?.version ?? version;
   if (v === null) return [];
   const run = (line: number, title: string, command: string): LensSpec => ({ line, title, command, args: [path, v], tooltip: `${title}: migration ${v} only` });
+  const preview = (line: number, direction: 'up' | 'down'): LensSpec => ({
+    line,
+    title: PREVIEW,
+    command: 'migrateLens.previewSql',
+    args: [path, v, direction],
+    tooltip: `The statements the ${direction === 'up' ? 'Up' : 'Down'} section would send, without running them`,
+  });
   const lenses: LensSpec[] = [];
   const row = entry?.row ?? null;
   // Actions on this migration name its folder and file, never only its version.
   const target = { folder, version: v, path };
   switch (entry?.status) {
     case undefined:
-      lenses.push(run(up, RUN_UP, 'migrateLens.runUp'));
-      if (down !== null) lenses.push(run(down, RUN_DOWN, 'migrateLens.runDown'));
+      lenses.push(run(up, RUN_UP, 'migrateLens.runUp'), preview(up, 'up'));
+      if (down !== null) lenses.push(run(down, RUN_DOWN, 'migrateLens.runDown'), preview(down, 'down'));
       break;
     case 'pending':
     case 'rollback':
-      lenses.push(run(up, RUN_UP, 'migrateLens.runUp'));
+      lenses.push(run(up, RUN_UP, 'migrateLens.runUp'), preview(up, 'up'));
       break;
     case 'failed':
       lenses.push({
@@ -52,11 +60,11 @@ export function lensesFor(path: string, parsed: ParsedMigration, entry: StatusEn
         // Stopped part-way outside a transaction: `up` refuses until someone decides what happened.
         lenses.push({ line: up, title: 'Mark as Applied', command: 'migrateLens.markApplied', args: [target], tooltip: 'Its statements were finished by hand' });
         lenses.push({ line: up, title: 'Forget', command: 'migrateLens.forget', args: [target], tooltip: 'Its statements were undone by hand; run it again later' });
-      } else lenses.push(run(up, RUN_UP, 'migrateLens.runUp'));
+      } else lenses.push(run(up, RUN_UP, 'migrateLens.runUp'), preview(up, 'up'));
       break;
     case 'applied':
       lenses.push({ line: up, title: row ? appliedSummary(row) : 'applied', command: '', args: [] });
-      if (down !== null) lenses.push(run(down, RUN_DOWN, 'migrateLens.runDown'));
+      if (down !== null) lenses.push(run(down, RUN_DOWN, 'migrateLens.runDown'), preview(down, 'down'));
       break;
     case 'drifted':
       lenses.push({

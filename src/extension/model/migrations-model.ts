@@ -76,6 +76,23 @@ export class MigrationsModel {
     return this.folder.files.filter((f) => !this.runnable.has(f.path));
   }
 
+  /**
+   * Files created empty a moment ago and not edited or saved since: not "invalid" yet (the user is
+   * about to write them). Editing or saving one (even empty) ends that.
+   */
+  private readonly fresh = new Set<string>();
+
+  isFreshEmpty(path: string): boolean {
+    return this.fresh.has(path) && this.byPath.get(path)?.text.trim() === '';
+  }
+
+  markFresh(path: string, fresh: boolean): void {
+    const had = this.fresh.has(path);
+    if (fresh) this.fresh.add(path);
+    else this.fresh.delete(path);
+    if (had !== fresh) this.emit();
+  }
+
   setFolder(folder: FolderModel): void {
     this.folder = folder;
     this.derive();

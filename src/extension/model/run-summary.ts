@@ -2,7 +2,7 @@
 import { planDown, type DownOptions } from '../../engine/plan';
 import { lockRetryText } from '../../engine/run/retry-text';
 import type { RunEvent, RunResult, StatusEntry } from '../../engine/types';
-import { formatDuration } from './format';
+import { formatDateTime, formatDuration } from './format';
 
 export type RunKind = 'up' | 'down' | 'refresh';
 
@@ -21,14 +21,28 @@ export function describeRun(result: RunResult, kind: RunKind): string {
   return result.cancelled ? `Cancelled. ${what}` : what;
 }
 
-/** Names what a down-like plan would roll back, for a confirmation; '' while the status is unknown. */
+/** How many migrations a confirmation lists by name before "… and N more". */
+export const LIST_LIMIT = 15;
+
+/**
+ * Names what a down-like plan would roll back, newest first, one per line, for a confirmation.
+ * A migration whose file is gone says that the Down of its stored copy runs, and from when that
+ * copy is. '' while the status is unknown. Missing rows need their stored text (row.script) loaded.
+ */
 export function rollbackList(entries: readonly StatusEntry[] | null, opts: DownOptions): string {
   if (!entries) return '';
   try {
     const plan = planDown([...entries], opts);
     if (plan.length === 0) return 'Nothing is applied that this would roll back.';
-    const shown = plan.slice(0, 8).map((m) => `${m.version} ${m.name}`);
-    return `Rolls back ${plan.length} migration${plan.length === 1 ? '' : 's'}: ${shown.join(', ')}${plan.length > shown.length ? ', …' : ''}.`;
+    const byVersion = new Map(entries.map((e) => [e.version, e]));
+    const lines = plan.slice(0, LIST_LIMIT).map((m) => {
+      const e = byVersion.get(m.version);
+      const copy = e?.status === 'missing' ? ` (file gone: runs the Down of the copy stored ${e.row?.appliedAt ? formatDateTime(e.row.appliedAt) : 'when it was applied'})` : '';
+      return `  ${m.version} ${m.name}${copy}`;
+    });
+    if (plan.length > LIST_LIMIT) lines.push(`  … and ${plan.length - LIST_LIMIT} more`);
+    const head = plan.length === 1 ? 'Rolls back 1 migration:' : `Rolls back ${plan.length} migrations, newest first:`;
+    return `${head}\n${lines.join('\n')}`;
   } catch (err) {
     return (err as Error).message;
   }

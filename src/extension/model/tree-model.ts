@@ -73,6 +73,7 @@ function md(text: string): string {
 /** Markdown tooltip with the full record (and the error of a failed migration). */
 export function nodeTooltip(node: TreeNode): string {
   if (node.entry) return entryTooltip(node.entry);
+  if (node.status === 'unknown' && node.file) return `**${md(node.label)}** — new, empty file: type \`migrate\` for the skeleton`;
   if (node.status === 'unknown') return `**${md(node.label)}** — ${md(node.description)}\n\n- File: ${md(node.path ?? '')}`;
   const f = node.file!;
   return `**${md(f.fileName)}** — invalid\n\n${f.problems.map((p) => `- ${p.line ? `line ${p.line}: ` : ''}${md(p.message)}`).join('\n')}`;
@@ -101,7 +102,8 @@ function entryTooltip(e: StatusEntry): string {
     }
   }
   if (e.outOfOrder) lines.push('', 'Older than the newest applied migration (out of order).');
-  if (e.hint) lines.push('', `_${md(e.hint)}_`);
+  const hint = editorHint(e);
+  if (hint) lines.push('', `_${md(hint)}_`);
   return lines.join('\n');
 }
 
@@ -126,7 +128,14 @@ export function entryNode(e: StatusEntry, folder: string | null = null): TreeNod
   };
 }
 
-export function invalidNode(f: MigrationFile, folder: string | null = null): TreeNode {
+export function invalidNode(f: MigrationFile, folder: string | null = null, freshEmpty = false): TreeNode {
+  if (freshEmpty) {
+    const { icon, color } = STATUS_ICONS.unknown;
+    return {
+      id: `${folder ? folder + '#' : ''}f${f.path}`, version: f.version, name: f.name ?? f.fileName, status: 'unknown', label: f.fileName,
+      description: 'new, empty file', entry: null, file: f, icon, color, contextValue: 'migration.unknown', path: f.path, line: null, folder,
+    };
+  }
   const problem = f.problems[0];
   const { icon, color } = STATUS_ICONS.invalid;
   return {
@@ -151,11 +160,16 @@ export function invalidNode(f: MigrationFile, folder: string | null = null): Tre
  * Nodes in version order; a file that cannot run (bad name, parse error, duplicate version) sits
  * at its version after the entry that has it, and files without a version go last.
  */
-export function buildTreeModel(entries: readonly StatusEntry[], invalid: readonly MigrationFile[] = [], folder: string | null = null): TreeNode[] {
+export function buildTreeModel(
+  entries: readonly StatusEntry[],
+  invalid: readonly MigrationFile[] = [],
+  folder: string | null = null,
+  freshEmpty: (path: string) => boolean = () => false,
+): TreeNode[] {
   const nodes: TreeNode[] = new Array(entries.length);
   for (let i = 0; i < entries.length; i++) nodes[i] = entryNode(entries[i], folder);
   if (invalid.length === 0) return nodes;
-  const extra = invalid.map((f) => invalidNode(f, folder));
+  const extra = invalid.map((f) => invalidNode(f, folder, freshEmpty(f.path)));
   const withVersion = nodes.concat(extra.filter((n) => n.version !== null));
   // Stable: an entry stays before an invalid file of the same version.
   withVersion.sort((a, b) => compareVersions(a.version!, b.version!));
@@ -184,10 +198,40 @@ export function unknownNode(m: Migration, why: string, folder: string | null = n
 }
 
 /** The folder's files in version order while the database has not answered (yet). */
-export function buildUnknownTreeModel(migrations: readonly Migration[], invalid: readonly MigrationFile[], why: string, folder: string | null = null): TreeNode[] {
+export function buildUnknownTreeModel(
+  migrations: readonly Migration[],
+  invalid: readonly MigrationFile[],
+  why: string,
+  folder: string | null = null,
+  freshEmpty: (path: string) => boolean = () => false,
+): TreeNode[] {
   const nodes: TreeNode[] = migrations.map((m) => unknownNode(m, why, folder));
-  const extra = invalid.map((f) => invalidNode(f, folder));
+  const extra = invalid.map((f) => invalidNode(f, folder, freshEmpty(f.path)));
   const withVersion = nodes.concat(extra.filter((n) => n.version !== null));
   withVersion.sort((a, b) => compareVersions(a.version!, b.version!));
   return withVersion.concat(extra.filter((n) => n.version === null));
+}
+
+/**
+ * What to do about a problem, naming the editor's commands (the engine's hints name the CLI's).
+ * Partial (issue 10) and any other status the engine adds fall back to the engine's own hint.
+ */
+export function editorHint(e: StatusEntry): string | null {
+  switch (e.status) {
+    case 'drifted':
+      return 'The file changed after it was applied: restore it, or run "Accept Changed File" if the change is intended ("Show Diff with Applied Version" shows what changed).';
+    case 'missing':
+      return 'Applied, but the file is gone (another branch?): restore it, or "Roll Back (stored copy)" runs the Down of the copy stored when it was applied; "Mark as Rolled Back" if it was undone by hand.';
+    case 'failed':
+      return e.row?.noTransaction
+        ? 'Failed part-way outside a transaction: finish or undo its statements by hand, then "Mark as Applied" or "Forget History Row".'
+        : 'Nothing of it was applied: fix the file and "Run Up" again (or "Forget History Row" to clear the record).';
+    case 'pending':
+    case 'rollback':
+      return e.outOfOrder
+        ? 'Older than the newest applied migration: allow out-of-order runs (out_of_order: true under migrations: in the config file) to run it, or "Mark as Applied" if it is already in the database.'
+        : null;
+    default:
+      return e.hint;
+  }
 }

@@ -68,4 +68,16 @@ function suite() {
   return { results, test, finish };
 }
 
-module.exports = { sleep, eventually, query, trackingRows, tableExists, suite };
+/** Asks the runner for a picture of the workbench as it is now, and waits until it is taken. */
+async function screenshot(name) {
+  const marker = require('node:path').join(require('node:os').tmpdir(), `migrate-lens-shot-${process.pid}-${name}-${Date.now()}`);
+  console.log(`[host] screenshot ${marker}`);
+  try {
+    await eventually(() => fs.existsSync(marker), 'the screenshot', 20000);
+  } finally {
+    fs.rmSync(marker, { force: true });
+  }
+}
+
+module.exports = {
+  screenshot, sleep, eventually, query, trackingRows, tableExists, suite };

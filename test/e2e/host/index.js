@@ -11,7 +11,7 @@ const vscode = require('vscode');
 const pg = require('pg');
 
 const EXTENSION_ID = 'migrate-lens.migrate-lens';
-const COMMANDS = ['up', 'down', 'status', 'create', 'reset', 'refresh', 'version', 'setPassword', 'showOutput', 'runUp', 'runDown']
+const COMMANDS = ['up', 'down', 'status', 'create', 'reset', 'refresh', 'version', 'setPassword', 'showOutput', 'runUp', 'runDown', 'previewSql', 'rollBackStoredCopy', 'statusActions']
   .map((c) => 'migrateLens.' + c);
 const DATE = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d`;
 // Durations are written like the CLI's: "145 ms", "1.0 s", "4 min 05 s".
@@ -144,9 +144,46 @@ exports.run = async function run() {
   const upLine = lineOf(firstText, /^\s*--\s*\+migrate\s+up\b/i);
   const downLine = lineOf(firstText, /^\s*--\s*\+migrate\s+down\b/i);
 
-  await test('a pending file has exactly one lens: "Run Up" on its Up line', async () => {
+  await test('a pending file has exactly two lenses: "Run Up" and "Preview SQL" on its Up line', async () => {
     const got = await lenses(uriOf(first));
-    assert.deepEqual(got, [{ line: upLine, title: 'Run Up', command: 'migrateLens.runUp' }]);
+    assert.deepEqual(got, [
+      { line: upLine, title: 'Run Up', command: 'migrateLens.runUp' },
+      { line: upLine, title: 'Preview SQL', command: 'migrateLens.previewSql' },
+    ]);
+  });
+
+  await test('"Preview SQL" opens exactly the dry-run statements, read-only, with transaction mode and file lines; nothing runs', async () => {
+    const uri = uriOf(first);
+    await vscode.workspace.openTextDocument(uri);
+    const lens = ((await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri)) || []).find((l) => l.command && l.command.title === 'Preview SQL');
+    assert.ok(lens, 'no Preview SQL lens');
+    await vscode.commands.executeCommand(lens.command.command, ...lens.command.arguments);
+    const doc = await eventually(() => {
+      const d = vscode.window.activeTextEditor && vscode.window.activeTextEditor.document;
+      return d && d.uri.scheme === 'migrate-lens-preview' && d;
+    }, 'the preview tab');
+    const text = doc.getText();
+    assert.ok(text.startsWith(`-- Preview (Up) of ${first}\n`), text.slice(0, 200));
+    assert.ok(doc.uri.path.endsWith('(Up preview, read-only)'), doc.uri.path);
+    const fileLines = firstText.split(/\r?\n/);
+    // Each statement's first line of code (after the comments it carries) is the file line named above it.
+    const blocks = [...text.matchAll(/^-- file line (\d+)\n((?:\s*--.*\n|\s*\n)*)(.*)$/gm)];
+    assert.ok(blocks.length > 0, text);
+    for (const [, n, , sqlLine] of blocks) assert.equal(sqlLine.trim(), fileLines[Number(n) - 1].trim(), `statement at file line ${n}`);
+    // The statements, in order, are the Up section's: every non-comment line of the file's Up appears.
+    const upSection = fileLines.slice(upLine + 1, downLine >= 0 ? downLine : undefined).filter((l) => l.trim() && !/^\s*--/.test(l));
+    let at = 0;
+    for (const l of upSection) {
+      const i = text.indexOf(l.trim(), at);
+      assert.ok(i >= 0, `the preview lacks (or reorders) ${JSON.stringify(l)}`);
+      at = i;
+    }
+    assert.ok(/-- Transaction: (one transaction|none \(notransaction\))/.test(text), 'no transaction mode');
+    if (/-- Transaction: one transaction/.test(text)) assert.ok(/^BEGIN;$/m.test(text) && /^COMMIT;$/m.test(text), 'BEGIN/COMMIT');
+    // A content provider's document: the editor shows it read-only, and no file system can save it.
+    assert.notEqual(vscode.workspace.fs.isWritableFileSystem(doc.uri.scheme), true, 'the preview is writable');
+    assert.deepEqual(await rows(), [], 'the preview ran something');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   await test('migrateLens.runUp applies exactly that file; its lenses say applied and Run Down', async () => {
@@ -157,10 +194,13 @@ exports.run = async function run() {
       const l = await lenses(uriOf(first));
       return l.length && l[0].title !== 'Run Up' ? l : null;
     }, 'lenses to change');
-    assert.equal(got.length, downLine >= 0 ? 2 : 1, JSON.stringify(got));
+    assert.equal(got.length, downLine >= 0 ? 3 : 1, JSON.stringify(got));
     assert.equal(got[0].line, upLine);
     assert.match(got[0].title, APPLIED(1));
-    if (downLine >= 0) assert.deepEqual(got[1], { line: downLine, title: 'Run Down', command: 'migrateLens.runDown' });
+    if (downLine >= 0) {
+      assert.deepEqual(got[1], { line: downLine, title: 'Run Down', command: 'migrateLens.runDown' });
+      assert.deepEqual(got[2], { line: downLine, title: 'Preview SQL', command: 'migrateLens.previewSql' });
+    }
     assert.match(treeItem(first).description, APPLIED(1));
     assert.equal(treeItem(first).contextValue, 'migration.applied');
   });
@@ -207,14 +247,37 @@ exports.run = async function run() {
     assert.equal(d.length, 1, JSON.stringify(d.map((x) => x.message)));
     assert.equal(d[0].severity, vscode.DiagnosticSeverity.Error);
     assert.equal(d[0].range.start.line, 3);
+    assert.equal(d[0].range.end.line, 3, 'the diagnostic spans the failing statement only');
     assert.equal(codeOf(d[0]), 'failed');
     assert.equal(d[0].message, 'migration failed: relation "e2e_host_missing" does not exist');
     assert.match(treeItem(f).description, new RegExp(`^failed ${DATE}$`));
+    // Its tooltip says what to do in VS Code terms, not the CLI's.
+    assert.ok(treeItem(f).tooltip.includes('Forget History Row'), treeItem(f).tooltip);
+    assert.ok(!/-version/.test(treeItem(f).tooltip), treeItem(f).tooltip);
     const l = await lenses(uriOf(f));
     assert.match(l[0].title, new RegExp(`^failed ${DATE}: relation "e2e_host_missing" does not exist$`));
     assert.ok(l.some((x) => x.title === 'Run Up' && x.command === 'migrateLens.runUp'), JSON.stringify(l));
     const leftover = await query(`SELECT to_regclass('public.e2e_host_widgets') AS t`);
     assert.equal(leftover[0].t, null, 'first statement of the failed migration was not rolled back');
+  });
+
+  await test('a just-created empty file is not "invalid" until it is edited or saved empty', async () => {
+    const f = writeMigration(extraVersion(5), 'e2e_empty', '');
+    const p = path.join(migrationsDir, f);
+    const item = await eventually(() => tree().find((i) => i.path === p && i.description === 'new, empty file'), 'the empty file listed as new');
+    assert.equal(item.status, 'unknown');
+    assert.deepEqual(diagnostics(uriOf(f)), []);
+    const doc = await vscode.workspace.openTextDocument(uriOf(f));
+    const add = new vscode.WorkspaceEdit();
+    add.insert(doc.uri, new vscode.Position(0, 0), 'x');
+    await vscode.workspace.applyEdit(add);
+    const del = new vscode.WorkspaceEdit();
+    del.delete(doc.uri, new vscode.Range(0, 0, 0, 1));
+    await vscode.workspace.applyEdit(del);
+    await doc.save();
+    await eventually(() => tree().find((i) => i.path === p && i.status === 'invalid'), 'the file to be invalid once saved empty');
+    await eventually(() => diagnostics(uriOf(f)).length > 0, 'a diagnostic once saved empty');
+    fs.rmSync(p, { force: true });
   });
 
   await test('editing an applied file is drift: warning, lens and tree say so', async () => {
@@ -226,7 +289,8 @@ exports.run = async function run() {
     assert.equal(d.length, 1, JSON.stringify(d.map((x) => x.message)));
     assert.equal(d[0].severity, vscode.DiagnosticSeverity.Warning);
     assert.equal(codeOf(d[0]), 'drift');
-    assert.equal(d[0].range.start.line, lineOf(text, /^\s*--\s*\+migrate\s+up\b/i));
+    // On the first line that differs from the text stored when it was applied: the appended comment.
+    assert.equal(d[0].range.start.line, lineOf(text, /^-- edited after it was applied$/));
     assert.match(d[0].message, new RegExp(`^modified after it was applied on ${DATE}; restore the file or run "Migrate Lens: Accept Changed File"$`));
     assert.match(treeItem(f).description, new RegExp(`^drifted · applied ${DATE} · batch \\d+$`));
     const l = await lenses(uriOf(f));

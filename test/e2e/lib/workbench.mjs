@@ -228,6 +228,35 @@ export class Workbench {
     await button.click();
   }
 
+  /** The Migrations view's row whose label is `label`. */
+  treeRow(label) {
+    return this.page.locator('.part.sidebar [role="treeitem"]').filter({ has: this.page.locator('.label-name', { hasText: label }) }).first();
+  }
+
+  /** Right-clicks a tree row and picks `item` from its context menu. */
+  async treeContextMenu(label, item) {
+    const row = this.treeRow(label);
+    await row.waitFor({ timeout: 15_000 });
+    await row.click({ button: 'right' });
+    const menu = this.page.locator('.context-view .monaco-menu');
+    await menu.waitFor({ timeout: 10_000 });
+    // Keys, not a click: a click can land while the menu is still being laid out and get lost.
+    const labels = (await menu.locator('.action-item:not(.disabled) .action-label').allInnerTexts()).map((t) => plain(t).trim());
+    const index = labels.indexOf(item);
+    if (index < 0) throw new Error(`no "${item}" in the context menu ${JSON.stringify(labels)}`);
+    for (let i = 0; i <= index; i++) await this.page.keyboard.press('ArrowDown');
+    await menu.locator('.action-item.focused', { hasText: item }).waitFor({ timeout: 5_000 });
+    await this.page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'detached', timeout: 10_000 });
+  }
+
+  /** The open modal dialog's text (message and detail), spaces collapsed. */
+  async dialogText() {
+    const dialog = this.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 15_000 });
+    return plain(await dialog.innerText());
+  }
+
   async save() {
     await this.page.keyboard.press('Control+S');
     await this.page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: 10_000 }).catch(() => {});

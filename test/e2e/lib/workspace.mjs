@@ -60,3 +60,30 @@ export function createMultiRootWorkspace({ root, name, appUrl, billingUrl }) {
   fs.writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: 'app' }, { path: 'billing' }], settings: {} }, null, 2));
   return { dir: ws, workspaceFile, app, billing };
 }
+
+/**
+ * Environments: one folder whose config.yaml names `dev`, `staging` (protected) and `offline` (a
+ * server that accepts connections and never answers); the folder starts on `dev`.
+ */
+export function createEnvironmentsWorkspace({ root, name, devUrl, stagingUrl, offlineUrl }) {
+  const ws = path.join(root, name);
+  fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+  fs.mkdirSync(path.join(ws, MIGRATIONS_DIR), { recursive: true });
+  fs.writeFileSync(path.join(ws, MIGRATIONS_DIR, '20240101000001_create_accounts.sql'),
+    '-- +migrate Up\nCREATE TABLE accounts (id int);\n\n-- +migrate Down\nDROP TABLE accounts;\n');
+  fs.writeFileSync(path.join(ws, MIGRATIONS_DIR, '20240102000002_create_ledger.sql'),
+    '-- +migrate Up\nCREATE TABLE ledger (id int);\n\n-- +migrate Down\nDROP TABLE ledger;\n');
+  fs.writeFileSync(path.join(ws, 'config.yaml'), [
+    'environments:',
+    '  dev:',
+    `    url: ${devUrl}`,
+    '  staging:',
+    `    url: ${stagingUrl}`,
+    '    protected: true',
+    '  offline:',
+    `    url: ${offlineUrl}`,
+    '',
+  ].join('\n'));
+  fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'migrateLens.environment': 'dev' }, null, 2));
+  return { dir: ws };
+}

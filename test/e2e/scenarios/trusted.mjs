@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { assert, assertMatch, eventually } from '../lib/assert.mjs';
+import { plain } from '../lib/workbench.mjs';
 import { trackingRows } from '../lib/database.mjs';
 import { parseFileName, timestampVersion } from '../lib/workspace.mjs';
 
@@ -189,6 +190,19 @@ export async function trustedScenarios({ report, wb, ws, db, server, screenshotP
     }
   });
 
+  await report.check('a failed migration colours the status bar and its menu offers to show the failure', async () => {
+    const item = wb.page.locator('.part.statusbar .statusbar-item', { hasText: '1 failed' }).first();
+    await item.waitFor({ timeout: 15_000 });
+    const { cls, bg } = await item.evaluate((e) => ({ cls: e.className, bg: getComputedStyle(e).backgroundColor }));
+    assert(/error-kind/.test(cls) || !/rgba\(0, 0, 0, 0\)|transparent/.test(bg), `status bar item not coloured: class ${cls}, background ${bg}`);
+    await item.click();
+    const option = wb.page.locator('.quick-input-list [role="option"]', { hasText: 'Show failure of' }).first();
+    await option.waitFor({ timeout: 10_000 });
+    const options = (await wb.page.locator('.quick-input-list [role="option"]').allInnerTexts()).map(plain);
+    assert(options.some((o) => o.includes('Run') && o.includes('pending')), `no "Run … pending" in ${JSON.stringify(options)}`);
+    await wb.page.keyboard.press('Escape');
+  });
+
   const drifted = rest[0] ?? first;
   await report.check('editing an applied file shows a drift warning in the Problems panel', async () => {
     await wb.openFile(drifted);
@@ -219,6 +233,9 @@ export async function trustedScenarios({ report, wb, ws, db, server, screenshotP
     const input = wb.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
     await input.fill('add_e2e_gadgets');
+    // While typing, the file name it makes is shown, and that its time is UTC.
+    const hint = wb.page.locator('.quick-input-widget', { hasText: /Creates \d{14}_add_e2e_gadgets\.sql \(time in UTC\)/ });
+    await hint.waitFor({ timeout: 10_000 });
     await wb.page.keyboard.press('Enter');
     created = await eventually(() => fs.readdirSync(ws.migrationsDir).find((f) => !before.has(f)), { what: 'a new file in migrations/' });
     assertMatch(created, /^\d{14}_add_e2e_gadgets\.sql$/, 'new file name');
@@ -262,14 +279,16 @@ export async function trustedScenarios({ report, wb, ws, db, server, screenshotP
     const suggestion = wb.page.locator('.suggest-widget .monaco-list-row', { hasText: 'migrate' }).first();
     if (!(await suggestion.isVisible().catch(() => false))) await wb.page.keyboard.press('Control+Space');
     await suggestion.waitFor({ timeout: 10_000 });
-    const rows = await wb.page.locator('.suggest-widget .monaco-list-row').allInnerTexts();
-    // Pick our snippet, not a word-based suggestion.
-    const index = rows.findIndex((r) => /snippet|skeleton|migration/i.test(r) && r.includes('migrate'));
-    assert(index >= 0, `no snippet among suggestions ${JSON.stringify(rows)}`);
-    for (let i = 0; i < index; i++) await wb.page.keyboard.press('ArrowDown');
+    // The skeleton is the preselected suggestion: plain Enter inserts it, not the word "migrate".
+    let focused = '';
+    await eventually(async () => {
+      focused = plain((await wb.page.locator('.suggest-widget .monaco-list-row.focused').first().innerText().catch(() => '')) ?? '');
+      return /Migrate Lens: new migration/.test(focused);
+    }, { timeout: 10_000, what: `the skeleton preselected (focused row ${JSON.stringify(focused)})` });
     await wb.page.keyboard.press('Enter');
     const text = await eventually(async () => { const t = await wb.editorText(); return /-- \+migrate Down/.test(t) ? t : null; }, { timeout: 5_000, what: 'the expanded snippet' });
     assert(/^-- \+migrate Up/m.test(text), `editor shows ${JSON.stringify(text)}`);
+    assert(/^-- Created: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/m.test(text), `the Created: line does not say UTC: ${JSON.stringify(text)}`);
     await wb.save();
   });
 
@@ -320,5 +339,61 @@ export async function trustedScenarios({ report, wb, ws, db, server, screenshotP
     await page.getByText('Create a migration', { exact: true }).first().click();
     await eventually(async () => (await page.getByRole('button', { name: 'Create Migration' }).count()) > 0, { timeout: 10_000, what: 'the "Create Migration" button of step 2' });
     await wb.page.keyboard.press('Escape');
+  });
+}
+
+/** Checks that need a missing file and the confirmations' lists; run after trustedScenarios. */
+export async function recoveryScenarios({ report, wb, ws, db }) {
+  const versions = fs.readdirSync(ws.migrationsDir).map((f) => parseFileName(f)?.version).filter(Boolean).sort();
+  const gone = `${String(BigInt(versions[versions.length - 1]) + 1n)}_e2e_gone.sql`;
+  const goneVersion = parseFileName(gone).version;
+  await report.check('a missing file: "Roll Back (stored copy)" says the stored copy runs and from when; its tab is the read-only applied copy', async () => {
+    fs.writeFileSync(path.join(ws.migrationsDir, gone), '-- +migrate Up\nCREATE TABLE e2e_gone (id int);\n\n-- +migrate Down\nDROP TABLE e2e_gone;\n');
+    await treeRow(wb, gone, /^pending/);
+    await wb.openFromTree(treeLabel(gone), gone);
+    await lensesMatching(wb, (t) => t.includes('Run Up'), '"Run Up" CodeLens');
+    await wb.codeLens('Run Up').click();
+    await treeRow(wb, gone, APPLIED);
+    await wb.runCommand('View: Close Editor');
+    fs.unlinkSync(path.join(ws.migrationsDir, gone));
+    await treeRow(wb, gone, /^missing file · applied /);
+    // A click opens the copy kept in the history: titled so, and read-only.
+    await wb.treeRow(treeLabel(gone)).click();
+    const tab = wb.page.locator('.tabs-container .tab.active', { hasText: '(applied copy, read-only)' });
+    await tab.waitFor({ timeout: 15_000 });
+    let text = '';
+    await eventually(async () => (text = await wb.editorText()).includes('DROP TABLE e2e_gone'), { timeout: 10_000, what: `the stored text in the tab (shows ${JSON.stringify(text)})` });
+    await wb.activeEditor().click();
+    await wb.page.keyboard.type('typed');
+    await wb.page.waitForTimeout(300);
+    assert(!(await wb.editorText()).includes('typed'), 'typing changed the applied copy');
+    await wb.treeContextMenu(treeLabel(gone), 'Roll Back (stored copy)');
+    const question = (await wb.dialogText()).replace(/\s+/g, ' ');
+    for (const part of ['STORED COPY', `${goneVersion} e2e_gone`, 'DROP TABLE e2e_gone;', db.name]) {
+      assert(question.includes(part), `the dialog does not say ${JSON.stringify(part)}: ${JSON.stringify(question)}`);
+    }
+    assertMatch(question, /stored when it was applied \(\d{4}-\d\d-\d\d \d\d:\d\d, batch \d+\)/, 'the dialog names when the copy was stored');
+    assert(!/neither its file nor a stored copy/.test(question), `the dialog contradicts itself: ${question}`);
+    await wb.answerDialog('Roll Back');
+    await eventually(async () => (await trackingRows(db)).find((r) => r.version === goneVersion)?.status === 'rollback', { timeout: 20_000, what: 'the tracking row to say rollback' });
+    const left = await db.query(`SELECT to_regclass('public.e2e_gone') AS t`);
+    assert(left[0].t === null, 'the stored Down did not run: e2e_gone still exists');
+    await eventually(async () => !(await wb.sideBarTreeItems()).some((r) => r.startsWith(goneVersion)), { timeout: 15_000, what: 'the rolled-back missing row to leave the tree' });
+  });
+
+  await report.check('"Reset" asks first and lists what it rolls back, newest first; Cancel changes nothing', async () => {
+    const before = await trackingRows(db);
+    const applied = before.filter((r) => r.status === 'applied');
+    assert(applied.length >= 2, `needs two applied migrations: ${JSON.stringify(before)}`);
+    await wb.runCommand('Migrate Lens: Reset (Roll Back All)');
+    const text = await wb.dialogText();
+    const head = `Rolls back ${applied.length} migrations, newest first:`;
+    assert(text.includes(head), `no "${head}" in ${JSON.stringify(text)}`);
+    const listed = text.slice(text.indexOf(head) + head.length).split('\n').map((l) => l.trim()).filter((l) => /^\d{14} /.test(l)).map((l) => l.slice(0, 14));
+    const newestFirst = [...applied].sort((a, b) => (b.batch - a.batch) || (a.version < b.version ? 1 : -1)).map((r) => r.version);
+    assert(JSON.stringify(listed) === JSON.stringify(newestFirst), `listed ${JSON.stringify(listed)}, expected newest first ${JSON.stringify(newestFirst)}`);
+    await wb.answerDialog('Cancel');
+    await wb.page.locator('.monaco-dialog-box').waitFor({ state: 'detached', timeout: 5_000 });
+    assert(JSON.stringify(await trackingRows(db)) === JSON.stringify(before), 'Cancel changed the tracking table');
   });
 }

@@ -39,7 +39,7 @@ describe('diagnosticsFor', () => {
     const f = folder([[good, text]]);
     const entries = buildStatus(f.migrations, [row('20240101000000', { status: 'failed', error: 'relation "b" already exists', errorLine: 3, errorStatement: 1 })]);
     expect(diagnosticsFor(f, entries).get(good)).toEqual([
-      { line: 2, severity: 'error', code: 'failed', message: 'migration failed: relation "b" already exists' },
+      { line: 2, endLine: 2, severity: 'error', code: 'failed', message: 'migration failed: relation "b" already exists' },
     ]);
   });
 
@@ -48,13 +48,41 @@ describe('diagnosticsFor', () => {
     const checksum = f.migrations[0].checksum;
     const entries = buildStatus(f.migrations, [row('20240101000000', { checksum, error: 'down failed: table "b" does not exist', errorLine: 5 })]);
     expect(diagnosticsFor(f, entries).get(good)).toEqual([
-      { line: 4, severity: 'error', code: 'failed', message: 'last rollback failed: table "b" does not exist' },
+      { line: 4, endLine: 4, severity: 'error', code: 'failed', message: 'last rollback failed: table "b" does not exist' },
     ]);
+  });
+
+  it('spans every line of a failing statement that runs over several lines', () => {
+    const multi = `${dir}/20240102000000_m.sql`;
+    const f = folder([[multi, '-- +migrate Up\nCREATE TABLE a (id int);\n-- why\nCREATE TABLE b (\n  id int\n);\n']]);
+    const entries = buildStatus(f.migrations, [row('20240102000000', { status: 'failed', error: 'boom', errorLine: 4, errorStatement: 1 })]);
+    expect(diagnosticsFor(f, entries).get(multi)?.[0]).toMatchObject({ line: 3, endLine: 5 });
+  });
+
+  it('puts drift on the first line that differs from the stored text', () => {
+    const f = folder([[good, text.replace('CREATE TABLE b', 'CREATE TABLE bb')]]);
+    const entries = buildStatus(f.migrations, [row('20240101000000', { checksum: 'old', script: text })]);
+    expect(diagnosticsFor(f, entries).get(good)?.find((d) => d.code === 'drift')?.line).toBe(2);
   });
 
   it('falls back to the Up line when the failing line is unknown', () => {
     const f = folder([[good, text]]);
     const entries = buildStatus(f.migrations, [row('20240101000000', { status: 'failed', error: 'boom', errorLine: null })]);
     expect(diagnosticsFor(f, entries).get(good)?.[0].line).toBe(0);
+  });
+});
+
+describe('where drift and failures are shown', () => {
+  it('firstChangedLine: the first differing line, or the first added line with text', async () => {
+    const { firstChangedLine } = await import('../../../src/extension/model/diagnostics-model');
+    expect(firstChangedLine('a\nb\nc\n', 'a\nB\nc\n')).toBe(1);
+    expect(firstChangedLine('a\nb\n', 'a\nb\n\n-- added\n')).toBe(3);
+    expect(firstChangedLine('a\nb\nc\n', 'a\n')).toBe(1);
+  });
+
+  it('statementEndLine: a statement spans from its code line to its last line', async () => {
+    const { statementEndLine } = await import('../../../src/extension/model/diagnostics-model');
+    expect(statementEndLine({ sql: '-- a comment\nCREATE TABLE t (\n  id int\n)', line: 5 })).toBe(6);
+    expect(statementEndLine({ sql: 'SELECT 1', line: 3 })).toBe(2);
   });
 });

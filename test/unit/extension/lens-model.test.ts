@@ -10,18 +10,21 @@ const v = '20240101120000';
 const summary = (ls: ReturnType<typeof lensesFor>) => ls.map((l) => [l.line, l.title, l.command]);
 
 describe('lensesFor', () => {
-  it('offers Run Up above Up when pending, nothing above Down', () => {
+  it('offers Run Up and Preview SQL above Up when pending, nothing above Down', () => {
     const lenses = lensesFor(path, parsed, entry('pending', v), v);
-    expect(summary(lenses)).toEqual([[1, 'Run Up', 'migrateLens.runUp']]);
+    expect(summary(lenses)).toEqual([[1, 'Run Up', 'migrateLens.runUp'], [1, 'Preview SQL', 'migrateLens.previewSql']]);
     expect(lenses[0].args).toEqual([path, v]);
+    expect(lenses[1].args).toEqual([path, v, 'up']);
   });
 
-  it('shows the applied summary as text and Run Down above Down when applied', () => {
+  it('shows the applied summary as text and Run Down and Preview SQL above Down when applied', () => {
     const lenses = lensesFor(path, parsed, entry('applied', v, 'x', { batch: 3, executionTimeMs: 145 }), v);
     expect(summary(lenses)).toEqual([
       [1, 'applied 2024-01-01 12:34 · batch 3 · 145 ms', ''],
       [4, 'Run Down', 'migrateLens.runDown'],
+      [4, 'Preview SQL', 'migrateLens.previewSql'],
     ]);
+    expect(lenses[2].args).toEqual([path, v, 'down']);
   });
 
   it('shows the error and a retry for a failed migration', () => {
@@ -29,6 +32,7 @@ describe('lensesFor', () => {
     expect(summary(lenses)).toEqual([
       [1, 'failed 2024-01-01 12:34: syntax error at or near "TABL"', 'migrateLens.showError'],
       [1, 'Run Up', 'migrateLens.runUp'],
+      [1, 'Preview SQL', 'migrateLens.previewSql'],
     ]);
   });
 
@@ -51,13 +55,15 @@ describe('lensesFor', () => {
   });
 
   it('offers Run Up again after a rollback', () => {
-    expect(summary(lensesFor(path, parsed, entry('rollback', v), v))).toEqual([[1, 'Run Up', 'migrateLens.runUp']]);
+    expect(summary(lensesFor(path, parsed, entry('rollback', v), v))).toEqual([[1, 'Run Up', 'migrateLens.runUp'], [1, 'Preview SQL', 'migrateLens.previewSql']]);
   });
 
   it('offers both runs while the status is unknown, and none without a version', () => {
     expect(summary(lensesFor(path, parsed, undefined, v))).toEqual([
       [1, 'Run Up', 'migrateLens.runUp'],
+      [1, 'Preview SQL', 'migrateLens.previewSql'],
       [4, 'Run Down', 'migrateLens.runDown'],
+      [4, 'Preview SQL', 'migrateLens.previewSql'],
     ]);
     expect(lensesFor(path, parsed, undefined, null)).toEqual([]);
   });

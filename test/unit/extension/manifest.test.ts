@@ -17,7 +17,7 @@ const ISSUE_COMMANDS = [
   'upTo', 'downTo', 'openFile', 'showError', 'markApplied', 'markRolledBack', 'forget', 'acceptChecksum',
 ].map((id) => `migrateLens.${id}`);
 /** Beyond the issue's list: the design's "drift shown as a diff". */
-const EXTRA_COMMANDS = ['migrateLens.showDiff', 'migrateLens.statusActions', 'migrateLens.openWalkthrough'];
+const EXTRA_COMMANDS = ['migrateLens.showDiff', 'migrateLens.statusActions', 'migrateLens.rollBackStoredCopy', 'migrateLens.previewSql', 'migrateLens.switchEnvironment', 'migrateLens.compareEnvironments', 'migrateLens.openWalkthrough'];
 
 describe('package.json', () => {
   it('contributes and registers the commands of the issue (and Show Diff), all in the "Migrate Lens" category', () => {
@@ -82,6 +82,7 @@ describe('package.json', () => {
       'migrateLens.configFile': '',
       'migrateLens.connectionString': '',
       'migrateLens.table': 'schema_migrations',
+      'migrateLens.environment': '',
     });
     expect(pkg.capabilities.untrustedWorkspaces.supported).toBe('limited');
     expect(pkg.activationEvents).toContain('workspaceContains:**/migrations/*.sql');

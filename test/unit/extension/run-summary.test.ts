@@ -32,10 +32,23 @@ describe('rollbackList', () => {
     entry('pending', '20240104000000', 'd'),
   ];
 
-  it('names what down would roll back, most recent first', () => {
-    expect(rollbackList(entries, {})).toBe('Rolls back 1 migration: 20240103000000 c.');
-    expect(rollbackList(entries, { target: '20240101000000' })).toBe('Rolls back 2 migrations: 20240103000000 c, 20240102000000 b.');
-    expect(rollbackList(entries, { all: true })).toMatch(/^Rolls back 3 migrations: /);
+  it('names what down would roll back, newest first, one per line', () => {
+    expect(rollbackList(entries, {})).toBe('Rolls back 1 migration:\n  20240103000000 c');
+    expect(rollbackList(entries, { target: '20240101000000' })).toBe('Rolls back 2 migrations, newest first:\n  20240103000000 c\n  20240102000000 b');
+    expect(rollbackList(entries, { all: true })).toBe('Rolls back 3 migrations, newest first:\n  20240103000000 c\n  20240102000000 b\n  20240101000000 a');
+  });
+
+  it('says a missing file rolls back from its stored copy, and from when', () => {
+    const gone = entry('missing', '20240105000000', 'gone', { batch: 3, script: '-- +migrate Up\nCREATE TABLE t (id int);\n-- +migrate Down\nDROP TABLE t;\n' });
+    expect(rollbackList([...entries, gone], {})).toBe('Rolls back 1 migration:\n  20240105000000 gone (file gone: runs the Down of the copy stored 2024-01-01 12:34)');
+  });
+
+  it('lists at most 15 by name', () => {
+    const many = Array.from({ length: 20 }, (_, i) => entry('applied', String(20240101000000 + i), `m${i}`, { batch: 1 }));
+    const text = rollbackList(many, { all: true }).split('\n');
+    expect(text[0]).toBe('Rolls back 20 migrations, newest first:');
+    expect(text[1]).toBe('  20240101000019 m19');
+    expect(text.at(-1)).toBe('  … and 5 more');
   });
 
   it('says when nothing would be rolled back, and stays quiet without a status', () => {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIRECTIVES, GOOSE_DIRECTIVES, parseMigration } from '../../../src/engine/parser';
+import { skeletonSnippet, SKELETON_PREFIX } from '../../../src/extension/model/skeleton';
 
 const root = resolve(__dirname, '../../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -38,15 +39,15 @@ export function expand(body: string[], now = new Date(2024, 0, 2, 3, 4, 5)): str
 }
 
 describe('snippets', () => {
-  it('are contributed for SQL and include the `migrate` skeleton', () => {
+  it('are contributed for SQL; the `migrate` skeleton comes from the extension (its time is UTC)', () => {
     expect(contributed.map((s) => s.language)).toEqual(['sql']);
-    expect(Object.values(snippets).map((s) => s.prefix)).toContain('migrate');
+    expect(Object.values(snippets).map((s) => s.prefix)).not.toContain('migrate');
+    expect(SKELETON_PREFIX).toBe('migrate');
   });
 
-  it('the `migrate` skeleton is a complete migration: Up with description and time, Down with rollback note', () => {
-    const skeleton = Object.values(snippets).find((s) => s.prefix === 'migrate')!;
-    const text = expand(skeleton.body);
-    expect(text).toMatch(/^-- \+migrate Up\n-- Description: .+\n-- Created: 2024-01-02 03:04:05\n/);
+  it('the `migrate` skeleton is a complete migration: Up with description and UTC time, Down with rollback note', () => {
+    const text = expand(skeletonSnippet(new Date(Date.UTC(2024, 0, 2, 3, 4, 5))).split('\n'));
+    expect(text).toMatch(/^-- \+migrate Up\n-- Description: .+\n-- Created: 2024-01-02 03:04:05 UTC\n/);
     expect(text).toMatch(/-- \+migrate Down\n-- Rollback: undo "what this migration does"\n/);
     const parsed = parseMigration(text);
     expect(parsed.up.statements).toHaveLength(1);

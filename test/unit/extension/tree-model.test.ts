@@ -100,3 +100,21 @@ describe('buildTreeModel', () => {
     expect(count('failed')).toBeGreaterThan(0);
   });
 });
+
+describe('editorHint', () => {
+  it('names VS Code commands, never the CLI syntax', async () => {
+    const { editorHint } = await import('../../../src/extension/model/tree-model');
+    const cases = [
+      entry('drifted'),
+      entry('missing'),
+      entry('failed', '20240101120000', 'x', { error: 'boom' }),
+      entry('failed', '20240101120000', 'x', { error: 'boom', noTransaction: true }),
+    ];
+    const hints = cases.map((e) => editorHint(e)!);
+    expect(hints[0]).toContain('"Accept Changed File"');
+    expect(hints[1]).toContain('"Roll Back (stored copy)"');
+    expect(hints[2]).toContain('"Forget History Row"');
+    expect(hints[3]).toContain('"Mark as Applied"');
+    for (const h of hints) expect(h).not.toMatch(/-version|accept-checksum|mark-applied|mark-rolled-back/);
+  });
+});
