@@ -273,9 +273,19 @@ ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, checksum = EXCLUDED.ch
     await this.db.exec(sql);
   }
 
-  /** Statement `done - 1` completed (and so did every one before it). */
-  async recordProgress(version: string, done: number): Promise<void> {
-    await this.db.exec(`UPDATE ${this.qualified} SET statements_done = ${Number(done)} WHERE version = ${digits(version)}`);
+  /**
+   * Statement `done - 1` completed (and so did every one before it). `asOpened`: written on the
+   * migration's own session (PGlite) between its statements, in a transaction of its own as the
+   * user we connected as; SET LOCAL ends with it, so whatever role or search_path the migration
+   * set stays for its next statement.
+   */
+  async recordProgress(version: string, done: number, asOpened = false): Promise<void> {
+    const update = `UPDATE ${this.qualified} SET statements_done = ${Number(done)} WHERE version = ${digits(version)}`;
+    await this.db.exec(
+      asOpened
+        ? `BEGIN;\nSET LOCAL SESSION AUTHORIZATION DEFAULT;\nSET LOCAL ROLE NONE;\nSET LOCAL search_path = pg_catalog;\n${update};\nCOMMIT`
+        : update,
+    );
   }
 
   private statement(which: 'applied' | 'rolledBack'): string {

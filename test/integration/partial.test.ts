@@ -210,14 +210,14 @@ describe.each(backends)('partial runs on %s', (_label, makeBackend) => {
   });
 });
 
-describe('a failure is recorded whatever the migration did to its session (PostgreSQL)', () => {
+describe.each(backends)('a failure is recorded whatever the migration did to its session, on %s', (_label, makeBackend) => {
   let backend: Backend;
   let db: Database;
   const role = `ml_reader_${randomBytes(4).toString('hex')}`;
   let folders: { remove(): void }[] = [];
 
   beforeAll(async () => {
-    backend = await pgBackend();
+    backend = await makeBackend();
     db = await backend.open();
     await db.exec(`CREATE ROLE ${role} NOLOGIN`);
   });
@@ -240,10 +240,11 @@ describe('a failure is recorded whatever the migration did to its session (Postg
     return f;
   }
 
-  it.each([
-    ['SET ROLE', `SET ROLE ${role}`],
-    ['SET SESSION AUTHORIZATION', `SET SESSION AUTHORIZATION ${role}`],
-  ])('%s to a role that cannot write the tracking table: applied, failed and partial are all recorded', async (_name, setRole) => {
+  // PGlite: RESET SESSION AUTHORIZATION does not bring its single-user session back (a known gap,
+  // see the README); SET ROLE is covered there too.
+  const cases: [string, string][] = [['SET ROLE', `SET ROLE ${role}`]];
+  if (_label === 'PostgreSQL') cases.push(['SET SESSION AUTHORIZATION', `SET SESSION AUTHORIZATION ${role}`]);
+  it.each(cases)('%s to a role that cannot write the tracking table: applied, failed and partial are all recorded', async (_name, setRole) => {
     const f = folder({
       '20240101000001_ok.sql': `-- +migrate Up\nCREATE TABLE t (v int);\nGRANT USAGE ON SCHEMA public TO ${role};\nGRANT INSERT ON t TO ${role};\n${setRole};\nINSERT INTO t VALUES (1);\n`,
       '20240101000002_next.sql': '-- +migrate Up\nCREATE TABLE u (v int);\n',

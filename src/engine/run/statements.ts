@@ -57,7 +57,7 @@ export async function runStatements(ctx: RunContext, direction: Direction, m: Mi
         throw await recordFailure({ ...ctx, history: writer.history }, direction, m, section, batch, i, info.message, performance.now() - started, err, { partial: true });
       }
       // Outside a transaction of the file's own: this statement and all before it are durable.
-      if (ctx.db.inTransaction?.() !== true) await writer.history.recordProgress(m.version, i + 1);
+      if (ctx.db.inTransaction?.() !== true) await writer.history.recordProgress(m.version, i + 1, writer.sameSession && changesSession(m));
     }
     if (writer.sameSession) await resetSession(ctx.db, m);
     const elapsed = performance.now() - started;
