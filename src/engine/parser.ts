@@ -25,7 +25,7 @@ const DOLLAR_TAG = /\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/y;
 /** The words that open and close a SQL-standard function body (`BEGIN ATOMIC ... END`). */
 const BLOCK_WORD_SEARCH = /(?<![A-Za-z0-9_$\u0080-\uffff])(?:begin|case|end)(?![A-Za-z0-9_$\u0080-\uffff])/gi;
 /** Only in these statements does BEGIN open a body, as psql decides: CREATE [OR REPLACE] FUNCTION|PROCEDURE. */
-const ROUTINE_HEAD = /^create(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+(?:or(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+replace(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+)?(?:function|procedure)\b/i;
+const ROUTINE_HEAD = /create(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+(?:or(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+replace(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+)?(?:function|procedure)\b/iy;
 
 const CH_TAB = 9, CH_LF = 10, CH_CR = 13, CH_SPACE = 32, CH_DQUOTE = 34, CH_DOLLAR = 36, CH_QUOTE = 39;
 const CH_STAR = 42, CH_DASH = 45, CH_SLASH = 47, CH_SEMI = 59;
@@ -59,6 +59,8 @@ class Scanner {
   private codeStart = -1;
   /** Open BEGIN (and CASE inside it) of a `BEGIN ATOMIC` body: a `;` inside does not end the statement. */
   private blockDepth = 0;
+  /** The statement begins CREATE [OR REPLACE] FUNCTION|PROCEDURE: only there are BEGIN/CASE/END looked for. */
+  private routine = false;
   /** Where the next BEGIN/CASE/END word is, from `wordSearchFrom` on (n: none). */
   private nextWord = -1;
   private wordSearchFrom = -1;
@@ -116,7 +118,7 @@ class Scanner {
         // Inside a statement: run over plain text up to the next character that can change state.
         let p = this.pos + 1;
         while (p < n && SPECIAL[src.charCodeAt(p)] === 0) p++;
-        this.blockWords(this.pos, p);
+        if (this.routine) this.blockWords(this.pos, p);
         this.pos = p;
         continue;
       }
@@ -183,6 +185,10 @@ class Scanner {
     if (this.codeStart === -1) {
       if (!this.section) this.fail(pos, 'SQL before -- +migrate Up; every statement belongs to an Up or Down section');
       this.codeStart = pos;
+      if ((this.src.charCodeAt(pos) | 0x20) === 99 /* c */) {
+        ROUTINE_HEAD.lastIndex = pos;
+        this.routine = ROUTINE_HEAD.test(this.src);
+      }
       if (this.textStart === -1) this.textStart = pos;
     }
   }
@@ -202,6 +208,7 @@ class Scanner {
     this.textStart = -1;
     this.codeStart = -1;
     this.blockDepth = 0;
+    this.routine = false;
   }
 
   /**
@@ -221,7 +228,7 @@ class Scanner {
       if (at >= to) return;
       const c = this.src.charCodeAt(at) | 0x20;
       if (c === 98 /* b */) {
-        if (this.blockDepth > 0 || (at !== this.codeStart && ROUTINE_HEAD.test(this.src.slice(this.codeStart, at)))) this.blockDepth++;
+        if (this.blockDepth > 0 || at !== this.codeStart) this.blockDepth++;
       } else if (c === 99 /* c */) {
         if (this.blockDepth > 0) this.blockDepth++;
       } else if (this.blockDepth > 0) this.blockDepth--;
