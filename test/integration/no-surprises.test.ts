@@ -275,3 +275,33 @@ describe('redaction never mangles messages', () => {
     }
   });
 });
+
+describe('TLS settings beside database.url are never dropped', () => {
+  let server: PgServer;
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    server = await getServer();
+    db = await createDatabase(server, 'ml_tls');
+  });
+  afterAll(async () => {
+    await db?.drop();
+    await server?.close();
+  });
+
+  it('sslmode: verify-full with an sslrootcert beside url is used (here: the missing CA file stops it), not ignored', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'ml-tls-'));
+    mkdirSync(join(cwd, 'migrations'));
+    try {
+      writeFileSync(join(cwd, 'config.yaml'), `database:\n  url: ${db.url}\n  sslmode: verify-full\n  sslrootcert: ${join(cwd, 'no-such-ca.pem')}\n`);
+      const r = await cli(['status'], {}, cwd);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('no-such-ca.pem');
+      // without the TLS keys the same url connects: the refusal above came from them
+      writeFileSync(join(cwd, 'config.yaml'), `database:\n  url: ${db.url}\n`);
+      expect((await cli(['status'], {}, cwd)).code).toBe(0);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});
