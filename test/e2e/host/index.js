@@ -8,7 +8,6 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const vscode = require('vscode');
-const pg = require('pg');
 
 const EXTENSION_ID = 'migrate-lens.migrate-lens';
 const COMMANDS = ['up', 'down', 'status', 'create', 'reset', 'refresh', 'version', 'setPassword', 'showOutput', 'runUp', 'runDown', 'previewSql', 'rollBackStoredCopy', 'statusActions']
@@ -19,40 +18,17 @@ const DURATION = String.raw`(?:\d+ ms|\d+\.\d s|\d+ min \d\d s)`;
 const APPLIED = (batch) => new RegExp(`^applied ${DATE} · batch ${batch} · ${DURATION}$`);
 const FILE_NAME = /^(\d{14})_([A-Za-z0-9_]+)\.sql$/;
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const harness = require('./harness');
 
-async function eventually(fn, what, timeout = 20000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ': ' + last.message : ''}`);
-    await sleep(200);
-  }
-}
+// This suite's waits stay at 20 s (the harness defaults to 30 s).
+const eventually = (fn, what, timeout = 20000) => harness.eventually(fn, what, timeout);
 
 function lineOf(text, regex) {
   return text.split(/\r?\n/).findIndex((l) => regex.test(l));
 }
 
 exports.run = async function run() {
-  const results = [];
-  const test = async (name, fn) => {
-    const t = Date.now();
-    try {
-      await fn();
-      results.push({ name, ok: true, ms: Date.now() - t });
-    } catch (err) {
-      results.push({ name, ok: false, ms: Date.now() - t, error: String((err && err.stack) || err) });
-    }
-    const r = results[results.length - 1];
-    console.log(`[host] ${r.ok ? 'PASS' : 'FAIL'} ${name}${r.ok ? '' : ' - ' + r.error.split('\n')[0]}`);
-  };
+  const { results, test, finish } = harness.suite();
 
   const folder = vscode.workspace.workspaceFolders[0].uri.fsPath;
   const config = vscode.workspace.getConfiguration('migrateLens');
@@ -66,15 +42,7 @@ exports.run = async function run() {
   // Extra files get versions after every example, so they are never "out of order".
   const extraVersion = (n) => String(BigInt(newest) + BigInt(n));
 
-  async function query(sql, params) {
-    const c = new pg.Client({ connectionString: dbUrl });
-    await c.connect();
-    try {
-      return (await c.query(sql, params)).rows;
-    } finally {
-      await c.end();
-    }
-  }
+  const query = (sql, params) => harness.query(dbUrl, sql, params);
   async function rows() {
     const t = await query(`SELECT to_regclass('public.schema_migrations') AS t`);
     if (!t[0].t) return [];
@@ -111,7 +79,7 @@ exports.run = async function run() {
     assert.equal(typeof api?.refresh, 'function', 'exports.refresh');
     assert.equal(typeof api?.getTreeItems, 'function', 'exports.getTreeItems');
   });
-  if (!results[0].ok) return finish(results);
+  if (!results[0].ok) return finish();
 
   // The figure is printed, not held to a limit (shared machines are noisy). The check is that neither
   // activation nor the folder read it schedules connects while the view is closed: no session of the
@@ -316,15 +284,6 @@ exports.run = async function run() {
   });
 
   for (const f of created) fs.rmSync(path.join(migrationsDir, f), { force: true });
-  return finish(results);
+  return finish();
 };
 
-function finish(results) {
-  const failed = results.filter((r) => !r.ok).length;
-  const summary = `${results.length - failed} passed, ${failed} failed`;
-  if (process.env.MIGRATE_LENS_E2E_RESULTS) {
-    fs.writeFileSync(process.env.MIGRATE_LENS_E2E_RESULTS, JSON.stringify({ results, summary }, null, 2));
-  }
-  console.log(`[host] ${summary}`);
-  if (failed) throw new Error(`${failed} in-extension-host tests failed`);
-}
