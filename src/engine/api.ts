@@ -7,6 +7,8 @@ import { Migrator } from './migrator';
 import { loadRequiredModules } from './require';
 import type { DownOptions, UpOptions } from './plan';
 import type { CodeMigrationDefinition, RunEvent, RunResult, StatusEntry } from './types';
+import { openScratchDatabase, openThrowawayPglite } from './verify/scratch';
+import { verifyMigrations, type VerifyProgress, type VerifyResult } from './verify/verify';
 
 /**
  * Options of {@link createMigrator}. Everything is optional: with none, the settings come from the
@@ -81,6 +83,20 @@ export interface DownCommandOptions {
   resume?: boolean;
   /** Roll back nothing; the result's `planned` lists the statements that would run. */
   dryRun?: boolean;
+}
+
+/** Options of {@link MigrateLens.verify}. */
+export interface VerifyCommandOptions {
+  /**
+   * A PostgreSQL server to verify on instead of a throwaway PGlite in memory (the CLI's
+   * `--database`): the URL's database is created, used and dropped; an existing one is used only
+   * when it holds no table, and kept; without a database name, a new `migrate_lens_verify_<random>`.
+   */
+  databaseUrl?: string;
+  /** Each step as it starts: the first Ups, each Down, everything applied again. */
+  onProgress?: (progress: VerifyProgress) => void;
+  /** Aborting stops verify between steps (and drops a scratch database it created). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -180,7 +196,38 @@ export class MigrateLens {
     return this.command((m) => (acceptedBy === undefined ? m.acceptChecksum(version) : m.acceptChecksum(version, acceptedBy)));
   }
 
-  // lint() and verify() join here as methods when the engine has them (issue 13).
+  /**
+   * Checks that every migration's Down restores the schema its Up started from: on a throwaway
+   * PGlite in memory (or a scratch database, see {@link VerifyCommandOptions.databaseUrl}), never on
+   * this migrator's database. Every migration is applied one at a time, then rolled back newest
+   * first, comparing the catalogs after each Down with those before its Up, then applied again.
+   * The result names the first Down that does not restore the schema, with its file, the line of
+   * `-- +migrate Down` and the differences in words.
+   */
+  async verify(options: VerifyCommandOptions = {}): Promise<VerifyResult> {
+    if (this.closed) throw new Error('this migrator is closed');
+    await loadRequiredModules(this.settings.require);
+    const target = options.databaseUrl ? await openScratchDatabase(options.databaseUrl) : await openThrowawayPglite();
+    const onAbort = () => void target.dispose();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await verifyMigrations({
+        db: target.db,
+        migrationsDir: this.settings.migrationsDir,
+        table: this.settings.table,
+        schema: this.settings.schema,
+        codeMigrations: this.registered,
+        useGlobalRegistry: this.options.useGlobalRegistry,
+        signal: options.signal,
+        onProgress: options.onProgress,
+      });
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      await target.dispose();
+    }
+  }
+
+  // lint() joins here as a method when the engine has it (issue 13).
 
   /** Waits for the commands already called, then closes the database session. The migrator cannot be used after. */
   async close(): Promise<void> {

@@ -5,7 +5,18 @@
  *
  * @packageDocumentation
  */
-export { createMigrator, MigrateLens, type CreateMigratorOptions, type MigrateEvent, type UpCommandOptions, type DownCommandOptions } from './api';
+export {
+  createMigrator,
+  MigrateLens,
+  type CreateMigratorOptions,
+  type MigrateEvent,
+  type UpCommandOptions,
+  type DownCommandOptions,
+  type VerifyCommandOptions,
+} from './api';
+export type { VerifyResult, VerifyFailure, VerifyLocation, VerifyProgress } from './verify/verify';
+export type { SchemaDifference } from './verify/diff';
+export type { ObjectKind } from './verify/snapshot';
 export { registerMigration } from './registry';
 export type { Settings, ConnectionSettings } from './config';
 export type {
@@ -35,5 +46,5 @@ export {
   UnknownVersionError,
   StateError,
 } from './errors';
-// lint and verify join this surface when the engine has them (issue 13): export their functions and
-// result types here, each with TSDoc, and add them to test/unit/public-api.test.ts.
+// lint joins this surface when the engine has it (issue 13): export its functions and result types
+// here, each with TSDoc, and add them to test/unit/public-api.test.ts.

@@ -42,3 +42,4 @@ export {
   type ForeignHistory,
   type ToolName,
 } from './adopt';
+export * from './verify';

@@ -69,7 +69,7 @@ describe('parseCommandLine', () => {
 
   it('refuses a flag the command does not take, naming the flag and the command', () => {
     expect(() => parse(['create', '--dry-run'])).toThrow('create does not take --dry-run (a flag of up, down, reset, refresh, adopt)');
-    expect(() => parse(['version', '--json'])).toThrow('version does not take --json (a flag of status)');
+    expect(() => parse(['version', '--json'])).toThrow('version does not take --json (a flag of status, verify)');
     expect(() => parse(['status', '-version', '20240101000000'])).toThrow('status does not take -version');
     expect(() => parse(['status', '--lock-timeout', '3'])).toThrow('status does not take --lock-timeout');
   });

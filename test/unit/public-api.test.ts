@@ -33,7 +33,7 @@ describe('public API', () => {
       m[1].split(',').map((n) => n.trim().replace(/^type /, '')).filter(Boolean),
     );
     expect(names.length).toBeGreaterThan(20);
-    const sources = readdirSync(ENGINE).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join(ENGINE, f), 'utf8'));
+    const sources = (readdirSync(ENGINE, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join(ENGINE, f), 'utf8'));
     const undocumented = names.filter((name) => {
       const decl = new RegExp(`^export (?:class|function|interface|type|const) ${name}\\b`, 'm');
       const text = sources.find((s) => decl.test(s));

@@ -25,8 +25,9 @@ import forget from './forget';
 import acceptChecksum from './accept-checksum';
 import adopt from './adopt';
 import lint from './lint';
+import verify from './verify';
 
-export const COMMANDS: readonly Command[] = [up, down, status, create, reset, refresh, version, markApplied, markRolledBack, forget, acceptChecksum, adopt, lint];
+export const COMMANDS: readonly Command[] = [up, down, status, create, reset, refresh, version, markApplied, markRolledBack, forget, acceptChecksum, adopt, lint, verify];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);

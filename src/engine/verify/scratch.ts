@@ -1,0 +1,101 @@
+// The databases verify runs on: a throwaway PGlite in memory, or a scratch database on a server.
+import { randomBytes } from 'node:crypto';
+import { openDatabase, type Database } from '../database';
+import { ConfigError } from '../errors';
+import { describeUrl } from '../redact';
+import { quoteIdent } from '../sql';
+
+/** A database verify may change as it likes, and how to be rid of it. */
+export interface VerifyDatabase {
+  db: Database;
+  /** For the "Database:" line: never a password. */
+  description: string;
+  /** The database's name on the server (scratch databases only). */
+  name?: string;
+  /** Whether verify created it (and so drops it). */
+  created: boolean;
+  /** Closes the session and drops the database if verify created it; safe to call more than once and concurrently. */
+  dispose(): Promise<void>;
+}
+
+/** PGlite in memory: nothing on disk, gone when closed. */
+export async function openThrowawayPglite(): Promise<VerifyDatabase> {
+  const db = await openDatabase({ kind: 'embedded', dataDir: 'memory://', description: 'throwaway PGlite database (in memory)' });
+  let closing: Promise<void> | undefined;
+  return { db, description: db.description, created: true, dispose: () => (closing ??= db.close()) };
+}
+
+/** Names that are never a scratch database: the server's own. */
+const RESERVED = new Set(['postgres', 'template0', 'template1']);
+
+/**
+ * The scratch database a `--database URL` names, on that URL's server. The URL's database is the
+ * scratch database: when it does not exist, it is created here and dropped by `dispose` (also when
+ * verify fails or is interrupted); an existing one is used as it is, and verify refuses it unless it
+ * holds no table (see verifyMigrations); it is never dropped. A URL without a database name gets a
+ * new, unique one (`migrate_lens_verify_<random>`). `postgres`, `template0` and `template1` are
+ * refused by name. The create and drop run on a second session, on the server's `postgres` database.
+ */
+export async function openScratchDatabase(url: string, password?: string): Promise<VerifyDatabase> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+    if (!/^postgres(ql)?:$/.test(parsed.protocol)) throw new Error('not a postgres:// URL');
+  } catch {
+    throw new ConfigError(`--database expects a postgres:// URL of a server (and optionally of a scratch database on it), got ${describeUrl(url)}`);
+  }
+  const named = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  const name = named || `migrate_lens_verify_${randomBytes(5).toString('hex')}`;
+  if (RESERVED.has(name)) {
+    throw new ConfigError(`--database: "${name}" is the server's own database and is never used by verify; name a scratch database (it is created and dropped) or give the server's URL without a database`);
+  }
+  const at = (database: string) => {
+    const u = new URL(url);
+    u.pathname = '/' + encodeURIComponent(database);
+    return u.toString();
+  };
+  const open = (database: string) => openDatabase({ kind: 'url', url: at(database), password, description: describeUrl(at(database)) });
+  const admin = await open('postgres').catch(async (err: { code?: string }) => {
+    if (err?.code === '3D000') return open('template1');
+    throw err;
+  });
+  let created = false;
+  let db: Database;
+  try {
+    const exists = (await admin.query(`SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1`, [name])).length > 0;
+    if (!exists) {
+      await admin.exec(`CREATE DATABASE ${quoteIdent(name)}`);
+      created = true;
+    }
+    db = await open(name);
+  } catch (err) {
+    if (created) await dropDatabase(admin, name).catch(() => undefined);
+    await admin.close();
+    throw err;
+  }
+  let disposing: Promise<void> | undefined;
+  const dispose = () =>
+    (disposing ??= (async () => {
+      try {
+        // Dropped first, WITH (FORCE): a statement still running there (Ctrl-C in the middle of a
+        // migration) is ended by the server, and the drop does not wait for it.
+        if (created) await dropDatabase(admin, name);
+      } finally {
+        await db.close().catch(() => undefined);
+        await admin.close().catch(() => undefined);
+      }
+    })());
+  const description = `${created ? 'scratch' : 'existing'} database ${describeUrl(at(name))}${created ? ' (created for this run, dropped at the end)' : ''}`;
+  return { db, description, name, created, dispose };
+}
+
+async function dropDatabase(admin: Database, name: string): Promise<void> {
+  const [{ v }] = await admin.query<{ v: number }>(`SELECT current_setting('server_version_num')::int AS v`);
+  if (v >= 130000) {
+    await admin.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+    return;
+  }
+  await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
+  await admin.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
+}
+

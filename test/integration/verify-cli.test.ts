@@ -1,0 +1,160 @@
+// `migrate-lens verify` as a user runs it: the built CLI on the throwaway PGlite, and with
+// --database on a server: the scratch database created and dropped (also on failure and Ctrl-C), an
+// existing database with a table refused and left as it was, the configured database never used.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliBuilt, project, runCli, startCli, waitFor } from '../support/cli';
+import { createDatabase, getServer, randomName, withClient, type PgServer } from '../support/pg';
+
+const BASE = `-- +migrate Up
+CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL);
+
+-- +migrate Down
+DROP TABLE users;
+`;
+const LEAVES_INDEX = `-- +migrate Up
+CREATE INDEX users_email_idx ON users (email);
+
+-- +migrate Down
+SELECT 1;
+`;
+const FINE = `-- +migrate Up
+CREATE INDEX users_email_idx ON users (email);
+
+-- +migrate Down
+DROP INDEX users_email_idx;
+`;
+
+let server: PgServer;
+const databases = async (pattern: string) =>
+  withClient(server.url('postgres'), async (c) => (await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1 ORDER BY 1`, [pattern])).rows.map((r) => r.datname));
+
+beforeAll(async () => {
+  expect(cliBuilt(), 'run "npm run build" first').toBe(true);
+  server = await getServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('verify on the throwaway PGlite', () => {
+  it('reports the Down that leaves an index with its file, Down line and words; exit 1; --json says the same', { timeout: 240_000 }, async () => {
+    const p = project({ '20240101000001_base.sql': BASE, '20240102000001_index.sql': LEAVES_INDEX });
+    try {
+      // A configured database that does not exist: verify never connects to it.
+      const r = await runCli(['verify'], { cwd: p.root, env: { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/nowhere' }, timeoutMs: 120_000 });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/^Database: throwaway PGlite database \(in memory\)\n/);
+      expect(r.stderr).toBe(
+        'migrations/20240102000001_index.sql:4: the Down of 20240102000001_index does not restore the schema its Up started from:\n' +
+          '  index `users_email_idx` still exists\n',
+      );
+      p.write('20240103000001_fine.sql', BASE.replace(/users/g, 'other'));
+      const j = await runCli(['verify', '--json'], { cwd: p.root, timeoutMs: 120_000 });
+      expect(j.code).toBe(1);
+      expect(JSON.parse(j.stdout)).toMatchObject({
+        ok: false,
+        migrations: 3,
+        verified: 1,
+        database: 'pglite',
+        failure: { kind: 'schema', version: '20240102000001', file: 'migrations/20240102000001_index.sql', line: 4, differences: [{ kind: 'index', name: 'users_email_idx', change: 'left' }] },
+      });
+      expect(j.stderr).toMatch(/^Database: throwaway PGlite/);
+    } finally {
+      p.remove();
+    }
+  });
+
+  it('passes, exit 0, and says so', { timeout: 120_000 }, async () => {
+    const p = project({ '20240101000001_base.sql': BASE, '20240102000001_index.sql': FINE });
+    try {
+      const r = await runCli(['verify'], { cwd: p.root, timeoutMs: 120_000 });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Down 20240102000001_index\nDown 20240101000001_base\nApplying everything again\.\.\.\nOK: every Down restores the schema its Up started from \(2 migrations, .*\)\.\n$/);
+    } finally {
+      p.remove();
+    }
+  });
+});
+
+describe('verify --database', () => {
+  it('without a database name: creates migrate_lens_verify_<random>, runs there, drops it (a failure too)', async () => {
+    const p = project({ '20240101000001_base.sql': BASE, '20240102000001_index.sql': LEAVES_INDEX });
+    try {
+      const before = await databases('migrate\\_lens\\_verify\\_%');
+      const r = await runCli(['verify', '--database', server.url('').replace(/\/$/, '')], { cwd: p.root });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/^Database: scratch database postgres:\/\/.*\/migrate_lens_verify_[0-9a-f]{10} \(created for this run, dropped at the end\)\n/);
+      expect(r.stderr).toMatch(/20240102000001_index\.sql:4: .*\n  index `users_email_idx` still exists\n/);
+      expect(await databases('migrate\\_lens\\_verify\\_%')).toEqual(before);
+    } finally {
+      p.remove();
+    }
+  });
+
+  it('a named database that does not exist: created, and dropped after a pass', async () => {
+    const p = project({ '20240101000001_base.sql': BASE, '20240102000001_index.sql': FINE });
+    const name = randomName('ml_verify');
+    try {
+      const r = await runCli(['verify', '--database', server.url(name)], { cwd: p.root });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`/${name} (created for this run, dropped at the end)`);
+      expect(await databases(name)).toEqual([]);
+    } finally {
+      p.remove();
+    }
+  });
+
+  it('refuses an existing database that holds a table: nothing runs there, nothing is dropped', async () => {
+    const p = project({ '20240101000001_base.sql': BASE });
+    const db = await createDatabase(server, 'ml_verify_real');
+    try {
+      await db.query('CREATE TABLE orders (id int); INSERT INTO orders VALUES (1)');
+      const r = await runCli(['verify', '--database', db.url], { cwd: p.root });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^error: verify refuses .*ml_verify_real_\w+: it holds 1 table or other relation \(public\.orders\); verify runs only on an empty database/);
+      expect(await databases(db.name)).toEqual([db.name]);
+      expect(await db.query(`SELECT count(*)::int AS n, to_regclass('schema_migrations') AS t FROM orders`)).toEqual([{ n: 1, t: null }]);
+    } finally {
+      await db.drop();
+      p.remove();
+    }
+  });
+
+  it('an existing empty database is used and kept; the server\'s own databases are refused by name', async () => {
+    const p = project({ '20240101000001_base.sql': BASE });
+    const db = await createDatabase(server, 'ml_verify_empty');
+    try {
+      const r = await runCli(['verify', '--database', db.url], { cwd: p.root });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`Database: existing database`);
+      expect(await db.query(`SELECT version::text AS version, status FROM schema_migrations`)).toEqual([{ version: '20240101000001', status: 'applied' }]);
+      const own = await runCli(['verify', '--database', server.url('postgres')], { cwd: p.root });
+      expect(own.code).toBe(1);
+      expect(own.stderr).toMatch(/"postgres" is the server's own database and is never used by verify/);
+    } finally {
+      await db.drop();
+      p.remove();
+    }
+  });
+
+  it('Ctrl-C in the middle of a migration: the scratch database is dropped at once', async () => {
+    const p = project({ '20240101000001_base.sql': BASE, '20240102000001_slow.sql': '-- +migrate Up\nSELECT pg_sleep(60);\n\n-- +migrate Down\nSELECT 1;\n' });
+    const name = randomName('ml_verify_int');
+    try {
+      const cli = startCli(['verify', '--database', server.url(name)], { cwd: p.root, timeoutMs: 60_000 });
+      await waitFor('the slow Up to run', async () =>
+        withClient(server.url('postgres'), async (c) => (await c.query(`SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND query LIKE '%pg_sleep(60)%'`, [name])).rowCount),
+      );
+      process.kill(cli.pid, 'SIGINT');
+      const r = await cli.done;
+      expect(r.signal).toBeNull();
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`verify cancelled; database ${name} dropped`);
+      expect(await databases(name)).toEqual([]);
+    } finally {
+      p.remove();
+    }
+  });
+});

@@ -1,0 +1,250 @@
+// verify's round trip on both databases: Downs that do not undo their Up, each in the words the
+// user reads, with the file and the Down's line; what must pass (notransaction, code migrations, a
+// column dropped and added back); what cannot run (no Down, a broken Down, a PGlite extension).
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { clearRegisteredMigrations, StateError, verifyFailureText, verifyMigrations, type Database, type VerifyResult } from '../../src/engine/internal';
+import { createMigrator } from '../../src/engine/index';
+import { pgBackend, pgliteBackend, type Backend } from '../support/backends';
+import { getServer, randomName, withClient } from '../support/pg';
+import { migrationsFolder } from '../support/files';
+
+const backends: [string, () => Promise<Backend>][] = [
+  ['PostgreSQL', pgBackend],
+  ['PGlite', pgliteBackend],
+];
+
+const BASE = `-- +migrate Up
+CREATE TYPE mood AS ENUM ('sad', 'ok');
+CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL DEFAULT '', legacy text, mood mood);
+CREATE VIEW active_users AS SELECT id, email FROM users;
+-- +migrate StatementBegin
+CREATE FUNCTION bump(x int) RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN x + 1;
+END;
+$$;
+-- +migrate StatementEnd
+
+-- +migrate Down
+DROP FUNCTION bump(int);
+DROP VIEW active_users;
+DROP TABLE users;
+DROP TYPE mood;
+`;
+
+/** A second migration: its Up, and a Down that undoes everything except `keep`. */
+function second(up: string, down: string): string {
+  return `-- +migrate Up\n${up}\n\n-- +migrate Down\n${down}\n`;
+}
+
+describe.each(backends)('verify on %s', (_label, makeBackend) => {
+  let backend: Backend;
+  let db: Database;
+  let folders: { remove(): void }[] = [];
+
+  beforeAll(async () => {
+    backend = await makeBackend();
+  });
+  afterAll(async () => {
+    await backend?.close();
+  });
+  beforeEach(async () => {
+    await backend.clean();
+    db = await backend.open();
+  });
+  afterEach(async () => {
+    await db.close();
+    for (const f of folders) f.remove();
+    folders = [];
+    clearRegisteredMigrations();
+  });
+
+  function folder(files: Record<string, string>) {
+    const f = migrationsFolder(files);
+    folders.push(f);
+    return f;
+  }
+
+  async function verifyWith(secondText: string): Promise<{ result: VerifyResult; dir: string }> {
+    const f = folder({ '20240101000001_base.sql': BASE, '20240102000001_change.sql': secondText });
+    return { result: await verifyMigrations({ db, migrationsDir: f.dir, useGlobalRegistry: false }), dir: f.dir };
+  }
+
+  function schemaFailure(result: VerifyResult) {
+    expect(result.ok).toBe(false);
+    const failure = result.failure!;
+    expect(failure.kind).toBe('schema');
+    if (failure.kind !== 'schema') throw new Error('unreachable');
+    return failure;
+  }
+
+  it('passes when every Down undoes its Up, and leaves everything applied once more', async () => {
+    const { result } = await verifyWith(
+      second(
+        `CREATE INDEX users_email_idx ON users (email);\nALTER TABLE users DROP COLUMN legacy;\nCREATE TRIGGER t BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();`,
+        `DROP TRIGGER t ON users;\nALTER TABLE users ADD COLUMN legacy text;\nDROP INDEX users_email_idx;`,
+      ),
+    );
+    expect(result).toMatchObject({ ok: true, migrations: 2, verified: 2, failure: null, cancelled: false });
+    const rows = await db.query<{ version: string; status: string }>(`SELECT version::text AS version, status FROM schema_migrations ORDER BY 1`);
+    expect(rows).toEqual([
+      { version: '20240101000001', status: 'applied' },
+      { version: '20240102000001', status: 'applied' },
+    ]);
+    expect(await db.query(`SELECT 1 FROM pg_indexes WHERE indexname = 'users_email_idx'`)).toHaveLength(1);
+  });
+
+  it('a Down that leaves an index: names the index, the file and the Down line', async () => {
+    const { result, dir } = await verifyWith(second('CREATE INDEX users_email_idx ON users (email);', 'SELECT 1;'));
+    const failure = schemaFailure(result);
+    expect(failure).toMatchObject({ version: '20240102000001', name: 'change', file: `${dir}/20240102000001_change.sql`, line: 4 });
+    expect(failure.differences.map((d) => d.message)).toEqual(['index `users_email_idx` still exists']);
+    expect(result.verified).toBe(0);
+    expect(verifyFailureText(result.failure!, (p) => p.slice(dir.length + 1))).toBe(
+      '20240102000001_change.sql:4: the Down of 20240102000001_change does not restore the schema its Up started from:\n  index `users_email_idx` still exists',
+    );
+  });
+
+  it('a Down that drops a column default instead of restoring it', async () => {
+    const { result } = await verifyWith(second(`ALTER TABLE users ALTER COLUMN email SET DEFAULT 'x';`, 'ALTER TABLE users ALTER COLUMN email DROP DEFAULT;'));
+    expect(schemaFailure(result).differences.map((d) => d.message)).toEqual(["column `users.email`: default `''::text` is gone (it was set before the Up)"]);
+  });
+
+  it('a Down that forgets an enum value', async () => {
+    const { result } = await verifyWith(second(`ALTER TYPE mood ADD VALUE 'happy';`, 'SELECT 1;'));
+    expect(schemaFailure(result).differences.map((d) => d.message)).toEqual(['enum `mood`: value `happy` still exists']);
+  });
+
+  it('a view whose definition the Down does not put back', async () => {
+    const { result } = await verifyWith(second('CREATE OR REPLACE VIEW active_users AS SELECT id, email, mood FROM users;', 'SELECT 1;'));
+    const [d] = schemaFailure(result).differences;
+    expect(d).toMatchObject({ kind: 'view', name: 'active_users', change: 'changed', property: 'definition' });
+    expect(d.message).toMatch(/^view `active_users`: definition is `SELECT .*mood FROM users;`, before the Up it was `SELECT .*email FROM users;`$/);
+  });
+
+  it('a function body the Down does not put back: the first line that differs', async () => {
+    const { result } = await verifyWith(
+      second('-- +migrate StatementBegin\nCREATE OR REPLACE FUNCTION bump(x int) RETURNS int LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN x + 2;\nEND;\n$$;\n-- +migrate StatementEnd', 'SELECT 1;'),
+    );
+    const [d] = schemaFailure(result).differences;
+    expect(d.message).toMatch(/^function `bump\(integer\)`: its definition differs at line \d+: `RETURN x \+ 2;`, before the Up `RETURN x \+ 1;`$/);
+  });
+
+  it('a table the Down drops that existed before: missing, without its columns listed again', async () => {
+    const { result } = await verifyWith(second('CREATE TABLE extra (id int);', 'DROP TABLE extra;\nDROP VIEW active_users;'));
+    expect(schemaFailure(result).differences.map((d) => d.message)).toEqual(['view `active_users` is missing (it existed before the Up)']);
+  });
+
+  it('stops at the first (newest) failing Down and counts the newer ones that passed', async () => {
+    const f = folder({
+      '20240101000001_base.sql': BASE,
+      '20240102000001_leaves.sql': second('CREATE INDEX users_email_idx ON users (email);', 'SELECT 1;'),
+      '20240103000001_fine.sql': second('CREATE TABLE fine (id int);', 'DROP TABLE fine;'),
+    });
+    const result = await verifyMigrations({ db, migrationsDir: f.dir, useGlobalRegistry: false });
+    expect(result).toMatchObject({ ok: false, verified: 1, failure: { kind: 'schema', version: '20240102000001' } });
+  });
+
+  it('notransaction migrations and code migrations go through the same round trip', async () => {
+    const f = folder({
+      '20240101000001_base.sql': BASE,
+      '20240102000001_concurrent.sql': '-- +migrate Up notransaction\nCREATE INDEX CONCURRENTLY users_mood_idx ON users (mood);\n\n-- +migrate Down notransaction\nDROP INDEX CONCURRENTLY users_mood_idx;\n',
+    });
+    const codeLeaves = {
+      version: '20240103000001',
+      name: 'code_table',
+      up: async (h: { query(sql: string): Promise<unknown> }) => void (await h.query('CREATE TABLE from_code (id int)')),
+      down: async () => undefined,
+    };
+    const result = await verifyMigrations({ db, migrationsDir: f.dir, useGlobalRegistry: false, codeMigrations: [codeLeaves] });
+    expect(result.failure).toMatchObject({ kind: 'schema', version: '20240103000001', file: null, line: null });
+    expect(verifyFailureText(result.failure!)).toMatch(/^code migration 20240103000001_code_table: the Down .*\n  table `from_code` still exists$/);
+
+    await backend.clean();
+    const fine = { ...codeLeaves, down: async (h: { query(sql: string): Promise<unknown> }) => void (await h.query('DROP TABLE from_code')) };
+    expect(await verifyMigrations({ db, migrationsDir: f.dir, useGlobalRegistry: false, codeMigrations: [fine] })).toMatchObject({ ok: true, verified: 3 });
+  });
+
+  it('an Up without a Down is reported, not a crash', async () => {
+    const { result, dir } = await verifyWith('-- +migrate Up\nCREATE TABLE audit (id int);\n');
+    expect(result.failure).toEqual({ kind: 'no-down', version: '20240102000001', name: 'change', file: `${dir}/20240102000001_change.sql`, line: null });
+    expect(verifyFailureText(result.failure!)).toMatch(/20240102000001_change\.sql: migration 20240102000001_change has no Down, so verify cannot roll it back/);
+  });
+
+  it('a Down with a syntax error: its file and the line of the statement', async () => {
+    const { result, dir } = await verifyWith(second('CREATE TABLE audit (id int);', 'SELECT 1;\nDROP TABEL audit;'));
+    expect(result.failure).toMatchObject({ kind: 'error', phase: 'down', file: `${dir}/20240102000001_change.sql`, line: 6, message: expect.stringMatching(/syntax error at or near "TABEL"/) });
+    expect(verifyFailureText(result.failure!, () => 'm.sql')).toMatch(/^m\.sql:6: the Down of 20240102000001_change failed: syntax error/);
+  });
+
+  it('an Up that does not build the same schema twice', async () => {
+    const { result } = await verifyWith(
+      second(
+        `DO $$ BEGIN EXECUTE format('CREATE TABLE t_%s (id int)', txid_current()); END $$;`,
+        `DO $$ DECLARE t text; BEGIN FOR t IN SELECT tablename FROM pg_tables WHERE tablename LIKE 't\\_%' LOOP EXECUTE format('DROP TABLE %I', t); END LOOP; END $$;`,
+      ),
+    );
+    expect(result.failure?.kind).toBe('reapply');
+    expect(verifyFailureText(result.failure!)).toMatch(/^after every Down and every Up again, the schema differs .*\n  table `t_\d+` is missing .*\n  table `t_\d+` still exists$/);
+  });
+
+  it('refuses a database that holds a table, and changes nothing', async () => {
+    await db.exec('CREATE TABLE precious (id int); INSERT INTO precious VALUES (1);');
+    const f = folder({ '20240101000001_base.sql': BASE });
+    await expect(verifyMigrations({ db, migrationsDir: f.dir, useGlobalRegistry: false })).rejects.toThrow(StateError);
+    await expect(verifyMigrations({ db, migrationsDir: f.dir, useGlobalRegistry: false })).rejects.toThrow(/holds 1 table or other relation \(public\.precious\)/);
+    expect(await db.query(`SELECT to_regclass('schema_migrations') AS t`)).toEqual([{ t: null }]);
+  });
+
+  it('a cancelled run stops between steps', async () => {
+    const controller = new AbortController();
+    const f = folder({ '20240101000001_base.sql': BASE, '20240102000001_change.sql': second('CREATE TABLE b (id int);', 'DROP TABLE b;') });
+    const result = await verifyMigrations({
+      db,
+      migrationsDir: f.dir,
+      useGlobalRegistry: false,
+      signal: controller.signal,
+      onProgress: (p) => p.phase === 'down' && controller.abort(),
+    });
+    expect(result).toMatchObject({ ok: false, cancelled: true, failure: null });
+  });
+});
+
+describe('verify on PGlite: an extension it lacks', () => {
+  it('says PGlite cannot run it and to use --database', async () => {
+    const backend = await pgliteBackend();
+    const f = migrationsFolder({ '20240101000001_gis.sql': '-- +migrate Up\nCREATE EXTENSION postgis;\n\n-- +migrate Down\nDROP EXTENSION postgis;\n' });
+    try {
+      const result = await verifyMigrations({ db: await backend.open(), migrationsDir: f.dir, useGlobalRegistry: false });
+      expect(result.failure).toMatchObject({ kind: 'unsupported', phase: 'up', line: 2, extension: 'postgis' });
+      expect(verifyFailureText(result.failure!, () => 'gis.sql')).toBe(
+        'gis.sql:2: the embedded PGlite cannot run migration 20240101000001_gis: extension "postgis" is not available; run verify on a PostgreSQL server that has "postgis", with --database URL',
+      );
+    } finally {
+      f.remove();
+      await backend.close();
+    }
+  });
+});
+
+describe('the library: MigrateLens.verify', () => {
+  it('verifies the project on a scratch database of a server, never on its own database, and drops it', async () => {
+    const server = await getServer();
+    const f = migrationsFolder({ '20240101000001_base.sql': BASE, '20240102000001_change.sql': second('CREATE INDEX users_email_idx ON users (email);', 'SELECT 1;') });
+    const name = randomName('ml_verify_api');
+    // The migrator's own database does not exist: verify must not connect to it.
+    const migrator = createMigrator({ cwd: f.dir, env: {}, migrationsDir: f.dir, connectionString: 'postgres://nobody@127.0.0.1:1/nowhere', useGlobalRegistry: false });
+    const phases: string[] = [];
+    try {
+      const result = await migrator.verify({ databaseUrl: server.url(name), onProgress: (p) => phases.push(`${p.phase} ${p.version}`) });
+      expect(result).toMatchObject({ ok: false, failure: { kind: 'schema', version: '20240102000001', line: 4 } });
+      expect(phases).toEqual(['up 20240101000001', 'up 20240102000001', 'down 20240102000001']);
+      const left = await withClient(server.url('postgres'), async (c) => (await c.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name])).rowCount);
+      expect(left).toBe(0);
+    } finally {
+      await migrator.close();
+      f.remove();
+      await server.close();
+    }
+  });
+});
