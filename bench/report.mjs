@@ -73,6 +73,8 @@ export function checkTargets(results, extra) {
   add(`extension tree model for ${extra.tree?.migrations ?? '?'} migrations < 100 ms`, tree == null ? null : `${tree.toFixed(1)} ms`, tree < 100);
   const adopt = extra.adoption?.median ?? null;
   add(`\`adopt\` of ${extra.adoption?.rows ?? 10000} rows (every file renamed) < 2 s`, adopt == null ? null : `${seconds(adopt)} s`, adopt < 2);
+  const verify = extra.verification?.median ?? null;
+  add(`\`verify\` of ${extra.verification?.migrations ?? 100} migrations on PGlite < 20 s`, verify == null ? null : `${verify.toFixed(2)} s`, verify < 20);
   return checks;
 }
 

@@ -17,6 +17,7 @@ import { timeCommand, median } from './measure.mjs';
 import { countingProxy } from './roundtrips.mjs';
 import { snapshotDist } from './dist.mjs';
 import { adoptBench } from './adopt.mjs';
+import { verifyBench } from './verify.mjs';
 import { PHASES, workloadTable, checkTargets, targetsTable, roundTripTable, machineLine, noopLine } from './report.mjs';
 
 const args = Object.fromEntries(
@@ -247,8 +248,10 @@ async function main() {
   const tree = runParser ? treeModel() : null;
   const runAdopt = !only || only.includes('adopt') || only.includes('migrate-lens');
   const adoption = runAdopt ? (log('\n== adopt'), await adoptBench(root, { rows: sizes.big, reps, unset })) : null;
+  const runVerify = !only || only.includes('verify') || only.includes('migrate-lens');
+  const verification = runVerify ? (log('\n== verify'), verifyBench(root, { reps, unset })) : null;
   const status = results.find((r) => r.workload === names.big && r.tool === 'migrate-lens' && r.phase === 'status')?.median ?? null;
-  const checks = checkTargets(results, { names, nodeStart: start, status, parser, tree, adoption });
+  const checks = checkTargets(results, { names, nodeStart: start, status, parser, tree, adoption, verification });
 
   info.loadAverageAtEnd = loadavg()[0];
   info.checkpointBeforeEachPhase = checkpointed();
@@ -262,6 +265,7 @@ async function main() {
       (status != null ? ` \`migrate-lens status\` on ${names.big.replace('trivial-', '')} applied files: ${status.toFixed(3)} s.` : '') +
       (tree?.nodes ? ` Extension tree model for ${tree.migrations} migrations: ${tree.firstMs.toFixed(1)} ms first build, ${tree.warmMedianMs.toFixed(1)} ms warm (\`activate()\` needs a VS Code host: the e2e host suite prints its time, \`npm run e2e -- --suite host\`).` : '') +
       (adoption ? ` \`adopt -from sql-migrate --rename\` of ${adoption.rows} entries (${adoption.rows} files renamed): ${adoption.median.toFixed(3)} s.` : '') +
+      (verification ? ` \`verify\` of ${verification.migrations} migrations on PGlite (bench/verify.mjs): ${verification.median.toFixed(2)} s end to end, ${verification.ownMedian.toFixed(2)} s of it verify's own (every Up, every Down, two catalog snapshots per migration, everything again), the rest Node's and PGlite's start.` : '') +
       (parser?.mbPerSecond ? ` Parser on a ${(parser.bytes / 1e6).toFixed(0)} MB data migration: parseMigration ${parser.mbPerSecond.toFixed(1)} MB/s, splitStatements ${parser.splitMbPerSecond.toFixed(1)} MB/s.` : parser?.error ? ` Parser: ${parser.error}.` : ''),
     '',
     noopLine(results, names.trivial, start),
@@ -290,6 +294,7 @@ async function main() {
     parser,
     treeModel: tree,
     adopt: adoption,
+    verify: verification,
     roundTrips: roundTrips && { migrations: ROUND_TRIP_MIGRATIONS, byTool: roundTrips },
     targets: checks,
   };

@@ -1,6 +1,8 @@
 // The schema of a database as plain data, read from the catalogs in one round trip: what verify
 // compares before a migration's Up and after its Down.
+import { randomBytes } from 'node:crypto';
 import type { Database } from '../database';
+import { sqlLiteral } from '../sql';
 
 /** The kinds of object a snapshot holds, in the order differences are reported. */
 export const OBJECT_KINDS = [
@@ -42,11 +44,19 @@ export interface SnapshotOptions {
   trackingTable: string;
 }
 
+// Every object a user (or an extension) creates has an OID from FirstNormalObjectId (16384) up; the
+// thousands of built-in functions, types and relations are below it. Filtering on it lets each kind be
+// an index range scan on its catalog's OID instead of a scan of the whole catalog.
+const USER_OID = 16384;
 // Schemas that are PostgreSQL's own.
 const USER_NS = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'`;
 // An object that belongs to an extension is the extension's business: only the extension is compared.
 const notExtensionMember = (catalog: string, oid: string) =>
   `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = '${catalog}'::regclass AND e.objid = ${oid} AND e.deptype = 'e')`;
+// A comment, through pg_description's unique index: obj_description() is a SQL function, and calling
+// it for each of hundreds of columns costs more than the rest of their query.
+const comment = (catalog: string, oid: string, sub = '0') =>
+  `(SELECT d.description FROM pg_catalog.pg_description d WHERE d.objoid = ${oid} AND d.classoid = '${catalog}'::regclass AND d.objsubid = ${sub})`;
 const display = (ns: string, name: string) => `CASE WHEN ${ns} = 'public' THEN ${name} ELSE ${ns} || '.' || ${name} END`;
 const agg = (select: string) => `(SELECT coalesce(json_agg(x), '[]'::json) FROM (${select}) x)`;
 
@@ -56,33 +66,33 @@ const agg = (select: string) => `(SELECT coalesce(json_agg(x), '[]'::json) FROM 
  * order (attnum) is not compared: a Down that re-adds a dropped column can only add it at the end.
  * Sequence values, statistics and OIDs are not schema and are not read.
  */
-const SNAPSHOT_SQL = `
+const snapshotSql = (trackingSchema: string, trackingTable: string) => `
 WITH rels AS (
   SELECT c.oid, c.relkind, ${display('n.nspname', 'c.relname')} AS name
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  WHERE ${USER_NS} AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'c', 'S')
-    AND NOT (n.nspname = $1 AND c.relname = $2)
+  WHERE c.oid >= ${USER_OID} AND ${USER_NS} AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'c', 'S')
+    AND NOT (n.nspname = ${trackingSchema} AND c.relname = ${trackingTable})
     AND ${notExtensionMember('pg_catalog.pg_class', 'c.oid')}
 )
 SELECT
   ${agg(`SELECT x.extname AS name, x.extversion AS version, n.nspname AS schema
      FROM pg_catalog.pg_extension x JOIN pg_catalog.pg_namespace n ON n.oid = x.extnamespace`)} AS extensions,
-  ${agg(`SELECT n.nspname AS name, n.nspacl::text AS privileges, obj_description(n.oid, 'pg_namespace') AS comment
-     FROM pg_catalog.pg_namespace n WHERE ${USER_NS} AND n.nspname <> $1 AND ${notExtensionMember('pg_catalog.pg_namespace', 'n.oid')}`)} AS schemas,
+  ${agg(`SELECT n.nspname AS name, n.nspacl::text AS privileges, ${comment('pg_catalog.pg_namespace', 'n.oid')} AS comment
+     FROM pg_catalog.pg_namespace n WHERE ${USER_NS} AND n.nspname <> ${trackingSchema} AND ${notExtensionMember('pg_catalog.pg_namespace', 'n.oid')}`)} AS schemas,
   ${agg(`SELECT ${display('n.nspname', 't.typname')} AS name,
        (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid)::text AS values,
-       obj_description(t.oid, 'pg_type') AS comment
+       ${comment('pg_catalog.pg_type', 't.oid')} AS comment
      FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-     WHERE ${USER_NS} AND t.typtype = 'e' AND ${notExtensionMember('pg_catalog.pg_type', 't.oid')}`)} AS enums,
+     WHERE t.oid >= ${USER_OID} AND ${USER_NS} AND t.typtype = 'e' AND ${notExtensionMember('pg_catalog.pg_type', 't.oid')}`)} AS enums,
   ${agg(`SELECT ${display('n.nspname', 't.typname')} AS name,
        CASE t.typtype WHEN 'd' THEN 'domain over ' || format_type(t.typbasetype, t.typtypmod)
                       WHEN 'c' THEN 'composite type' WHEN 'r' THEN 'range type' ELSE 'type' END AS kind,
        CASE WHEN t.typnotnull THEN 'not null' END AS "not null", t.typdefault AS default,
        (SELECT string_agg(k.conname || ' ' || pg_get_constraintdef(k.oid), '; ' ORDER BY k.conname)
           FROM pg_catalog.pg_constraint k WHERE k.contypid = t.oid) AS constraints,
-       obj_description(t.oid, 'pg_type') AS comment
+       ${comment('pg_catalog.pg_type', 't.oid')} AS comment
      FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-     WHERE ${USER_NS} AND (t.typtype IN ('d', 'r') OR (t.typtype = 'c' AND t.typrelid IN (SELECT oid FROM rels WHERE relkind = 'c')))
+     WHERE t.oid >= ${USER_OID} AND ${USER_NS} AND (t.typtype IN ('d', 'r') OR (t.typtype = 'c' AND t.typrelid IN (SELECT oid FROM rels WHERE relkind = 'c')))
        AND ${notExtensionMember('pg_catalog.pg_type', 't.oid')}`)} AS types,
   ${agg(`SELECT r.name,
        CASE c.relkind WHEN 'p' THEN 'partitioned table' WHEN 'f' THEN 'foreign table' ELSE 'table' END AS kind,
@@ -92,7 +102,7 @@ SELECT
        (SELECT string_agg(pr.name, ', ' ORDER BY i.inhseqno) FROM pg_catalog.pg_inherits i JOIN rels pr ON pr.oid = i.inhparent WHERE i.inhrelid = c.oid) AS parent,
        pg_get_expr(c.relpartbound, c.oid) AS "partition bound",
        array_to_string(c.reloptions, ', ') AS options,
-       c.relacl::text AS privileges, obj_description(c.oid, 'pg_class') AS comment
+       c.relacl::text AS privileges, ${comment('pg_catalog.pg_class', 'c.oid')} AS comment
      FROM rels r JOIN pg_catalog.pg_class c ON c.oid = r.oid WHERE r.relkind IN ('r', 'p', 'f')`)} AS tables,
   ${agg(`SELECT r.name || '.' || a.attname AS name, r.name AS parent,
        format_type(a.atttypid, a.atttypmod) AS type,
@@ -101,41 +111,41 @@ SELECT
        CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid) END AS generated,
        CASE a.attidentity WHEN 'a' THEN 'generated always' WHEN 'd' THEN 'generated by default' END AS identity,
        CASE WHEN a.attcollation <> t.typcollation THEN (SELECT collname FROM pg_catalog.pg_collation WHERE oid = a.attcollation) END AS collation,
-       a.attacl::text AS privileges, col_description(a.attrelid, a.attnum) AS comment
+       a.attacl::text AS privileges, ${comment('pg_catalog.pg_class', 'a.attrelid', 'a.attnum')} AS comment
      FROM rels r JOIN pg_catalog.pg_attribute a ON a.attrelid = r.oid
      JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
      LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
      WHERE r.relkind IN ('r', 'p', 'f', 'c') AND a.attnum > 0 AND NOT a.attisdropped`)} AS columns,
   ${agg(`SELECT k.conname || ' on ' || r.name AS name, r.name AS parent, pg_get_constraintdef(k.oid) AS definition,
        CASE WHEN NOT k.convalidated THEN 'not valid' END AS validated,
-       obj_description(k.oid, 'pg_constraint') AS comment
+       ${comment('pg_catalog.pg_constraint', 'k.oid')} AS comment
      FROM rels r JOIN pg_catalog.pg_constraint k ON k.conrelid = r.oid
      WHERE k.contype IN ('p', 'u', 'f', 'c', 'x')`)} AS constraints,
   ${agg(`SELECT ${display('n.nspname', 'i.relname')} AS name, r.name AS parent, pg_get_indexdef(i.oid) AS definition,
-       CASE WHEN NOT x.indisvalid THEN 'invalid' END AS validity, obj_description(i.oid, 'pg_class') AS comment
+       CASE WHEN NOT x.indisvalid THEN 'invalid' END AS validity, ${comment('pg_catalog.pg_class', 'i.oid')} AS comment
      FROM rels r JOIN pg_catalog.pg_index x ON x.indrelid = r.oid
      JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid = i.relnamespace
      WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.oid AND k.conrelid = r.oid AND k.contype IN ('p', 'u', 'x'))`)} AS indexes,
   ${agg(`SELECT r.name, r.relkind, pg_get_viewdef(r.oid) AS definition,
-       array_to_string(c.reloptions, ', ') AS options, c.relacl::text AS privileges, obj_description(r.oid, 'pg_class') AS comment
+       array_to_string(c.reloptions, ', ') AS options, c.relacl::text AS privileges, ${comment('pg_catalog.pg_class', 'r.oid')} AS comment
      FROM rels r JOIN pg_catalog.pg_class c ON c.oid = r.oid WHERE r.relkind IN ('v', 'm')`)} AS views,
   ${agg(`SELECT r.name, format_type(s.seqtypid, NULL) AS type, s.seqstart::text AS start, s.seqincrement::text AS increment,
        s.seqmin::text AS minimum, s.seqmax::text AS maximum, s.seqcache::text AS cache, CASE WHEN s.seqcycle THEN 'cycle' END AS cycle,
        (SELECT o.name || '.' || a.attname FROM pg_catalog.pg_depend d JOIN rels o ON o.oid = d.refobjid
           JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
           WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = r.oid AND d.deptype = 'a' AND d.refobjsubid > 0 LIMIT 1) AS "owned by",
-       c.relacl::text AS privileges, obj_description(r.oid, 'pg_class') AS comment
+       c.relacl::text AS privileges, ${comment('pg_catalog.pg_class', 'r.oid')} AS comment
      FROM rels r JOIN pg_catalog.pg_sequence s ON s.seqrelid = r.oid JOIN pg_catalog.pg_class c ON c.oid = r.oid
      WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = r.oid AND d.deptype = 'i')`)} AS sequences,
   ${agg(`SELECT ${display('n.nspname', 'p.proname')} || '(' || oidvectortypes(p.proargtypes) || ')' AS name,
        CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window function' ELSE 'function' END AS kind,
        CASE WHEN p.prokind IN ('f', 'p', 'w') THEN pg_get_functiondef(p.oid) ELSE 'aggregate returning ' || pg_get_function_result(p.oid) END AS definition,
-       p.proacl::text AS privileges, obj_description(p.oid, 'pg_proc') AS comment
+       p.proacl::text AS privileges, ${comment('pg_catalog.pg_proc', 'p.oid')} AS comment
      FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-     WHERE ${USER_NS} AND ${notExtensionMember('pg_catalog.pg_proc', 'p.oid')}`)} AS functions,
+     WHERE p.oid >= ${USER_OID} AND ${USER_NS} AND ${notExtensionMember('pg_catalog.pg_proc', 'p.oid')}`)} AS functions,
   ${agg(`SELECT g.tgname || ' on ' || r.name AS name, r.name AS parent, pg_get_triggerdef(g.oid) AS definition,
        CASE g.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END AS enabled,
-       obj_description(g.oid, 'pg_trigger') AS comment
+       ${comment('pg_catalog.pg_trigger', 'g.oid')} AS comment
      FROM rels r JOIN pg_catalog.pg_trigger g ON g.tgrelid = r.oid WHERE NOT g.tgisinternal`)} AS triggers,
   ${agg(`SELECT y.polname || ' on ' || r.name AS name, r.name AS parent,
        CASE y.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' ELSE 'ALL' END AS command,
@@ -168,10 +178,43 @@ export function emptySnapshot(): Snapshot {
   return Object.fromEntries(OBJECT_KINDS.map((k) => [k, new Map()])) as Snapshot;
 }
 
-/** Reads the schema of the database `db` is connected to. */
+/** Reads the schema of the database `db` is connected to, once. */
 export async function takeSnapshot(db: Database, options: SnapshotOptions): Promise<Snapshot> {
-  const [row] = await db.query<Row>(SNAPSHOT_SQL, [options.trackingSchema, options.trackingTable]);
+  const [row] = await db.query<Row>(snapshotSql(sqlLiteral(options.trackingSchema), sqlLiteral(options.trackingTable)));
   return snapshotFromRow(row);
+}
+
+/**
+ * Snapshots of one session, many times: the query is prepared once. Planning it costs more than
+ * running it (280 ms against 180 ms on PGlite on a loaded 2-core machine), and verify takes two
+ * snapshots per migration. It reads only the catalogs, so the plan never goes stale; a migration
+ * that runs DEALLOCATE ALL or DISCARD ALL takes it away, and it is prepared again.
+ */
+export class Snapshotter {
+  private readonly name = `migrate_lens_snapshot_${randomBytes(4).toString('hex')}`;
+  private prepared = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: SnapshotOptions,
+  ) {}
+
+  async take(): Promise<Snapshot> {
+    for (let attempt = 0; ; attempt++) {
+      if (!this.prepared) {
+        await this.db.exec(`PREPARE ${this.name} AS ${snapshotSql(sqlLiteral(this.options.trackingSchema), sqlLiteral(this.options.trackingTable))}`);
+        this.prepared = true;
+      }
+      try {
+        const [row] = await this.db.query<Row>(`EXECUTE ${this.name}`);
+        return snapshotFromRow(row);
+      } catch (err) {
+        // 26000: invalid_sql_statement_name, the statement is gone.
+        if ((err as { code?: string })?.code !== '26000' || attempt > 0) throw err;
+        this.prepared = false;
+      }
+    }
+  }
 }
 
 /** The query's one row (each column a JSON array, or its text) as a snapshot. */

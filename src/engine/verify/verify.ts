@@ -7,7 +7,7 @@ import { Migrator, type MigratorOptions } from '../migrator';
 import { databaseErrorInfo } from '../database';
 import type { CodeMigrationDefinition, Migration } from '../types';
 import { diffSnapshots, type SchemaDifference } from './diff';
-import { takeSnapshot, type Snapshot } from './snapshot';
+import { Snapshotter, type Snapshot } from './snapshot';
 
 /** Options of {@link verifyMigrations}. */
 export interface VerifyOptions {
@@ -100,7 +100,8 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
   };
   const migrator = new Migrator(migratorOptions);
   for (const d of options.codeMigrations ?? []) migrator.register(d);
-  const snap = () => takeSnapshot(db, { trackingSchema: schema, trackingTable: table });
+  const snapshots = new Snapshotter(db, { trackingSchema: schema, trackingTable: table });
+  const snap = () => snapshots.take();
   const migrations = (await migrator.status()).flatMap((e) => (e.migration ? [e.migration] : []));
   const result = (failure: VerifyFailure | null, verified: number, cancelled = false): VerifyResult => ({
     ok: !failure && !cancelled,

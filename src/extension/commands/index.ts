@@ -6,6 +6,7 @@ import { compareEnvironments, switchEnvironment } from './environments';
 import { create, openFile, showDiff, showError } from './files';
 import { acceptChecksum, forget, markApplied, markRolledBack } from './recovery';
 import { adopt } from './adopt';
+import { disposeVerifyDiagnostics, verify } from './verify';
 import { down, downTo, previewSql, refresh, reset, rollBackStoredCopyCommand, runDown, runUp, up, upTo } from './run';
 
 type Factory = (folders: Folders) => (...args: never[]) => Promise<unknown>;
@@ -33,6 +34,7 @@ export const COMMANDS: Record<string, Factory> = {
   'migrateLens.showDiff': showDiff,
   'migrateLens.statusActions': statusActions,
   'migrateLens.adopt': adopt,
+  'migrateLens.verify': verify,
   'migrateLens.rollBackStoredCopy': rollBackStoredCopyCommand,
   'migrateLens.previewSql': previewSql,
   'migrateLens.switchEnvironment': switchEnvironment,
@@ -45,6 +47,7 @@ export const COMMANDS: Record<string, Factory> = {
 export const WALKTHROUGH_EXTENSION_ID = 'migrate-lens.migrate-lens';
 
 export function registerCommands(context: vscode.ExtensionContext, folders: Folders): void {
+  context.subscriptions.push({ dispose: disposeVerifyDiagnostics });
   for (const [id, factory] of Object.entries(COMMANDS)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, factory(folders) as (...args: unknown[]) => unknown));
   }

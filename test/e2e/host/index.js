@@ -10,7 +10,7 @@ const path = require('node:path');
 const vscode = require('vscode');
 
 const EXTENSION_ID = 'migrate-lens.migrate-lens';
-const COMMANDS = ['up', 'down', 'status', 'create', 'reset', 'refresh', 'version', 'setPassword', 'showOutput', 'runUp', 'runDown', 'previewSql', 'rollBackStoredCopy', 'statusActions']
+const COMMANDS = ['up', 'down', 'status', 'create', 'reset', 'refresh', 'version', 'setPassword', 'showOutput', 'runUp', 'runDown', 'previewSql', 'rollBackStoredCopy', 'statusActions', 'verify']
   .map((c) => 'migrateLens.' + c);
 const DATE = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d`;
 // Durations are written like the CLI's: "145 ms", "1.0 s", "4 min 05 s".
@@ -98,6 +98,32 @@ exports.run = async function run() {
   await test('every command of the issue is registered', async () => {
     const all = new Set(await vscode.commands.getCommands(true));
     assert.deepEqual(COMMANDS.filter((c) => !all.has(c)), []);
+  });
+
+  await test('"Verify Migrations" puts what a Down leaves behind on its Down line; fixed, it passes and the diagnostic goes; the configured database is never used', async () => {
+    const up = '-- +migrate Up\nCREATE TABLE e2e_verify (id int);\nCREATE SEQUENCE e2e_verify_seq;\n\n';
+    const f = writeMigration(extraVersion(20), 'e2e_verify', `${up}-- +migrate Down\nDROP TABLE e2e_verify;\n`);
+    const verifyDiagnostics = () => diagnostics(uriOf(f)).filter((d) => codeOf(d) === 'verify');
+    try {
+      const failed = await vscode.commands.executeCommand('migrateLens.verify');
+      assert.equal(failed && failed.ok, false, JSON.stringify(failed));
+      assert.equal(failed.failure.kind, 'schema');
+      const d = await eventually(() => verifyDiagnostics().length && verifyDiagnostics(), 'the verify diagnostic');
+      assert.equal(d.length, 1);
+      assert.equal(d[0].severity, vscode.DiagnosticSeverity.Error);
+      assert.equal(d[0].range.start.line, 4); // -- +migrate Down
+      assert.equal(d[0].message, 'This Down does not restore the schema its Up started from:\nsequence `e2e_verify_seq` still exists');
+      fs.writeFileSync(path.join(migrationsDir, f), `${up}-- +migrate Down\nDROP SEQUENCE e2e_verify_seq;\nDROP TABLE e2e_verify;\n`);
+      const passed = await vscode.commands.executeCommand('migrateLens.verify');
+      assert.equal(passed && passed.ok, true, JSON.stringify(passed && passed.failure));
+      assert.equal(passed.migrations, files.length + 1);
+      assert.deepEqual(verifyDiagnostics(), []);
+      assert.deepEqual(await rows(), []);
+      assert.equal(await harness.tableExists(dbUrl, 'e2e_verify'), false);
+    } finally {
+      fs.rmSync(path.join(migrationsDir, f), { force: true });
+      created.splice(created.indexOf(f), 1);
+    }
   });
 
   await test('sql-migrate\'s history beside an empty one of ours: the view says so and offers "Adopt History from sql-migrate"', async () => {
