@@ -259,6 +259,27 @@ export async function trustedScenarios({ report, wb, ws, db, server, screenshotP
     await wb.page.keyboard.press('Escape');
   });
 
+  await report.check('"Filter by Status…" (a multi-select pick) shows only failed migrations and says so; "Clear Filter" shows all again', async () => {
+    await wb.runCommand('Migrate Lens: Filter by Status…');
+    const row = wb.page.locator('.quick-input-list .monaco-list-row').filter({ has: wb.page.locator('.label-name', { hasText: /^failed$/ }) }).first();
+    await row.waitFor({ timeout: 15_000 });
+    await row.click();
+    await eventually(async () => (await row.getAttribute('aria-checked')) === 'true' || (await row.locator('input[type="checkbox"]:checked, .monaco-custom-toggle.checked, [aria-checked="true"]').count()) > 0,
+      { timeout: 5_000, what: '"failed" ticked in the pick' });
+    await wb.page.locator('.quick-input-widget input').first().focus();
+    await wb.page.keyboard.press('Enter');
+    await wb.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+    await wb.page.locator('.part.sidebar', { hasText: 'Filter: failed' }).first().waitFor({ timeout: 10_000 });
+    let rows = [];
+    await eventually(async () => {
+      rows = (await wb.sideBarTreeItems()).filter((r) => /^\d{14} /.test(r));
+      return rows.length === 1 && rows[0].startsWith(treeLabel(brokenFile) + ' failed');
+    }, { timeout: 15_000, what: 'only the failed migration in the tree' }).catch((err) => { throw new Error(`${err.message}; tree shows ${JSON.stringify(rows)}`); });
+    await wb.runCommand('Migrate Lens: Clear Filter');
+    await eventually(async () => (await wb.sideBarTreeItems()).some((r) => r.startsWith('Batch 1 ')), { timeout: 15_000, what: 'the batches back after Clear Filter' });
+    assert(!(await wb.page.locator('.part.sidebar', { hasText: 'Filter: failed' }).count()), 'the view still says "Filter: failed"');
+  });
+
   const drifted = rest[0] ?? first;
   await report.check('editing an applied file shows a drift warning in the Problems panel', async () => {
     await wb.openFile(drifted);
