@@ -22,7 +22,7 @@ import { Report } from './lib/report.mjs';
 import { createEnvironmentsWorkspace, createMultiRootWorkspace, createWorkspace } from './lib/workspace.mjs';
 import net from 'node:net';
 import { Workbench, launchBrowser } from './lib/workbench.mjs';
-import { recoveryScenarios, trustedScenarios } from './scenarios/trusted.mjs';
+import { progressScenarios, recoveryScenarios, trustedScenarios } from './scenarios/trusted.mjs';
 import { untrustedScenarios } from './scenarios/untrusted.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -126,6 +126,7 @@ async function uiSuite(browser, vsix, { trust }) {
         const shot = path.join(report.shotsDir, 'screenshot.png');
         await trustedScenarios({ report, wb, ws, db, server, screenshotPath: shot });
         await recoveryScenarios({ report, wb, ws, db });
+        await progressScenarios({ report, wb, ws, db });
         if (opts.screenshot && report.failed === 0 && fs.existsSync(shot)) {
           fs.copyFileSync(shot, path.join(REPO, 'media', 'screenshot.png'));
           report.log('updated media/screenshot.png');

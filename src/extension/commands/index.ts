@@ -6,7 +6,7 @@ import { compareEnvironments, switchEnvironment } from './environments';
 import { create, openFile, showDiff, showError } from './files';
 import { acceptChecksum, forget, markApplied, markRolledBack } from './recovery';
 import { adopt } from './adopt';
-import { down, downTo, previewSql, refresh, reset, rollBackStoredCopyCommand, runDown, runUp, up, upTo } from './run';
+import { down, downTo, previewSql, refresh, reset, resume, rollBackStoredCopyCommand, runDown, runUp, up, upTo } from './run';
 
 type Factory = (folders: Folders) => (...args: never[]) => Promise<unknown>;
 
@@ -35,6 +35,7 @@ export const COMMANDS: Record<string, Factory> = {
   'migrateLens.adopt': adopt,
   'migrateLens.rollBackStoredCopy': rollBackStoredCopyCommand,
   'migrateLens.previewSql': previewSql,
+  'migrateLens.resume': resume,
   'migrateLens.switchEnvironment': switchEnvironment,
   'migrateLens.compareEnvironments': compareEnvironments,
   'migrateLens.openWalkthrough': () => async () =>

@@ -193,6 +193,21 @@ export class Workbench {
       els.map((e) => ({ text: e.innerText.replace(/\s+/g, ' ').trim(), label: e.getAttribute('aria-label') ?? '' })));
   }
 
+  /** Every toast on screen now: its message and its buttons, top to bottom. */
+  async toasts() {
+    return this.page.locator('.notifications-toasts .notification-toast-container').evaluateAll((els) => els.map((e) => ({
+      message: (e.querySelector('.notification-list-item-message')?.textContent ?? '').replace(/\u00a0/g, ' ').trim(),
+      buttons: [...e.querySelectorAll('.notification-list-item-buttons-container .monaco-button')].map((b) => b.textContent.trim()),
+    })));
+  }
+
+  /** Clicks a button of the toast whose message contains `text`. */
+  async clickToastButton(text, button) {
+    const toast = this.page.locator('.notifications-toasts .notification-toast-container', { hasText: text }).first();
+    await toast.waitFor({ timeout: 15_000 });
+    await toast.locator('.notification-list-item-buttons-container .monaco-button', { hasText: button }).first().click();
+  }
+
   async notifications() {
     return (await this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).map(plain);
   }
