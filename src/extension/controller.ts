@@ -121,7 +121,8 @@ export class Controller implements vscode.Disposable {
     try {
       const settings = await this.resolveSettings();
       const embedded = settings.connection.kind === 'embedded';
-      const firstStart = settings.connection.kind === 'embedded' && !existsSync(settings.connection.dataDir);
+      // A first start that was cut short (the window closed) leaves the folder without a database in it.
+      const firstStart = settings.connection.kind === 'embedded' && !existsSync(join(settings.connection.dataDir, 'PG_VERSION'));
       this.model.setConnection({ state: 'connecting', database: settings.connection.description, source: settings.source, error: null, embedded, firstStart });
       const rows = await this.session.readRows(settings);
       this.model.setRows(rows);

@@ -126,8 +126,9 @@ async function runExclusive<T>(ctrl: Controller, req: RunRequest<T>, slot: { tit
         const onEvent = (e: RunEvent) => {
           const line = editorText(eventLine(e));
           ctrl.log.info(`${req.title}: ${line}`);
-          if (e.type === 'done') progress.report({ increment: 100 / e.total });
-          else if (!abort.signal.aborted) progress.report({ message: line });
+          // Transactional migrations share a round trip (the engine's chunks): their ends come together.
+          if (abort.signal.aborted) progress.report(e.type === 'done' ? { increment: 100 / e.total } : {});
+          else progress.report(e.type === 'done' ? { increment: 100 / e.total, message: line } : { message: line });
         };
         try {
           return await ctrl.withMigrator(settings, { signal: abort.signal, onEvent }, req.op);

@@ -5,7 +5,7 @@
 //   npm run e2e                       package the .vsix, run all suites
 //   npm run e2e -- --screenshot       also refresh media/screenshot.png when everything passes
 //   npm run e2e -- --vsix FILE        test an existing .vsix instead of packaging
-//   npm run e2e -- --suite ui,host,multiroot,untrusted   run only some suites
+//   npm run e2e -- --suite ui,host,multiroot,environments,firstview,untrusted   run only some suites
 //   npm run e2e -- --keep             keep the temporary folder (workspaces, logs, screenshots)
 //
 // Needs test/e2e/setup.sh to have run (code-server in the cache folder, chromium).
@@ -19,11 +19,12 @@ import { parseArgs } from 'node:util';
 import { CodeServer, defaultCacheDir } from './lib/code-server.mjs';
 import { createDatabase } from './lib/database.mjs';
 import { Report } from './lib/report.mjs';
-import { createEnvironmentsWorkspace, createMultiRootWorkspace, createWorkspace } from './lib/workspace.mjs';
+import { createEnvironmentsWorkspace, createMultiRootWorkspace, createWorkspace, createZeroConfigWorkspace } from './lib/workspace.mjs';
 import net from 'node:net';
 import { Workbench, launchBrowser } from './lib/workbench.mjs';
 import { progressScenarios, recoveryScenarios, trustedScenarios } from './scenarios/trusted.mjs';
 import { untrustedScenarios } from './scenarios/untrusted.mjs';
+import { firstViewScenarios } from './scenarios/first-view.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -34,7 +35,7 @@ const { values: opts } = parseArgs({
     vsix: { type: 'string' },
     'cache-dir': { type: 'string', default: process.env.MIGRATE_LENS_E2E_CACHE || defaultCacheDir() },
     examples: { type: 'string', default: path.join(REPO, 'examples', 'migrations') },
-    suite: { type: 'string', default: 'ui,host,multiroot,environments,untrusted' },
+    suite: { type: 'string', default: 'ui,host,multiroot,environments,firstview,untrusted' },
     screenshot: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
@@ -267,6 +268,41 @@ async function environmentsSuite(browser, vsix) {
   }
 }
 
+/**
+ * Zero configuration (no connection anywhere: the embedded PGlite database), the installed .vsix:
+ * scenarios/first-view.mjs watches the first view, closes the workbench during the first start,
+ * and opens it again.
+ */
+async function firstViewSuite(browser, vsix) {
+  const server = new CodeServer({ cacheDir: opts['cache-dir'], root, name: 'firstview' });
+  const stopServer = () => server.stop().catch((e) => report.log('stopping code-server:', e.message));
+  cleanups.add(stopServer);
+  let context = null;
+  try {
+    const ws = createZeroConfigWorkspace({ root, name: 'firstview-workspace', examplesDir: opts.examples });
+    report.log(`suite "firstview": embedded database in ${ws.dir}/.migrate-lens, log ${server.logFile}`);
+    const installed = await report.check('firstview: the .vsix installs into code-server', async () => {
+      const out = await server.installExtension(vsix);
+      if (!/successfully installed/i.test(out)) throw new Error(out);
+    });
+    if (!installed) return;
+    await server.start(ws.dir);
+    const newWorkbench = async () => {
+      await context?.close().catch(() => {});
+      context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      const page = await context.newPage();
+      report.page = page;
+      return new Workbench(page);
+    };
+    await firstViewScenarios({ report, server, ws, newWorkbench });
+  } finally {
+    report.page = null;
+    await context?.close().catch(() => {});
+    await stopServer();
+    cleanups.delete(stopServer);
+  }
+}
+
 let browser;
 try {
   const vsix = await packageExtension();
@@ -275,6 +311,7 @@ try {
   if (suites.has('host')) await hostSuite(browser, vsix);
   if (suites.has('multiroot')) await multiRootSuite(browser, vsix);
   if (suites.has('environments')) await environmentsSuite(browser, vsix);
+  if (suites.has('firstview')) await firstViewSuite(browser, vsix);
   if (suites.has('untrusted')) await uiSuite(browser, vsix, { trust: true });
 } catch (err) {
   report.results.push({ name: 'e2e harness', ok: false, error: err });

@@ -87,3 +87,10 @@ export function createEnvironmentsWorkspace({ root, name, devUrl, stagingUrl, of
   fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'migrateLens.environment': 'dev' }, null, 2));
   return { dir: ws };
 }
+
+/** Zero configuration: a copy of the examples and nothing else, so the embedded PGlite database is used. */
+export function createZeroConfigWorkspace({ root, name, examplesDir }) {
+  const ws = path.join(root, name);
+  fs.cpSync(examplesDir, path.join(ws, MIGRATIONS_DIR), { recursive: true });
+  return { dir: ws, migrationsDir: path.join(ws, MIGRATIONS_DIR), files: migrationFiles(path.join(ws, MIGRATIONS_DIR)) };
+}
