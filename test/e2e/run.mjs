@@ -164,6 +164,15 @@ async function runHostTests(browser, vsix, { name, server, target, testsFile, re
       const text = m.text();
       if (!text.includes('[host]')) return;
       report.log(' ', text.replace(/^.*?\[host\]/, '[host]'));
+      // "[host] keys <marker> <json>": the tests ask for keys typed into the workbench (an input box
+      // the API cannot fill); the result goes into the marker file, which the tests wait for.
+      const keys = /\[host\] keys (\S+) (.*)$/.exec(text);
+      if (keys) {
+        workbenchKeys(page, JSON.parse(keys[2]))
+          .then((out) => ({ ok: true, out }), (e) => ({ ok: false, error: String(e?.message ?? e) }))
+          .then((result) => fs.writeFileSync(keys[1], JSON.stringify(result)));
+        return;
+      }
       // "[host] screenshot <marker>": the tests hold the workbench still until the marker file exists.
       const shot = /\[host\] screenshot (\S+)/.exec(text);
       if (shot) {
@@ -190,6 +199,21 @@ async function runHostTests(browser, vsix, { name, server, target, testsFile, re
     report.results.push({ name: `${name}: ` + r.name, ok: r.ok, error: r.error });
     if (!r.ok) report.log(`  ${name} FAIL`, r.name, '\n    ' + r.error.split('\n').slice(0, 4).join('\n    '));
   }
+}
+
+/**
+ * Steps asked for by an in-host test: `{ waitFor: selector, hasText? }` (until visible), `{ type: text }`,
+ * `{ press: key }`, `{ read: selector }` (its text goes into the result under that selector).
+ */
+async function workbenchKeys(page, steps) {
+  const out = {};
+  for (const step of steps) {
+    if (step.waitFor) await page.locator(step.waitFor, step.hasText ? { hasText: step.hasText } : {}).first().waitFor({ state: 'visible', timeout: 20_000 });
+    if (step.type !== undefined) await page.keyboard.type(step.type);
+    if (step.press) await page.keyboard.press(step.press);
+    if (step.read) out[step.read] = await page.locator(step.read).first().innerText({ timeout: 5_000 }).catch(() => '');
+  }
+  return out;
 }
 
 /** Runs test/e2e/host/index.js inside the extension host of the packaged extension. */
@@ -233,8 +257,73 @@ async function multiRootSuite(browser, vsix) {
  * connections and never answers. test/e2e/host/environments.js switches, is refused on staging
  * without the typed name, and compares all three (offline: "unreachable").
  */
+/**
+ * A stand-in PostgreSQL server that asks every client for a cleartext password, writes down who
+ * sent which (user, database, password) into `logFile`, and refuses them all. Tells which password
+ * the extension sends to which environment (the real server here trusts everyone).
+ */
+async function passwordRecorder(logFile) {
+  const seen = [];
+  const sockets = new Set();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    let buf = Buffer.alloc(0);
+    let who = null;
+    socket.on('data', (chunk) => {
+      buf = Buffer.concat([buf, chunk]);
+      for (;;) {
+        if (!who) {
+          if (buf.length < 8) return;
+          const len = buf.readInt32BE(0);
+          if (buf.length < len) return;
+          const code = buf.readInt32BE(4);
+          const body = buf.subarray(8, len);
+          buf = buf.subarray(len);
+          if (code === 80877103 || code === 80877104) { socket.write('N'); continue; } // no TLS, no GSS
+          const parts = body.toString('utf8').split('\0');
+          const params = {};
+          for (let i = 0; i + 1 < parts.length; i += 2) if (parts[i]) params[parts[i]] = parts[i + 1];
+          who = { user: params.user ?? null, database: params.database ?? null };
+          const ask = Buffer.alloc(9);
+          ask.write('R', 0);
+          ask.writeInt32BE(8, 1);
+          ask.writeInt32BE(3, 5); // AuthenticationCleartextPassword
+          socket.write(ask);
+          continue;
+        }
+        if (buf.length < 5) return;
+        const len = buf.readInt32BE(1);
+        if (buf.length < 1 + len) return;
+        const type = String.fromCharCode(buf[0]);
+        const body = buf.subarray(5, 1 + len);
+        buf = buf.subarray(1 + len);
+        if (type !== 'p') continue;
+        seen.push({ ...who, password: body.toString('utf8').replace(/\0$/, '') });
+        fs.writeFileSync(logFile, JSON.stringify(seen));
+        const fields = [['S', 'FATAL'], ['V', 'FATAL'], ['C', '28P01'], ['M', `password authentication failed for user "${who.user}"`]];
+        const payload = Buffer.concat([...fields.map(([k, v]) => Buffer.from(k + v + '\0', 'utf8')), Buffer.from([0])]);
+        const head = Buffer.alloc(5);
+        head.write('E', 0);
+        head.writeInt32BE(4 + payload.length, 1);
+        socket.end(Buffer.concat([head, payload]));
+        return;
+      }
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  fs.writeFileSync(logFile, '[]');
+  return {
+    port: server.address().port,
+    close: () => { for (const s of sockets) s.destroy(); return new Promise((r) => server.close(r)); },
+  };
+}
+
 async function environmentsSuite(browser, vsix) {
   const resultsFile = path.join(root, 'environments-results.json');
+  const passwordsFile = path.join(root, 'environments-passwords.json');
+  const recorder = await passwordRecorder(passwordsFile);
   const dev = await createDatabase('mlens_e2e_dev');
   const staging = await createDatabase('mlens_e2e_staging');
   const sockets = new Set();
@@ -246,8 +335,13 @@ async function environmentsSuite(browser, vsix) {
   drops.forEach((d) => cleanups.add(d));
   const server = new CodeServer({
     cacheDir: opts['cache-dir'], root, name: 'environments',
-    env: { MIGRATE_LENS_E2E_RESULTS: resultsFile, MIGRATE_LENS_E2E_DBS: JSON.stringify({ dev: dev.url, staging: staging.url, offline: offlineUrl }) },
+    env: {
+      MIGRATE_LENS_E2E_RESULTS: resultsFile,
+      MIGRATE_LENS_E2E_DBS: JSON.stringify({ dev: dev.url, staging: staging.url, offline: offlineUrl }),
+      MIGRATE_LENS_E2E_PASSWORDS: JSON.stringify({ port: recorder.port, file: passwordsFile }),
+    },
   });
+  server.env.MIGRATE_LENS_E2E_USERDATA = server.userDataDir;
   const stopServer = () => server.stop().catch((e) => report.log('stopping code-server:', e.message));
   cleanups.add(stopServer);
   try {
@@ -262,6 +356,7 @@ async function environmentsSuite(browser, vsix) {
   } finally {
     await stopServer();
     await closeSilent();
+    await recorder.close();
     for (const d of drops) await d();
     cleanups.delete(stopServer);
     drops.forEach((d) => cleanups.delete(d));

@@ -69,7 +69,7 @@ export function setPassword(folders: Folders): Command {
     if (password === undefined) return false;
     await ctrl.storePassword(settings, password);
     ctrl.log.info(`password stored in Secret Storage for ${db}`);
-    await ctrl.refresh();
+    await ctrl.refresh(true); // a read begun before the password was stored must not stand
     return true;
   };
 }
