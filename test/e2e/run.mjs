@@ -3,7 +3,7 @@
 // driven by Debian's Chromium through playwright-core, against a fresh PostgreSQL database.
 //
 //   npm run e2e                       package the .vsix, run all suites
-//   npm run e2e -- --screenshot       also refresh media/screenshot.png when everything passes
+//   npm run e2e -- --screenshot       also refresh media/screenshot.png, environments.png, multiroot.png when everything passes
 //   npm run e2e -- --vsix FILE        test an existing .vsix instead of packaging
 //   npm run e2e -- --suite ui,host,multiroot,environments,scale,firstview,untrusted   run only some suites
 //   npm run e2e -- --keep             keep the temporary folder (workspaces, logs, screenshots)
@@ -243,7 +243,12 @@ async function multiRootSuite(browser, vsix) {
   try {
     const ws = createMultiRootWorkspace({ root, name: 'multiroot-workspace', appUrl: app.url, billingUrl: billing.url });
     report.log(`suite "multiroot": databases ${app.name} (app) and ${billing.name} (billing), workspace ${ws.workspaceFile}, log ${server.logFile}`);
-    await runHostTests(browser, vsix, { name: 'multiroot', server, target: ws.workspaceFile, testsFile: 'multiroot.js', resultsFile });
+    const shot = path.join(report.shotsDir, 'multiroot.png');
+    await runHostTests(browser, vsix, { name: 'multiroot', server, target: ws.workspaceFile, testsFile: 'multiroot.js', resultsFile, shotOnSuccess: shot });
+    if (opts.screenshot && fs.existsSync(shot) && report.failed === 0) {
+      fs.copyFileSync(shot, path.join(REPO, 'media', 'multiroot.png'));
+      report.log('updated media/multiroot.png');
+    }
   } finally {
     await stopServer();
     for (const d of drops) await d();

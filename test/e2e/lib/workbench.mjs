@@ -21,7 +21,7 @@ export class Workbench {
   }
 
   async open(url) {
-    await this.page.goto(url);
+    await this.page.goto(url, { timeout: 90_000 }); // a busy 2-core machine can take longer than the default 30 s
     await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await this.page.locator('.part.activitybar').waitFor({ timeout: 60_000 });
   }
