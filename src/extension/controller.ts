@@ -10,6 +10,7 @@ import type { RunEvent } from '../engine/types';
 import { DatabaseSession, loadEngine } from './database-session';
 import type { Database } from '../engine/database';
 import type { Log } from './log';
+import { editorText } from './model/editor-text';
 import { readFolder } from './model/migration-files';
 import { MigrationsModel } from './model/migrations-model';
 import { readSettings } from './settings';
@@ -139,7 +140,8 @@ export class Controller implements vscode.Disposable {
       this.model.setConnection({ state: 'connected', error: null });
       this.log.info(`status: ${rows.length} history rows from ${settings.connection.description} (${settings.source}) in ${Math.round(performance.now() - started)} ms`);
     } catch (err) {
-      const message = redact(errorText(err));
+      // Shown in the view, the status bar and folder nodes: CLI verbs named as the editor's commands.
+      const message = editorText(redact(errorText(err)));
       this.model.setRows(null);
       this.model.setConnection({ state: 'error', error: message });
       this.log.error(`status failed: ${message}${this.lastPasswordSource ? ` (password from ${this.lastPasswordSource})` : ' (no password)'}`);

@@ -9,6 +9,7 @@ import type { Folders } from '../folders';
 import { describeRun, rollbackList as plannedRollbacks } from '../model/run-summary';
 import { previewText } from '../model/preview';
 import { editorHint } from '../model/tree-model';
+import { editorText } from '../model/editor-text';
 import { previewDocuments } from '../preview-doc';
 import { refuseWhileRunning, requireTrust, runDatabaseAction } from '../runner';
 import { redact } from '../../engine/redact';
@@ -222,7 +223,7 @@ export function previewSql(folders: Folders): Command {
       const title = `${entry.version}_${entry.name}.sql (${dir === 'up' ? 'Up' : 'Down'} preview, read-only)`;
       return await previewDocuments.show(title, text, `${ctrl.key}#${entry.version}#${dir}`);
     } catch (err) {
-      void vscode.window.showErrorMessage(`Migrate Lens: cannot preview ${entryLabel(entry)}: ${redact(errorText(err))}`);
+      void vscode.window.showErrorMessage(`Migrate Lens: cannot preview ${entryLabel(entry)}: ${editorText(redact(errorText(err)))}`);
       return undefined;
     }
   };

@@ -24,6 +24,7 @@ const REWRITES: [RegExp, string][] = [
   [/"(?:up|down) --resume"/g, `"${COMMAND_TITLES.resume}"`],
   [/run "up --out-of-order"/g, OUT_OF_ORDER],
   [/pass --out-of-order/g, OUT_OF_ORDER],
+  [/run "status", then "up" again/g, `run "Status (Reload)", then "Up" again`],
   [/run "up" again/g, `"${COMMAND_TITLES.runUp}" again`],
   [/"down" can still roll it back from the stored copy/g, `"${COMMAND_TITLES.rollBackStoredCopy}" can still roll it back`],
 ];

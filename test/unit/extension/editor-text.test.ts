@@ -65,6 +65,7 @@ describe('editorText', () => {
     }
     const failedNoTx = statusOf([{ status: 'failed', noTransaction: true, error: 'x' }]);
     texts.push((() => { try { planUp(failedNoTx); return ''; } catch (err) { return (err as Error).message; } })());
+    texts.push('the run stopped while applying x.sql: terminated; every migration is either fully applied and recorded or not at all; run "status", then "up" again');
     const outOfOrder = buildStatus([migration('20240101000001', 'one'), migration('20240102000002', 'two')], [row('20240102000002', { name: 'two', checksum: migration('20240102000002', 'two').checksum })]);
     texts.push(outOfOrder[0].hint!);
     for (const t of texts) {
