@@ -65,7 +65,33 @@ export function revealFirstPending(folders: Folders, ui: ViewContext): Command {
       if (choice !== 'Clear Filter') return undefined;
       await ui.filter.update(null);
     }
-    await ui.view.reveal(found.node, { select: true, focus: true, expand: false });
-    return found.node.label;
+    return (await revealAndSelect(ui.view, found.node)) ? found.node.label : undefined;
   };
+}
+
+/**
+ * TreeView.reveal resolves even when VS Code silently skips the selection (its copy of the items
+ * was being refreshed at that moment, seen on a busy machine): try again until the selection says so.
+ */
+async function revealAndSelect(view: vscode.TreeView<ViewNode>, node: ViewNode, attempts = 3): Promise<boolean> {
+  for (let i = 0; i < attempts; i++) {
+    const selected = selectionOf(view, node.id, 3_000);
+    await view.reveal(node, { select: true, focus: true, expand: false });
+    if (view.selection.some((n) => n.id === node.id) || (await selected)) return true;
+  }
+  return false;
+}
+
+/** Resolves true once `id` is selected in the view (at once if it is), false after `ms`. */
+function selectionOf(view: vscode.TreeView<ViewNode>, id: string, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const has = () => view.selection.some((n) => n.id === id);
+    const done = (value: boolean) => {
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(value);
+    };
+    const listener = view.onDidChangeSelection(() => has() && done(true));
+    const timer = setTimeout(() => done(has()), ms);
+  });
 }
