@@ -65,7 +65,9 @@ export function revealFirstPending(folders: Folders, ui: ViewContext): Command {
       if (choice !== 'Clear Filter') return undefined;
       await ui.filter.update(null);
     }
-    return (await revealAndSelect(ui.view, found.node)) ? found.node.label : undefined;
+    const ok = await revealAndSelect(ui.view, found.node, (n) => folders.log.info(`Reveal First Pending: the view skipped the selection, revealing again (${n})`));
+    if (!ok) folders.log.warn(`Reveal First Pending: ${found.node.label} could not be selected in the view`);
+    return ok ? found.node.label : undefined;
   };
 }
 
@@ -73,8 +75,9 @@ export function revealFirstPending(folders: Folders, ui: ViewContext): Command {
  * TreeView.reveal resolves even when VS Code silently skips the selection (its copy of the items
  * was being refreshed at that moment, seen on a busy machine): try again until the selection says so.
  */
-async function revealAndSelect(view: vscode.TreeView<ViewNode>, node: ViewNode, attempts = 3): Promise<boolean> {
+async function revealAndSelect(view: vscode.TreeView<ViewNode>, node: ViewNode, onRetry: (attempt: number) => void, attempts = 3): Promise<boolean> {
   for (let i = 0; i < attempts; i++) {
+    if (i > 0) onRetry(i + 1);
     const selected = selectionOf(view, node.id, 3_000);
     await view.reveal(node, { select: true, focus: true, expand: false });
     if (view.selection.some((n) => n.id === node.id) || (await selected)) return true;
