@@ -121,6 +121,24 @@ exports.run = async function run() {
     await eventually(() => api.getSelection()[0] === label, `the selection to be ${label} (is ${JSON.stringify(api.getSelection())})`);
   });
 
+  await test('the status filter applies to every folder: a folder it empties says so on its root, and all emptied says so above the tree', async () => {
+    await vscode.commands.executeCommand('migrateLens.filterByStatus', ['pending']);
+    try {
+      const tree = api.getViewTree();
+      assert.deepEqual(tree.map((r) => [r.label, r.children.map((g) => g.label)]), [['app', ['Pending']], ['billing', []]]);
+      assert.ok(tree[1].description.endsWith('· the filter hides all'), tree[1].description);
+      assert.equal(api.getViewDescription(), 'Filter: pending');
+      assert.equal(api.getViewMessage(), '');
+      await vscode.commands.executeCommand('migrateLens.filterByStatus', ['missing']);
+      assert.deepEqual(api.getViewTree().map((r) => r.children.length), [0, 0]);
+      assert.equal(api.getViewMessage(), 'No migration is missing. The status filter hides every migration: "Clear Filter" (title bar) shows them all again.');
+    } finally {
+      await vscode.commands.executeCommand('migrateLens.clearFilter');
+    }
+    assert.equal(api.getViewMessage(), '');
+    assert.equal(api.getViewDescription(), '');
+  });
+
   await test('the picture: both folders in the view, Preview SQL of app\'s pending migration beside it', async () => {
     const pending = path.join(app.uri.fsPath, 'migrations', '20240102000002_app_settings.sql');
     await vscode.commands.executeCommand('notifications.clearAll');

@@ -76,6 +76,20 @@ async function setExpanded(wb, label, open) {
   await eventually(async () => (await wb.treeRowExpanded(label)) === open, { timeout: 10_000, what: `"${label}" ${open ? 'expanded' : 'collapsed'}` });
 }
 
+/** "Filter by Status…" from the palette, ticking one status in its multi-select pick. */
+async function filterTo(wb, status) {
+  await wb.runCommand('Migrate Lens: Filter by Status…');
+  const row = wb.page.locator('.quick-input-list .monaco-list-row').filter({ has: wb.page.locator('.label-name', { hasText: new RegExp(`^${status}$`) }) }).first();
+  await row.waitFor({ timeout: 15_000 });
+  await row.click();
+  await eventually(async () => (await row.getAttribute('aria-checked')) === 'true' || (await row.locator('input[type="checkbox"]:checked, .monaco-custom-toggle.checked, [aria-checked="true"]').count()) > 0,
+    { timeout: 5_000, what: `"${status}" ticked in the pick` });
+  await wb.page.locator('.quick-input-widget input').first().focus();
+  await wb.page.keyboard.press('Enter');
+  await wb.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+  await wb.page.locator('.part.sidebar', { hasText: `Filter: ${status}` }).first().waitFor({ timeout: 10_000 });
+}
+
 /** The extension's status bar item names the database and counts what is pending. */
 async function statusBarSays(wb, text) {
   let items = [];
@@ -260,16 +274,7 @@ export async function trustedScenarios({ report, wb, ws, db, server, screenshotP
   });
 
   await report.check('"Filter by Status…" (a multi-select pick) shows only failed migrations and says so; "Clear Filter" shows all again', async () => {
-    await wb.runCommand('Migrate Lens: Filter by Status…');
-    const row = wb.page.locator('.quick-input-list .monaco-list-row').filter({ has: wb.page.locator('.label-name', { hasText: /^failed$/ }) }).first();
-    await row.waitFor({ timeout: 15_000 });
-    await row.click();
-    await eventually(async () => (await row.getAttribute('aria-checked')) === 'true' || (await row.locator('input[type="checkbox"]:checked, .monaco-custom-toggle.checked, [aria-checked="true"]').count()) > 0,
-      { timeout: 5_000, what: '"failed" ticked in the pick' });
-    await wb.page.locator('.quick-input-widget input').first().focus();
-    await wb.page.keyboard.press('Enter');
-    await wb.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
-    await wb.page.locator('.part.sidebar', { hasText: 'Filter: failed' }).first().waitFor({ timeout: 10_000 });
+    await filterTo(wb, 'failed');
     let rows = [];
     await eventually(async () => {
       rows = (await wb.sideBarTreeItems()).filter((r) => /^\d{14} /.test(r));
@@ -472,6 +477,23 @@ export async function recoveryScenarios({ report, wb, ws, db }) {
     await wb.answerDialog('Cancel');
     await wb.page.locator('.monaco-dialog-box').waitFor({ state: 'detached', timeout: 5_000 });
     assert(JSON.stringify(await trackingRows(db)) === JSON.stringify(before), 'Cancel changed the tracking table');
+  });
+
+  await report.check('the status filter is kept for the workspace across a window reload', async () => {
+    await filterTo(wb, 'failed');
+    await wb.page.evaluate(() => { window.__mlensBeforeReload = true; });
+    await wb.runCommand('Developer: Reload Window');
+    await eventually(() => wb.page.evaluate(() => !window.__mlensBeforeReload && !!document.querySelector('.monaco-workbench')).catch(() => false),
+      { timeout: 60_000, what: 'the reloaded workbench' });
+    await wb.showContainer('Migrations');
+    await wb.page.locator('.part.sidebar', { hasText: 'Filter: failed' }).first().waitFor({ timeout: 60_000 });
+    let rows = [];
+    await eventually(async () => {
+      rows = (await wb.sideBarTreeItems()).filter((r) => /^\d{14} /.test(r));
+      return rows.length > 0 && rows.every((r) => / failed /.test(r));
+    }, { timeout: 45_000, what: 'only failed migrations after the reload' }).catch((err) => { throw new Error(`${err.message}; tree shows ${JSON.stringify(rows)}`); });
+    await wb.runCommand('Migrate Lens: Clear Filter');
+    await eventually(async () => (await wb.sideBarTreeItems()).some((r) => r.startsWith('Batch ')), { timeout: 15_000, what: 'the batches back after Clear Filter' });
   });
 }
 
