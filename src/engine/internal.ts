@@ -41,5 +41,6 @@ export {
   type AdoptedEntry,
   type ForeignHistory,
   type ToolName,
+  type OnAdoptStep,
 } from './adopt';
 export * from './verify';

@@ -242,13 +242,23 @@ exports.run = async function run() {
       'hover on the typo: ' + (await hoverText(2, 12)));
     assert.match(await hoverText(0, 12), /\*\*-- \+migrate Up\*\* — Starts the \*\*Up\*\* section/);
     fs.unlinkSync(path.join(migrationsDir, f));
+    // goose's directives, which the parser reads as their equivalents, are explained too.
+    const g = writeMigration(extraVersion(1), 'e2e_goose', '-- +goose NO TRANSACTION\n-- +goose Up\nSELECT 1;\n-- +goose Down\nSELECT 2;\n');
+    const gooseHover = async (line) => {
+      const hovers = (await vscode.commands.executeCommand('vscode.executeHoverProvider', uriOf(g), new vscode.Position(line, 11))) || [];
+      return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    };
+    assert.match(await gooseHover(0), /\*\*-- \+goose NO TRANSACTION\*\* — Runs the \*\*whole file\*\*/);
+    assert.match(await gooseHover(1), /\*\*-- \+goose Up\*\* — goose's form of `-- \+migrate Up`/);
+    assert.match(await gooseHover(3), /\*\*-- \+goose Down\*\*/);
+    fs.unlinkSync(path.join(migrationsDir, g));
     await api.refresh();
     assert.deepEqual(diagnostics(uriOf(f)), []);
   });
 
-  await test('a failing statement puts the database error on its line', async () => {
+  await test('a failing multi-line statement: the database error covers all its lines', async () => {
     const f = writeMigration(extraVersion(2), 'e2e_broken',
-      '-- +migrate Up\nCREATE TABLE e2e_host_widgets (id int);\n\nINSERT INTO e2e_host_missing VALUES (1);\n\n-- +migrate Down\nDROP TABLE e2e_host_widgets;\n');
+      '-- +migrate Up\nCREATE TABLE e2e_host_widgets (id int);\n\nINSERT INTO e2e_host_missing\n  (id)\n  VALUES (1);\n\n-- +migrate Down\nDROP TABLE e2e_host_widgets;\n');
     await api.refresh();
     await vscode.commands.executeCommand('migrateLens.runUp', uriOf(f));
     const row = (await rows()).find((x) => x.version === versionOf(f));
@@ -257,8 +267,10 @@ exports.run = async function run() {
     const d = await eventually(() => diagnostics(uriOf(f)).length && diagnostics(uriOf(f)), 'failed diagnostic');
     assert.equal(d.length, 1, JSON.stringify(d.map((x) => x.message)));
     assert.equal(d[0].severity, vscode.DiagnosticSeverity.Error);
+    // The failing statement is lines 4-6 (1-based): the diagnostic covers all of it, and nothing else.
     assert.equal(d[0].range.start.line, 3);
-    assert.equal(d[0].range.end.line, 3, 'the diagnostic spans the failing statement only');
+    assert.equal(d[0].range.end.line, 5, 'the diagnostic spans every line of the failing statement');
+    assert.ok(d[0].range.end.character > 0, `the diagnostic ends inside line 6: ${JSON.stringify(d[0].range)}`);
     assert.equal(codeOf(d[0]), 'failed');
     assert.equal(d[0].message, 'migration failed: relation "e2e_host_missing" does not exist');
     assert.match(treeItem(f).description, new RegExp(`^failed ${DATE}$`));

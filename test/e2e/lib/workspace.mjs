@@ -9,12 +9,13 @@ export function migrationFiles(dir) {
   return fs.readdirSync(dir).filter((f) => /^\d{14}_[A-Za-z0-9_]+\.sql$/.test(f)).sort();
 }
 
-export function createWorkspace({ root, name, examplesDir, databaseUrl }) {
+/** `otherNames`: the folder holds another tool's names (1_init.sql), which `files` does not list. */
+export function createWorkspace({ root, name, examplesDir, databaseUrl, otherNames = false }) {
   const ws = path.join(root, name);
   fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
   fs.cpSync(examplesDir, path.join(ws, MIGRATIONS_DIR), { recursive: true });
   const files = migrationFiles(path.join(ws, MIGRATIONS_DIR));
-  if (files.length === 0) throw new Error(`no migration files in ${examplesDir}`);
+  if (files.length === 0 && !otherNames) throw new Error(`no migration files in ${examplesDir}`);
   fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({
     'migrateLens.connectionString': databaseUrl,
     'migrateLens.migrationsDir': MIGRATIONS_DIR,
@@ -86,6 +87,13 @@ export function createEnvironmentsWorkspace({ root, name, devUrl, stagingUrl, of
   ].join('\n'));
   fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'migrateLens.environment': 'dev' }, null, 2));
   return { dir: ws };
+}
+
+/** Zero configuration: a copy of the examples and nothing else, so the embedded PGlite database is used. */
+export function createZeroConfigWorkspace({ root, name, examplesDir }) {
+  const ws = path.join(root, name);
+  fs.cpSync(examplesDir, path.join(ws, MIGRATIONS_DIR), { recursive: true });
+  return { dir: ws, migrationsDir: path.join(ws, MIGRATIONS_DIR), files: migrationFiles(path.join(ws, MIGRATIONS_DIR)) };
 }
 
 /**
