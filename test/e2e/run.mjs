@@ -34,7 +34,7 @@ const { values: opts } = parseArgs({
     vsix: { type: 'string' },
     'cache-dir': { type: 'string', default: process.env.MIGRATE_LENS_E2E_CACHE || defaultCacheDir() },
     examples: { type: 'string', default: path.join(REPO, 'examples', 'migrations') },
-    suite: { type: 'string', default: 'ui,host,multiroot,environments,untrusted' },
+    suite: { type: 'string', default: 'ui,host,lint,multiroot,environments,untrusted' },
     screenshot: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
@@ -132,6 +132,14 @@ async function uiSuite(browser, vsix, { trust }) {
         }
       }
     });
+  });
+}
+
+/** Runs test/e2e/host/lint.js: lint diagnostics while typing and their quick fixes, in the extension host. */
+async function lintSuite(browser, vsix) {
+  const resultsFile = path.join(root, 'lint-results.json');
+  await withSuite('lint', { env: { MIGRATE_LENS_E2E_RESULTS: resultsFile } }, async ({ ws, server }) => {
+    await runHostTests(browser, vsix, { name: 'lint', server, target: ws.dir, testsFile: 'lint.js', resultsFile });
   });
 }
 
@@ -272,6 +280,7 @@ try {
   browser = await launchBrowser();
   if (suites.has('ui')) await uiSuite(browser, vsix, { trust: false });
   if (suites.has('host')) await hostSuite(browser, vsix);
+  if (suites.has('lint')) await lintSuite(browser, vsix);
   if (suites.has('multiroot')) await multiRootSuite(browser, vsix);
   if (suites.has('environments')) await environmentsSuite(browser, vsix);
   if (suites.has('untrusted')) await uiSuite(browser, vsix, { trust: true });
