@@ -95,9 +95,10 @@ function precision(files, findings, { line, isIndex, isConcurrentInTx }) {
 }
 
 /**
- * The editor's lint of one 2,000-line migration: opening it (every statement parsed), then 21
+ * The editor's lint of one 2,000-line migration: opening it (every statement parsed), then
  * keystrokes, each in another statement, linted as the extension does (parse results of the
- * unchanged statements kept). The lint module is bundled from source, as in the extension.
+ * unchanged statements kept). The lint module is bundled from source, as in the extension, and runs
+ * with V8's default flags, as in the extension host.
  */
 async function editorLint() {
   const esbuild = await import('esbuild');
@@ -113,17 +114,21 @@ async function editorLint() {
     let t = performance.now();
     const first = lint.lintText(text, 'big.sql', { parseCache: cache });
     const openMs = performance.now() - t;
-    const times = [];
-    for (let i = 0; i < 21; i++) {
-      // A keystroke: one more character in a column name of a statement further down each time.
-      const at = text.indexOf(`ADD COLUMN c${i * 30} text;`) + "ADD COLUMN ".length;
+    // A keystroke: one more character in a column name of a statement further down each time. The
+    // first five are the user starting to type (the first is reported on its own); 21 are timed.
+    const keystroke = (i) => {
+      const at = text.indexOf(`ADD COLUMN c${i * 20} text;`) + 'ADD COLUMN '.length;
       text = `${text.slice(0, at + 1)}x${text.slice(at + 1)}`;
       t = performance.now();
       const findings = lint.lintText(text, 'big.sql', { parseCache: cache });
-      times.push(performance.now() - t);
       if (findings.length !== first.length) throw new Error(`a keystroke changed the findings (${first.length} -> ${findings.length})`);
-    }
-    return { lines: text.split('\n').length, openMs, keystrokeMs: times, medianMs: median(times), findings: first.length };
+      return performance.now() - t;
+    };
+    const firstKeystrokeMs = keystroke(0);
+    for (let i = 1; i < 5; i++) keystroke(i);
+    const times = [];
+    for (let i = 5; i < 26; i++) times.push(keystroke(i));
+    return { lines: text.split('\n').length, openMs, firstKeystrokeMs, keystrokeMs: times, medianMs: median(times), findings: first.length };
   } finally {
     rmSync(out, { force: true });
   }
@@ -186,7 +191,7 @@ export function lintLines(r) {
     `findings in Down sections: migrate-lens ${p.ours.inDown}, squawk ${p.squawk.inDown}`,
     `"index not concurrent" on a table created in the same migration: migrate-lens ${p.ours.sameTableIndex}, squawk ${p.squawk.sameTableIndex}`,
     `"CONCURRENTLY in a transaction" on notransaction files: migrate-lens ${p.ours.concurrentInTx}, squawk ${p.squawk.concurrentInTx} (${p.squawkAssumeInTransaction.concurrentInTx} with --assume-in-transaction, which a sql-migrate project needs to catch the real ones)`,
-    `editor lint of a ${r.editor.lines.toLocaleString('en')}-line migration after a keystroke: median ${r.editor.medianMs.toFixed(1)} ms of ${r.editor.keystrokeMs.length} (target < 50 ms: ${r.editor.medianMs < 50 ? 'met' : 'missed'}); opening it: ${r.editor.openMs.toFixed(1)} ms`,
+    `editor lint of a ${r.editor.lines.toLocaleString('en')}-line migration after a keystroke: median ${r.editor.medianMs.toFixed(1)} ms of ${r.editor.keystrokeMs.length} (target < 50 ms: ${r.editor.medianMs < 50 ? 'met' : 'missed'}); opening it (every statement parsed, the parser's code still cold): ${r.editor.openMs.toFixed(0)} ms; the first keystroke after: ${r.editor.firstKeystrokeMs.toFixed(1)} ms`,
   ];
 }
 

@@ -5,7 +5,7 @@
 //   npm run e2e                       package the .vsix, run all suites
 //   npm run e2e -- --screenshot       also refresh media/screenshot.png when everything passes
 //   npm run e2e -- --vsix FILE        test an existing .vsix instead of packaging
-//   npm run e2e -- --suite ui,host,multiroot,untrusted   run only some suites
+//   npm run e2e -- --suite ui,host,lint,multiroot,untrusted   run only some suites
 //   npm run e2e -- --keep             keep the temporary folder (workspaces, logs, screenshots)
 //
 // Needs test/e2e/setup.sh to have run (code-server in the cache folder, chromium).
@@ -24,6 +24,7 @@ import net from 'node:net';
 import { Workbench, launchBrowser } from './lib/workbench.mjs';
 import { recoveryScenarios, trustedScenarios } from './scenarios/trusted.mjs';
 import { untrustedScenarios } from './scenarios/untrusted.mjs';
+import { lintScenarios, writeLintUiFile } from './scenarios/lint.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -135,11 +136,26 @@ async function uiSuite(browser, vsix, { trust }) {
   });
 }
 
-/** Runs test/e2e/host/lint.js: lint diagnostics while typing and their quick fixes, in the extension host. */
+/**
+ * The linter in the editor: test/e2e/host/lint.js in the extension host (diagnostics while typing,
+ * quick fixes, exact places), then scenarios/lint.mjs through the UI (Problems panel, Ctrl+. menu).
+ */
 async function lintSuite(browser, vsix) {
   const resultsFile = path.join(root, 'lint-results.json');
   await withSuite('lint', { env: { MIGRATE_LENS_E2E_RESULTS: resultsFile } }, async ({ ws, server }) => {
     await runHostTests(browser, vsix, { name: 'lint', server, target: ws.dir, testsFile: 'lint.js', resultsFile });
+    await server.stop();
+    const installed = await report.check('lint ui: the .vsix installs into code-server', async () => {
+      const out = await server.installExtension(vsix);
+      if (!/successfully installed/i.test(out)) throw new Error(out);
+    });
+    if (!installed) return;
+    writeLintUiFile(ws);
+    await server.start(ws.dir);
+    await withPage(browser, async (page) => {
+      const wb = new Workbench(page);
+      if (await report.check('lint ui: the workbench opens the workspace', () => wb.open(server.url(ws.dir)))) await lintScenarios({ report, wb, ws });
+    });
   });
 }
 
