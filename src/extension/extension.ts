@@ -15,7 +15,9 @@ import { SETTINGS_SECTION } from './settings';
 import { PREVIEW_SCHEME, previewDocuments } from './preview-doc';
 import { SkeletonCompletionProvider } from './skeleton-completion';
 import { MigrationStatusBar } from './status-bar';
-import { isFolderNode, MigrationsTreeProvider, waitingText } from './tree-view';
+import { isFolderNode, MigrationsTreeProvider, waitingText, type ViewTreeEntry } from './tree-view';
+import { StatusFilter } from './status-filter';
+import { filterHidesAllMessage, filterText, isGroupNode } from './model/tree-groups';
 import { MigrationsWatcher } from './watcher';
 import { adoptOfferMessage, checkAdoptOffer, knownAdoptOffer } from './commands/adopt';
 
@@ -27,7 +29,14 @@ export interface MigrateLensApi {
   /** Every migration node of every folder. */
   getTreeItems(): TreeItemInfo[];
   /** The view's top level: folder nodes in a multi-root workspace, else the migrations. */
-  getRootItems(): { label: string; description: string; folder: string | null; kind: 'folder' | 'migration' }[];
+  getRootItems(): { label: string; description: string; folder: string | null; kind: 'folder' | 'group' | 'migration' }[];
+  /** Every level of the view (groups, chunks, migrations), as the filter leaves it. */
+  getViewTree(): ViewTreeEntry[];
+  /** The view's description (database, filter) and the labels of the selected rows. */
+  getViewDescription(): string;
+  getSelection(): string[];
+  /** Ids of the groups VS Code reports expanded (by the user, or by a reveal). */
+  getExpandedIds(): string[];
   /** What the view's message line says now ('' for none). */
   getViewMessage(): string;
   /** The view's title (names the active environment). */
@@ -45,8 +54,11 @@ export function activate(context: vscode.ExtensionContext): MigrateLensApi {
   const log = new Log();
   const folders = new Folders(context.secrets, log);
   active = folders;
-  const tree = new MigrationsTreeProvider(folders);
-  const view = vscode.window.createTreeView('migrateLens.migrations', { treeDataProvider: tree });
+  const filter = new StatusFilter(context.workspaceState);
+  filter.publish();
+  const tree = new MigrationsTreeProvider(folders, filter);
+  const view = vscode.window.createTreeView('migrateLens.migrations', { treeDataProvider: tree, showCollapseAll: true });
+  const expanded = new Set<string>();
   const diagnosticCollection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
   const lint = new LintDiagnostics(folders, log);
   /** Per folder: its watcher and its diagnostics (one shared collection). */
@@ -65,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): MigrateLensApi {
   context.subscriptions.push(
     log,
     folders,
+    filter,
     tree,
     view,
     diagnosticCollection,
@@ -82,19 +95,22 @@ export function activate(context: vscode.ExtensionContext): MigrateLensApi {
     vscode.languages.registerCompletionItemProvider({ language: 'sql' }, new SkeletonCompletionProvider()),
     vscode.languages.registerCodeLensProvider({ language: 'sql', scheme: 'file' }, new MigrationCodeLensProvider(folders)),
     lint,
+    view.onDidExpandElement((e) => expanded.add(e.element.id)),
+    view.onDidCollapseElement((e) => expanded.delete(e.element.id)),
     view.onDidChangeVisibility((e) => {
       if (!e.visible) return;
       tree.reload();
       folders.all.forEach((c) => c.ensureStatus());
     }),
     folders.onDidChange(() => updateView()),
+    filter.onDidChange(() => updateView()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       for (const ctrl of folders.all) if (e.affectsConfiguration(SETTINGS_SECTION, ctrl.folder.uri)) void restart(ctrl);
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => folders.all.forEach((c) => void restart(c))),
     vscode.workspace.onDidChangeWorkspaceFolders(() => folders.sync()),
   );
-  registerCommands(context, folders);
+  registerCommands(context, folders, { tree, view, filter });
 
   function updateView(): void {
     const list = folders.withMigrations;
@@ -104,17 +120,23 @@ export function activate(context: vscode.ExtensionContext): MigrateLensApi {
     void vscode.commands.executeCommand('setContext', 'migrateLens.connectionState', first?.model.connection.state ?? 'idle');
     const pending = list.reduce((n, c) => n + c.model.pendingCount, 0);
     view.badge = pending ? { value: pending, tooltip: `${pending} pending migration${pending === 1 ? '' : 's'}` } : undefined;
+    // The status filter: named beside the title while on; said in words when it hides everything.
+    const statuses = filter.statuses;
+    const hidesAll = tree.filterHidesAll;
+    void vscode.commands.executeCommand('setContext', 'migrateLens.filterHidesAll', hidesAll);
+    const filterNote = statuses ? filterText(statuses) : undefined;
+    const hiddenMessage = statuses && hidesAll ? filterHidesAllMessage(statuses) : undefined;
     if (folders.multiRoot) {
       view.title = 'Migrations';
-      view.description = undefined;
-      view.message = undefined;
+      view.description = filterNote;
+      view.message = hiddenMessage;
       return;
     }
     const conn = first?.model.connection;
     // The active environment is in the title: which database a click will change is never a guess.
     const env = first?.environment;
     view.title = env ? `Migrations · ${env}` : 'Migrations';
-    view.description = conn?.database ?? undefined;
+    view.description = [conn?.database, filterNote].filter(Boolean).join(' · ') || undefined;
     // Another tool's history beside an empty one of ours: say so, and offer to adopt it (commands/adopt.ts).
     const offer = first ? knownAdoptOffer(first) : null;
     if (first && conn?.state === 'connected') void checkAdoptOffer(first).then((o) => o !== offer && updateView(), () => undefined);
@@ -123,7 +145,7 @@ export function activate(context: vscode.ExtensionContext): MigrateLensApi {
       ? `Cannot read the migration status: ${conn.error}`
       : offer && conn?.state === 'connected'
         ? adoptOfferMessage(offer)
-        : first && first.model.folderModel.exists ? viewMessage(first) : undefined;
+        : hiddenMessage ?? (first && first.model.folderModel.exists ? viewMessage(first) : undefined);
   }
 
   /** Settings or trust changed: new watcher, new connection, status again if it is on screen. */
@@ -172,7 +194,13 @@ export function activate(context: vscode.ExtensionContext): MigrateLensApi {
     getRootItems: () =>
       tree.rootNodes.map((n) => (isFolderNode(n)
         ? { label: n.label, description: n.description, folder: n.folder, kind: 'folder' as const }
-        : { label: n.label, description: n.description, folder: n.folder, kind: 'migration' as const })),
+        : isGroupNode(n)
+          ? { label: n.label, description: n.description, folder: n.folder, kind: 'group' as const }
+          : { label: n.label, description: n.description, folder: n.folder, kind: 'migration' as const })),
+    getViewTree: () => tree.describe(),
+    getViewDescription: () => view.description ?? '',
+    getSelection: () => view.selection.map((n) => n.label),
+    getExpandedIds: () => [...expanded],
     getViewMessage: () => (typeof view.message === 'string' ? view.message : ''),
     getViewTitle: () => view.title ?? '',
     activationTimeMs,

@@ -5,7 +5,7 @@
 //   npm run e2e                       package the .vsix, run all suites
 //   npm run e2e -- --screenshot       also refresh media/screenshot.png when everything passes
 //   npm run e2e -- --vsix FILE        test an existing .vsix instead of packaging
-//   npm run e2e -- --suite ui,host,lint,multiroot,untrusted   run only some suites
+//   npm run e2e -- --suite ui,host,lint,multiroot,environments,scale,untrusted   run only some suites
 //   npm run e2e -- --keep             keep the temporary folder (workspaces, logs, screenshots)
 //
 // Needs test/e2e/setup.sh to have run (code-server in the cache folder, chromium).
@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { CodeServer, defaultCacheDir } from './lib/code-server.mjs';
 import { createDatabase } from './lib/database.mjs';
 import { Report } from './lib/report.mjs';
-import { createEnvironmentsWorkspace, createMultiRootWorkspace, createWorkspace } from './lib/workspace.mjs';
+import { createEnvironmentsWorkspace, createMultiRootWorkspace, createScaleWorkspace, createWorkspace } from './lib/workspace.mjs';
 import net from 'node:net';
 import { Workbench, launchBrowser } from './lib/workbench.mjs';
 import { recoveryScenarios, trustedScenarios } from './scenarios/trusted.mjs';
@@ -35,7 +35,7 @@ const { values: opts } = parseArgs({
     vsix: { type: 'string' },
     'cache-dir': { type: 'string', default: process.env.MIGRATE_LENS_E2E_CACHE || defaultCacheDir() },
     examples: { type: 'string', default: path.join(REPO, 'examples', 'migrations') },
-    suite: { type: 'string', default: 'ui,host,lint,multiroot,environments,untrusted' },
+    suite: { type: 'string', default: 'ui,host,lint,multiroot,environments,scale,untrusted' },
     screenshot: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
@@ -290,6 +290,27 @@ async function environmentsSuite(browser, vsix) {
   }
 }
 
+/** 1,000 migrations: test/e2e/host/scale.js checks the grouped view, the filter and Reveal First Pending. */
+async function scaleSuite(browser, vsix) {
+  const resultsFile = path.join(root, 'scale-results.json');
+  const db = await createDatabase('mlens_e2e_scale');
+  const dropDb = () => db.drop().catch((e) => report.log(`dropping ${db.name}:`, e.message));
+  cleanups.add(dropDb);
+  const server = new CodeServer({ cacheDir: opts['cache-dir'], root, name: 'scale', env: { MIGRATE_LENS_E2E_RESULTS: resultsFile } });
+  const stopServer = () => server.stop().catch((e) => report.log('stopping code-server:', e.message));
+  cleanups.add(stopServer);
+  try {
+    const ws = createScaleWorkspace({ root, name: 'scale-workspace', databaseUrl: db.url, count: 1000 });
+    report.log(`suite "scale": database ${db.name}, workspace ${ws.dir} (1,000 migrations), log ${server.logFile}`);
+    await runHostTests(browser, vsix, { name: 'scale', server, target: ws.dir, testsFile: 'scale.js', resultsFile });
+  } finally {
+    await stopServer();
+    await dropDb();
+    cleanups.delete(stopServer);
+    cleanups.delete(dropDb);
+  }
+}
+
 let browser;
 try {
   const vsix = await packageExtension();
@@ -299,6 +320,7 @@ try {
   if (suites.has('lint')) await lintSuite(browser, vsix);
   if (suites.has('multiroot')) await multiRootSuite(browser, vsix);
   if (suites.has('environments')) await environmentsSuite(browser, vsix);
+  if (suites.has('scale')) await scaleSuite(browser, vsix);
   if (suites.has('untrusted')) await uiSuite(browser, vsix, { trust: true });
 } catch (err) {
   report.results.push({ name: 'e2e harness', ok: false, error: err });

@@ -6,9 +6,10 @@ import { compareEnvironments, switchEnvironment } from './environments';
 import { create, openFile, showDiff, showError } from './files';
 import { acceptChecksum, forget, markApplied, markRolledBack } from './recovery';
 import { adopt } from './adopt';
+import { clearFilter, filterByStatus, revealFirstPending, type ViewContext } from './tree';
 import { down, downTo, previewSql, refresh, reset, rollBackStoredCopyCommand, runDown, runUp, up, upTo } from './run';
 
-type Factory = (folders: Folders) => (...args: never[]) => Promise<unknown>;
+type Factory = (folders: Folders, view: ViewContext) => (...args: never[]) => Promise<unknown>;
 
 export const COMMANDS: Record<string, Factory> = {
   'migrateLens.up': up,
@@ -37,6 +38,9 @@ export const COMMANDS: Record<string, Factory> = {
   'migrateLens.previewSql': previewSql,
   'migrateLens.switchEnvironment': switchEnvironment,
   'migrateLens.compareEnvironments': compareEnvironments,
+  'migrateLens.filterByStatus': filterByStatus,
+  'migrateLens.clearFilter': clearFilter,
+  'migrateLens.revealFirstPending': revealFirstPending,
   'migrateLens.openWalkthrough': () => async () =>
     vscode.commands.executeCommand('workbench.action.openWalkthrough', `${WALKTHROUGH_EXTENSION_ID}#gettingStarted`, false),
 };
@@ -44,8 +48,8 @@ export const COMMANDS: Record<string, Factory> = {
 /** publisher.name of package.json: the walkthrough's id is `<extension id>#<walkthrough id>`. */
 export const WALKTHROUGH_EXTENSION_ID = 'migrate-lens.migrate-lens';
 
-export function registerCommands(context: vscode.ExtensionContext, folders: Folders): void {
+export function registerCommands(context: vscode.ExtensionContext, folders: Folders, view: ViewContext): void {
   for (const [id, factory] of Object.entries(COMMANDS)) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, factory(folders) as (...args: unknown[]) => unknown));
+    context.subscriptions.push(vscode.commands.registerCommand(id, factory(folders, view) as (...args: unknown[]) => unknown));
   }
 }

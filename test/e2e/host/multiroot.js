@@ -107,5 +107,19 @@ exports.run = async function run() {
     }
   });
 
+  await test('each folder root holds its own groups (pending, batches); "Reveal First Pending" selects the right folder\'s migration', async () => {
+    await api.refresh();
+    const tree = api.getViewTree();
+    assert.deepEqual(tree.map((r) => [r.kind, r.label]), [['folder', 'app'], ['folder', 'billing']]);
+    const shape = (root) => root.children.map((g) => [g.kind, g.label, g.children.map((c) => c.label)]);
+    assert.deepEqual(shape(tree[0]), [['group', 'Pending', ['20240102000002 app_settings']], ['group', 'Batch 1', ['20240101000001 initial_tables']]]);
+    assert.deepEqual(shape(tree[1]), [['group', 'Batch 1', ['20240101000001 billing_init']]]);
+    const ids = tree.flatMap((r) => r.children.map((g) => g.id));
+    assert.equal(new Set(ids).size, ids.length, `group ids repeat across folders: ${JSON.stringify(ids)}`);
+    const label = await vscode.commands.executeCommand('migrateLens.revealFirstPending');
+    assert.equal(label, '20240102000002 app_settings');
+    await eventually(() => api.getSelection()[0] === label, `the selection to be ${label} (is ${JSON.stringify(api.getSelection())})`);
+  });
+
   return finish();
 };

@@ -170,6 +170,25 @@ export class Workbench {
     await this.page.mouse.up();
   }
 
+  /**
+   * Expands every collapsed group of the Migrations view (batches start collapsed). The view keeps
+   * a group's state by its id, so they stay open across refreshes.
+   */
+  async expandTreeGroups() {
+    for (let round = 0; round < 5; round++) {
+      const twisties = this.page.locator('.part.sidebar [role="treeitem"][aria-expanded="false"] .monaco-tl-twistie.collapsible');
+      const n = await twisties.count();
+      if (n === 0) return;
+      for (let i = n - 1; i >= 0; i--) await twisties.nth(i).click({ timeout: 5_000 }).catch(() => {});
+    }
+  }
+
+  /** A tree row's expansion: true, false, or null for a row without children. */
+  async treeRowExpanded(label) {
+    const value = await this.treeRow(label).getAttribute('aria-expanded', { timeout: 15_000 });
+    return value === null ? null : value === 'true';
+  }
+
   /** Each tree item in the visible side bar as "label description" (single spaces). */
   async sideBarTreeItems() {
     const rows = await this.page.locator('.part.sidebar [role="treeitem"]').evaluateAll((els) => els.map((e) => [
@@ -228,9 +247,10 @@ export class Workbench {
     await button.click();
   }
 
-  /** The Migrations view's row whose label is `label`. */
+  /** The Migrations view's row whose label is `label` (exactly, or matching a RegExp). */
   treeRow(label) {
-    return this.page.locator('.part.sidebar [role="treeitem"]').filter({ has: this.page.locator('.label-name', { hasText: label }) }).first();
+    const hasText = typeof label === 'string' ? new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s')}$`) : label;
+    return this.page.locator('.part.sidebar [role="treeitem"]').filter({ has: this.page.locator('.label-name', { hasText }) }).first();
   }
 
   /** Right-clicks a tree row and picks `item` from its context menu. */

@@ -87,3 +87,22 @@ export function createEnvironmentsWorkspace({ root, name, devUrl, stagingUrl, of
   fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'migrateLens.environment': 'dev' }, null, 2));
   return { dir: ws };
 }
+
+/**
+ * Scale: `count` migrations (each `SELECT 1`, versions 20240101000001 on) and settings pointing at the
+ * test database, for the grouped view (test/e2e/host/scale.js).
+ */
+export function createScaleWorkspace({ root, name, databaseUrl, count = 1000 }) {
+  const ws = path.join(root, name);
+  const dir = path.join(ws, MIGRATIONS_DIR);
+  fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+  fs.mkdirSync(dir, { recursive: true });
+  for (let i = 1; i <= count; i++) {
+    fs.writeFileSync(path.join(dir, `${20240101000000 + i}_step_${String(i).padStart(4, '0')}.sql`), `-- +migrate Up\nSELECT ${i};\n\n-- +migrate Down\nSELECT ${i};\n`);
+  }
+  fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({
+    'migrateLens.connectionString': databaseUrl,
+    'migrateLens.migrationsDir': MIGRATIONS_DIR,
+  }, null, 2));
+  return { dir: ws, migrationsDir: dir };
+}

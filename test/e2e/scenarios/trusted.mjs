@@ -11,6 +11,7 @@ const plainText = (t) => t.replace(/\u00a0/g, ' ').replace(/\s+/g, ' ');
 // Durations are written like the CLI's: "145 ms", "1.0 s", "4 min 05 s".
 const DURATION = String.raw`(?:\d+ ms|\d+\.\d s|\d+ min \d\d s)`;
 const APPLIED = new RegExp(String.raw`^applied \d{4}-\d\d-\d\d \d\d:\d\d · batch (\d+) · ` + DURATION + '$');
+const DATE = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d`;
 const DRIFT_MESSAGE = /modified after it was applied on \d{4}-\d\d-\d\d \d\d:\d\d/;
 
 // Line 5 (1-based) holds the statement that fails (team_defaults does not exist); line 3 succeeds
@@ -38,6 +39,8 @@ async function treeRow(wb, file, description, timeout = 30_000) {
   let rows = [];
   try {
     return await eventually(async () => {
+      // Applied migrations sit in batch groups that start collapsed.
+      await wb.expandTreeGroups();
       rows = await wb.sideBarTreeItems();
       const row = rows.find((r) => r.startsWith(label + ' '));
       return row && description.test(row.slice(label.length + 1)) ? row : null;
@@ -64,6 +67,13 @@ async function problemMatching(wb, regex, what, timeout = 30_000) {
   } catch (err) {
     throw new Error(`${err.message}; Problems panel shows ${JSON.stringify(rows.map((r) => r.label || r.text))}`);
   }
+}
+
+/** Opens or closes a group of the Migrations view by its twistie and waits until it is so. */
+async function setExpanded(wb, label, open) {
+  if ((await wb.treeRowExpanded(label)) === open) return;
+  await wb.treeRow(label).locator('.monaco-tl-twistie').click();
+  await eventually(async () => (await wb.treeRowExpanded(label)) === open, { timeout: 10_000, what: `"${label}" ${open ? 'expanded' : 'collapsed'}` });
 }
 
 /** The extension's status bar item names the database and counts what is pending. */
@@ -117,8 +127,11 @@ export async function trustedScenarios({ report, wb, ws, db, server, screenshotP
       `tracking table: ${JSON.stringify(rows)}`);
   });
 
-  await report.check('"Migrate Lens: Up" from the palette applies the rest (status bar: 0 pending)', async () => {
+  await report.check('"Migrate Lens: Up" from the palette applies the rest (status bar: 0 pending); its batch starts collapsed', async () => {
     await wb.runCommand('Migrate Lens: Up');
+    // The new batch is a group of its own, collapsed (read before any helper expands it).
+    await wb.treeRow('Batch 2').waitFor({ timeout: 30_000 });
+    assert((await wb.treeRowExpanded('Batch 2')) === false, 'the new "Batch 2" group starts expanded');
     for (const f of rest) await treeRow(wb, f, APPLIED);
     const rows = await trackingRows(db);
     const applied = rows.filter((r) => r.status === 'applied').map((r) => r.version);
@@ -126,6 +139,49 @@ export async function trustedScenarios({ report, wb, ws, db, server, screenshotP
     const batches = new Set(rows.filter((r) => r.version !== versionOf(first)).map((r) => r.batch));
     assert(batches.size === 1 && !batches.has(rows[0].batch), `the palette run should be one new batch: ${JSON.stringify(rows)}`);
     await statusBarSays(wb, `${db.name} · 0 pending`);
+  });
+
+  await report.check('applied migrations are grouped by batch, newest first; a refresh keeps each group as the user left it', async () => {
+    const rows = await wb.sideBarTreeItems();
+    const b2 = rows.findIndex((r) => new RegExp(`^Batch 2 ${rest.length} migrations? · applied ${DATE}$`).test(r));
+    const b1 = rows.findIndex((r) => new RegExp(`^Batch 1 1 migration · applied ${DATE}$`).test(r));
+    assert(b2 >= 0 && b1 > b2, `expected "Batch 2" above "Batch 1" in ${JSON.stringify(rows)}`);
+    // Batch 1 open, Batch 2 closed, by hand; then the files change and the view refreshes.
+    await setExpanded(wb, 'Batch 1', true);
+    await setExpanded(wb, 'Batch 2', false);
+    const probe = `${timestampVersion()}_e2e_refresh_probe.sql`;
+    fs.writeFileSync(path.join(ws.migrationsDir, probe), '-- +migrate Up\nSELECT 1;\n');
+    try {
+      await eventually(async () => (await wb.sideBarTreeItems()).some((r) => r.startsWith(treeLabel(probe) + ' pending')), { timeout: 30_000, what: 'the new file under Pending' });
+      assert((await wb.treeRowExpanded('Batch 1')) === true, '"Batch 1" collapsed itself on refresh');
+      assert((await wb.treeRowExpanded('Batch 2')) === false, '"Batch 2" expanded itself on refresh');
+      assert((await wb.sideBarTreeItems()).some((r) => r.startsWith(treeLabel(first) + ' applied')), 'the migration of the open "Batch 1" is not shown');
+    } finally {
+      fs.unlinkSync(path.join(ws.migrationsDir, probe));
+    }
+    await eventually(async () => !(await wb.sideBarTreeItems()).some((r) => r.startsWith(treeLabel(probe))), { timeout: 30_000, what: 'the probe file to leave the tree' });
+  });
+
+  await report.check('a single click opens a preview and focus stays in the tree (arrow keys move on); a double click keeps the tab and focuses the editor', async () => {
+    await wb.runCommand('View: Close All Editors');
+    await setExpanded(wb, 'Batch 1', true);
+    await wb.treeRow(treeLabel(first)).click();
+    const tab = wb.page.locator('.tabs-container .tab.active', { hasText: first });
+    await tab.waitFor({ timeout: 15_000 });
+    assert(await tab.locator('.monaco-icon-label.italic').count() > 0, 'the tab is not a preview (italic) tab');
+    const where = () => wb.page.evaluate(() => {
+      const a = document.activeElement;
+      return { sidebar: !!a?.closest('.part.sidebar'), editor: !!a?.closest('.editor-instance'), focused: document.querySelector('.part.sidebar [role="treeitem"].focused .label-name')?.textContent ?? null };
+    });
+    let at = await where();
+    assert(at.sidebar && !at.editor, `focus left the tree after a single click: ${JSON.stringify(at)}`);
+    const before = at.focused;
+    await wb.page.keyboard.press('ArrowUp');
+    at = await eventually(async () => { const w = await where(); return w.focused !== before ? w : null; }, { timeout: 5_000, what: `ArrowUp to move the tree's focus from ${before}` });
+    assert(at.sidebar, `focus left the tree after ArrowUp: ${JSON.stringify(at)}`);
+    await wb.treeRow(treeLabel(first)).dblclick();
+    await eventually(async () => (await tab.locator('.monaco-icon-label.italic').count()) === 0, { timeout: 10_000, what: 'the tab to be kept (not italic) after a double click' });
+    await eventually(async () => (await where()).editor, { timeout: 10_000, what: 'focus in the editor after a double click' });
   });
 
   const last = files[files.length - 1];
@@ -201,6 +257,27 @@ export async function trustedScenarios({ report, wb, ws, db, server, screenshotP
     const options = (await wb.page.locator('.quick-input-list [role="option"]').allInnerTexts()).map(plain);
     assert(options.some((o) => o.includes('Run') && o.includes('pending')), `no "Run … pending" in ${JSON.stringify(options)}`);
     await wb.page.keyboard.press('Escape');
+  });
+
+  await report.check('"Filter by Status…" (a multi-select pick) shows only failed migrations and says so; "Clear Filter" shows all again', async () => {
+    await wb.runCommand('Migrate Lens: Filter by Status…');
+    const row = wb.page.locator('.quick-input-list .monaco-list-row').filter({ has: wb.page.locator('.label-name', { hasText: /^failed$/ }) }).first();
+    await row.waitFor({ timeout: 15_000 });
+    await row.click();
+    await eventually(async () => (await row.getAttribute('aria-checked')) === 'true' || (await row.locator('input[type="checkbox"]:checked, .monaco-custom-toggle.checked, [aria-checked="true"]').count()) > 0,
+      { timeout: 5_000, what: '"failed" ticked in the pick' });
+    await wb.page.locator('.quick-input-widget input').first().focus();
+    await wb.page.keyboard.press('Enter');
+    await wb.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+    await wb.page.locator('.part.sidebar', { hasText: 'Filter: failed' }).first().waitFor({ timeout: 10_000 });
+    let rows = [];
+    await eventually(async () => {
+      rows = (await wb.sideBarTreeItems()).filter((r) => /^\d{14} /.test(r));
+      return rows.length === 1 && rows[0].startsWith(treeLabel(brokenFile) + ' failed');
+    }, { timeout: 15_000, what: 'only the failed migration in the tree' }).catch((err) => { throw new Error(`${err.message}; tree shows ${JSON.stringify(rows)}`); });
+    await wb.runCommand('Migrate Lens: Clear Filter');
+    await eventually(async () => (await wb.sideBarTreeItems()).some((r) => r.startsWith('Batch 1 ')), { timeout: 15_000, what: 'the batches back after Clear Filter' });
+    assert(!(await wb.page.locator('.part.sidebar', { hasText: 'Filter: failed' }).count()), 'the view still says "Filter: failed"');
   });
 
   const drifted = rest[0] ?? first;

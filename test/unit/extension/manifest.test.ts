@@ -17,7 +17,8 @@ const ISSUE_COMMANDS = [
   'upTo', 'downTo', 'openFile', 'showError', 'markApplied', 'markRolledBack', 'forget', 'acceptChecksum',
 ].map((id) => `migrateLens.${id}`);
 /** Beyond the issue's list: the design's "drift shown as a diff". */
-const EXTRA_COMMANDS = ['migrateLens.showDiff', 'migrateLens.statusActions', 'migrateLens.rollBackStoredCopy', 'migrateLens.previewSql', 'migrateLens.switchEnvironment', 'migrateLens.compareEnvironments', 'migrateLens.openWalkthrough', 'migrateLens.adopt'];
+const EXTRA_COMMANDS = ['migrateLens.showDiff', 'migrateLens.statusActions', 'migrateLens.rollBackStoredCopy', 'migrateLens.previewSql', 'migrateLens.switchEnvironment', 'migrateLens.compareEnvironments', 'migrateLens.openWalkthrough', 'migrateLens.adopt',
+  'migrateLens.filterByStatus', 'migrateLens.clearFilter', 'migrateLens.revealFirstPending'];
 
 describe('package.json', () => {
   it('contributes and registers the commands of the issue (and Show Diff), all in the "Migrate Lens" category', () => {
