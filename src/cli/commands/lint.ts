@@ -36,11 +36,6 @@ Silence one on a statement or a file: -- migrate-lens-ignore rule-id[, rule-id]`
   ],
   positionals: { value: 'FILE...', help: 'lint these files instead of the migrations folder' },
   run: async (ctx) => {
-    // A lint run is a short process that calls libpg_query's grammar a few hundred times: V8's
-    // optimising WebAssembly tier (TurboFan recompiling the hot parts of a 1 MB module) costs more
-    // than it wins back in that time. Baseline (Liftoff) code only, set before the module compiles:
-    // 100 migrations 0.84 s -> 0.27 s wall, 0.76 s -> 0.19 s CPU (2026-11-30, Node 20, 2 cores).
-    setFlagsFromString('--liftoff-only');
     const { formatFindings, lintFiles, readLintRules } = require('../../lint') as typeof import('../../lint');
     const io = ctx.io;
     const format = (ctx.string('format') ?? 'text') as (typeof FORMATS)[number];
@@ -60,6 +55,12 @@ Silence one on a statement or a file: -- migrate-lens-ignore rule-id[, rule-id]`
       const rel = relative(io.cwd, p);
       return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : p;
     };
+    // A lint run is a short process that calls libpg_query's grammar a few hundred times: V8's
+    // optimising WebAssembly tier (TurboFan recompiling the hot parts of a 1 MB module) costs more
+    // than it wins back in that time. Baseline (Liftoff) code only, set just before the grammar
+    // loads (after --pending has read the database, which may be PGlite's WebAssembly):
+    // 100 migrations 0.84 s -> 0.27 s wall, 0.76 s -> 0.19 s CPU (2026-11-30, Node 20, 2 cores).
+    setFlagsFromString('--liftoff-only');
     const findings = await lintFiles(paths, { rules, ddlLockTimeoutMs: settings.ddlLockTimeoutMs, name });
     io.out(formatFindings(findings, format));
     const errors = findings.filter((f) => f.severity === 'error').length;
