@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // npm run bench [-- --quick] [-- --only=NAME[,NAME]] [-- --reps=N] [-- --keep] [-- --keep-env]
+// (--only=adopt or --only=parser: just that section)
 //
 // Runs every tool on the same PostgreSQL server, each rep on a fresh database,
 // tools interleaved (rotated order per rep), and reports medians and ratios to
@@ -36,9 +37,12 @@ const only = typeof args.only === 'string' ? args.only.split(',') : null;
 // The big workload skips roll back: for the slower peers it alone would take minutes per rep.
 const workloads = [trivialWorkload(sizes.trivial), ddlWorkload(sizes.ddl), { ...trivialWorkload(sizes.big), rollback: false }];
 const names = { trivial: workloads[0].name, ddl: workloads[1].name, big: workloads[2].name };
-// With --only, a name selects tools and/or workloads; the psql floor always runs.
-const selectedWorkloads = workloads.filter((w) => !only || !only.some((n) => workloads.some((x) => x.name === n)) || only.includes(w.name));
-const selectedTools = allTools.filter((t) => !only || t.floor || !only.some((n) => allTools.some((x) => x.name === n)) || only.includes(t.name));
+// With --only, a name selects tools and/or workloads; the psql floor always runs. Names of the
+// sections that stand alone (adopt, parser) select just those: `--only=adopt` runs adopt only.
+const SECTIONS = ['adopt', 'parser'];
+const sectionsOnly = only !== null && only.every((n) => SECTIONS.includes(n));
+const selectedWorkloads = sectionsOnly ? [] : workloads.filter((w) => !only || !only.some((n) => workloads.some((x) => x.name === n)) || only.includes(w.name));
+const selectedTools = sectionsOnly ? [] : allTools.filter((t) => !only || t.floor || !only.some((n) => allTools.some((x) => x.name === n)) || only.includes(t.name));
 const ROUND_TRIP_MIGRATIONS = 200;
 const runParser = !only || only.includes('parser') || only.includes('migrate-lens');
 // Variables that change what every Node process does when it starts, not what a tool does. A machine
@@ -241,7 +245,7 @@ async function main() {
     w.reps = reps;
     results.push(...(await benchWorkload(w, available)));
   }
-  const roundTrips = args['no-roundtrips'] ? null : (log('\n== round trips'), await countRoundTrips(available));
+  const roundTrips = args['no-roundtrips'] || sectionsOnly ? null : (log('\n== round trips'), await countRoundTrips(available));
   const start = await nodeStart();
   const startWithEnv = unset.length ? await nodeStart([]) : null;
   const parser = runParser ? await parserThroughput() : null;

@@ -41,4 +41,5 @@ export {
   type AdoptedEntry,
   type ForeignHistory,
   type ToolName,
+  type OnAdoptStep,
 } from './adopt';

@@ -5,7 +5,7 @@
 //   npm run e2e                       package the .vsix, run all suites
 //   npm run e2e -- --screenshot       also refresh media/screenshot.png when everything passes
 //   npm run e2e -- --vsix FILE        test an existing .vsix instead of packaging
-//   npm run e2e -- --suite ui,host,lint,multiroot,environments,scale,untrusted   run only some suites
+//   npm run e2e -- --suite ui,host,lint,multiroot,environments,scale,untrusted,adopt   run only some suites
 //   npm run e2e -- --keep             keep the temporary folder (workspaces, logs, screenshots)
 //
 // Needs test/e2e/setup.sh to have run (code-server in the cache folder, chromium).
@@ -25,6 +25,7 @@ import { Workbench, launchBrowser } from './lib/workbench.mjs';
 import { recoveryScenarios, trustedScenarios } from './scenarios/trusted.mjs';
 import { untrustedScenarios } from './scenarios/untrusted.mjs';
 import { lintScenarios, writeLintUiFile } from './scenarios/lint.mjs';
+import { adoptScenarios, hasSqlMigrate, prepareAdoptProject } from './scenarios/adopt.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -35,7 +36,7 @@ const { values: opts } = parseArgs({
     vsix: { type: 'string' },
     'cache-dir': { type: 'string', default: process.env.MIGRATE_LENS_E2E_CACHE || defaultCacheDir() },
     examples: { type: 'string', default: path.join(REPO, 'examples', 'migrations') },
-    suite: { type: 'string', default: 'ui,host,lint,multiroot,environments,scale,untrusted' },
+    suite: { type: 'string', default: 'ui,host,lint,multiroot,environments,scale,untrusted,adopt' },
     screenshot: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
@@ -76,7 +77,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-async function withSuite(name, { trust = false, env = {} }, body) {
+async function withSuite(name, { trust = false, env = {}, examplesDir = opts.examples, otherNames = false }, body) {
   const db = await createDatabase();
   const dropDb = () => db.drop().catch((e) => report.log(`dropping ${db.name}:`, e.message));
   cleanups.add(dropDb);
@@ -84,7 +85,7 @@ async function withSuite(name, { trust = false, env = {} }, body) {
   const stopServer = () => server?.stop().catch((e) => report.log('stopping code-server:', e.message)) ?? Promise.resolve();
   cleanups.add(stopServer);
   try {
-    const ws = createWorkspace({ root, name: `${name}-workspace`, examplesDir: opts.examples, databaseUrl: db.url });
+    const ws = createWorkspace({ root, name: `${name}-workspace`, examplesDir, databaseUrl: db.url, otherNames });
     server = new CodeServer({ cacheDir: opts['cache-dir'], root, trust, name, env });
     report.log(`suite "${name}": database ${db.name}, workspace ${ws.dir}, log ${server.logFile}`);
     await body({ db, ws, server });
@@ -155,6 +156,31 @@ async function lintSuite(browser, vsix) {
     await withPage(browser, async (page) => {
       const wb = new Workbench(page);
       if (await report.check('lint ui: the workbench opens the workspace', () => wb.open(server.url(ws.dir)))) await lintScenarios({ report, wb, ws });
+    });
+  });
+}
+
+/**
+ * A project sql-migrate has been migrating (test/fixtures/adopt/sql-migrate, in git, the first three
+ * files applied by the real sql-migrate): "Adopt History from sql-migrate" through the workbench.
+ */
+async function adoptSuite(browser, vsix) {
+  if (!hasSqlMigrate()) {
+    report.blocked('adopt: "Adopt History from sql-migrate" in the workbench', 'sql-migrate (Debian package sql-migrate) is not installed');
+    return;
+  }
+  const examplesDir = path.join(REPO, 'test', 'fixtures', 'adopt', 'sql-migrate', 'migrations');
+  await withSuite('adopt', { examplesDir, otherNames: true }, async ({ db, ws, server }) => {
+    const installed = await report.check('adopt: the .vsix installs into code-server', async () => {
+      const out = await server.installExtension(vsix);
+      if (!/successfully installed/i.test(out)) throw new Error(out);
+    });
+    if (!installed) return;
+    prepareAdoptProject({ ws, db, root });
+    await server.start(ws.dir);
+    await withPage(browser, async (page) => {
+      const wb = new Workbench(page);
+      if (await report.check('adopt: the workbench opens the workspace', () => wb.open(server.url(ws.dir)))) await adoptScenarios({ report, wb, ws, db });
     });
   });
 }
@@ -322,6 +348,7 @@ try {
   if (suites.has('environments')) await environmentsSuite(browser, vsix);
   if (suites.has('scale')) await scaleSuite(browser, vsix);
   if (suites.has('untrusted')) await uiSuite(browser, vsix, { trust: true });
+  if (suites.has('adopt')) await adoptSuite(browser, vsix);
 } catch (err) {
   report.results.push({ name: 'e2e harness', ok: false, error: err });
   report.log('FAIL e2e harness:', err.stack || err);

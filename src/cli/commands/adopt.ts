@@ -1,4 +1,5 @@
-import { adopt, ADOPT_TOOL_NAMES, openDatabase, type ToolName } from '../../engine/internal';
+import { existsSync, writeFileSync } from 'node:fs';
+import { adopt, ADOPT_TOOL_NAMES, openDatabase, type OnAdoptStep, type ToolName } from '../../engine/internal';
 import { adoptText } from '../../engine/adopt/text';
 import { defineCommand, UsageError } from './types';
 import { DRY_RUN, WRITE_FLAGS } from './flags';
@@ -42,6 +43,7 @@ dbmate and golang-migrate files are converted into migrate-lens's format (git mv
         dryRun: ctx.bool('dry-run'),
         lockTimeoutMs: settings.lockTimeoutMs,
         signal: ctx.io.signal,
+        onStep: stopAt(ctx.io.env),
       });
       ctx.io.out(adoptText(result));
       return 0;
@@ -50,3 +52,21 @@ dbmate and golang-migrate files are converted into migrate-lens's format (git mv
     }
   },
 });
+
+/**
+ * Test hook (test/integration/adopt-kill.test.ts): MIGRATE_LENS_TEST_ADOPT_STOP=STEP[:N] makes adopt
+ * write the file MIGRATE_LENS_TEST_ADOPT_STOPPED and hold still at that step (N: after the Nth file
+ * change, from 0) until the file is removed, so a test can kill -9 it (or close its output) at a
+ * known state instead of after a guessed time.
+ */
+function stopAt(env: Record<string, string | undefined>): OnAdoptStep | undefined {
+  const at = env.MIGRATE_LENS_TEST_ADOPT_STOP;
+  const marker = env.MIGRATE_LENS_TEST_ADOPT_STOPPED;
+  if (!at || !marker) return undefined;
+  return (step, index) => {
+    if (at !== step && at !== `${step}:${index}`) return;
+    writeFileSync(marker, at);
+    const still = new Int32Array(new SharedArrayBuffer(4));
+    for (let waited = 0; existsSync(marker) && waited < 120_000; waited += 20) Atomics.wait(still, 0, 0, 20);
+  };
+}

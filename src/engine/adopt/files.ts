@@ -1,9 +1,11 @@
 // The folder changes adopt makes: renames, converted texts, removed originals. Inside a git work tree
-// the index records them as `git mv` / `git rm` would (staged renames and removals, for review), in
-// one git call for the whole folder; every change can be undone until the history commits.
+// the index records them as `git mv` would: a renamed file's index entry moves to its new name as it
+// was (what the user had not staged stays unstaged), a converted file's new text is staged, the
+// originals leave the index. Only the files adopt changes are touched, never the rest of the work
+// tree. A few git calls for the whole folder; every change can be undone until the history commits.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync, fsyncSync, openSync, closeSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ADOPT_JOURNAL } from '../source';
 
 /** One change of the folder: `sources` become `target` (a rename, a conversion, or both). */
@@ -14,6 +16,10 @@ export interface FileChange {
   text: string | null;
 }
 
+/** Where adopt is, for a test that kills it there (the CLI's test hook); the engine never waits itself. */
+export type AdoptStep = 'journal' | 'change' | 'index' | 'recorded' | 'committed';
+export type OnAdoptStep = (step: AdoptStep, index?: number) => void;
+
 /** Whether `dir` is inside a git work tree (git present and willing). */
 export function inGitWorkTree(dir: string): boolean {
   try {
@@ -23,17 +29,62 @@ export function inGitWorkTree(dir: string): boolean {
   }
 }
 
-/** The names of the folder's files that git tracks. */
-function trackedNames(dir: string): Set<string> {
-  const out = execFileSync('git', ['ls-files', '-z', '--', '.'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 256 << 20 }).toString();
-  return new Set(out.split('\0').filter((n) => n && !n.includes('/')));
+// Names are paths, never patterns: a file called `[1]*.sql` means itself.
+const GIT_ENV = { ...process.env, GIT_LITERAL_PATHSPECS: '1' };
+
+function git(dir: string, args: string[], input?: string): string {
+  return execFileSync('git', args, { cwd: dir, input, env: GIT_ENV, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 256 << 20 }).toString();
 }
 
-/** Stages the given paths as they now are on disk (a vanished one as removed): what git mv / git rm leave. */
-function stage(dir: string, names: string[]): void {
-  for (let i = 0; i < names.length; i += 500) {
-    execFileSync('git', ['add', '-A', '--', ...names.slice(i, i + 500)], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+/** An index entry: "mode sha" of a file of the folder, by its name in the folder. */
+type IndexEntries = Record<string, string>;
+
+/** The index entries of the folder's files (stage 0), by name. */
+function indexEntries(dir: string): IndexEntries {
+  const out: IndexEntries = {};
+  for (const line of git(dir, ['ls-files', '-s', '-z', '--', '.']).split('\0')) {
+    const m = /^(\d+) ([0-9a-f]+) 0\t([^/]+)$/.exec(line);
+    if (m) out[m[3]] = `${m[1]} ${m[2]}`;
   }
+  return out;
+}
+
+const NO_ENTRY = '0 0000000000000000000000000000000000000000';
+
+/** Sets index entries of the folder (NO_ENTRY removes one), in order, in one git call. */
+function setIndex(dir: string, entries: [name: string, entry: string][]): void {
+  if (!entries.length) return;
+  const prefix = git(dir, ['rev-parse', '--show-prefix']).trim();
+  git(dir, ['update-index', '-z', '--index-info'], entries.map(([name, entry]) => `${entry}\t${prefix}${name}\0`).join(''));
+}
+
+/** What the index should say once the changes are made: git mv for renames, the new text staged for conversions. */
+function indexAfter(dir: string, changes: readonly FileChange[], before: IndexEntries): [string, string][] {
+  const converted = changes.filter((c) => c.text !== null && c.sources.some((s) => before[s]));
+  const hashes = converted.length ? git(dir, ['hash-object', '-w', '--stdin-paths'], converted.map((c) => resolve(dir, c.target) + '\n').join('')).trim().split('\n') : [];
+  const sha = new Map(converted.map((c, i) => [c, hashes[i]]));
+  const out: [string, string][] = [];
+  for (const c of changes) {
+    const tracked = c.sources.filter((s) => before[s]);
+    if (!tracked.length) continue; // untracked before: left to the user, as git mv would refuse it
+    for (const s of tracked) out.push([s, NO_ENTRY]);
+    const mode = before[tracked[0]].split(' ')[0];
+    out.push([c.target, c.text === null ? before[tracked[0]] : `${mode} ${sha.get(c)}`]);
+  }
+  return out;
+}
+
+/** The index as it was for the files the changes touch. */
+function indexBefore(changes: readonly { sources: readonly (string | { name: string })[]; target: string }[], before: IndexEntries): [string, string][] {
+  const out: [string, string][] = [];
+  for (const c of changes) out.push([c.target, NO_ENTRY]);
+  for (const c of changes) {
+    for (const s of c.sources) {
+      const name = typeof s === 'string' ? s : s.name;
+      if (before[name]) out.push([name, before[name]]);
+    }
+  }
+  return out;
 }
 
 /**
@@ -46,7 +97,10 @@ interface Journal {
   /** The adoption's time, as in its notes: rows with it mean the history was committed. */
   at: string;
   git: boolean;
-  changes: { sources: { name: string; text: string }[]; target: string }[];
+  /** A source's text, or null for a plain rename (its text is the target's; reading 10,000 files twice costs). */
+  changes: { sources: { name: string; text: string | null }[]; target: string }[];
+  /** The index entries ("mode sha") of the sources before, when git is used. */
+  index?: IndexEntries;
 }
 
 function writeDurably(path: string, text: string): void {
@@ -69,9 +123,9 @@ export function finishChanges(dir: string): void {
 }
 
 /**
- * An earlier adopt stopped between changing the folder and committing: puts the folder back as the
- * journal says, unless `committed(at)` says that adoption's rows are in the history (then the files
- * stay as they are). Returns what it did, or null without a journal.
+ * An earlier adopt stopped between changing the folder and committing: puts the folder (and the git
+ * index) back as the journal says, unless `committed(at)` says that adoption's rows are in the
+ * history (then the files stay as they are). Returns what it did, or null without a journal.
  */
 export function recoverInterrupted(dir: string, committed: (at: string) => boolean): 'restored' | 'kept' | null {
   const path = join(dir, JOURNAL);
@@ -81,22 +135,17 @@ export function recoverInterrupted(dir: string, committed: (at: string) => boole
     finishChanges(dir);
     return 'kept';
   }
-  const touched = new Set<string>();
   for (const c of [...journal.changes].reverse()) {
+    const [only] = c.sources;
+    if (c.sources.length === 1 && only.text === null) {
+      if (!existsSync(join(dir, only.name))) renameSync(join(dir, c.target), join(dir, only.name));
+      continue;
+    }
     const names = c.sources.map((x) => x.name);
     if (!names.includes(c.target) && existsSync(join(dir, c.target))) unlinkSync(join(dir, c.target));
-    for (const src of c.sources) writeFileSync(join(dir, src.name), src.text);
-    for (const n of [...names, c.target]) touched.add(n);
+    for (const src of c.sources) writeFileSync(join(dir, src.name), src.text ?? '');
   }
-  if (journal.git) {
-    const tracked = trackedNames(dir);
-    const back = [...touched].filter((n) => tracked.has(n) || existsSync(join(dir, n)));
-    try {
-      stage(dir, back.filter((n) => tracked.has(n) || journal.changes.some((c) => c.sources.some((x) => x.name === n))));
-    } catch {
-      // the files are back; the index is the user's to look at
-    }
-  }
+  if (journal.git && journal.index) setIndex(dir, indexBefore(journal.changes, journal.index));
   finishChanges(dir);
   return 'restored';
 }
@@ -105,59 +154,70 @@ export function recoverInterrupted(dir: string, committed: (at: string) => boole
  * Applies the changes; returns a function that puts everything back (best effort, in reverse).
  * Throws after putting back what it did when a change fails. `at` goes into the journal.
  */
-export function applyChanges(dir: string, changes: readonly FileChange[], useGit: boolean, at = ''): () => void {
+export function applyChanges(dir: string, changes: readonly FileChange[], useGit: boolean, at = '', onStep?: OnAdoptStep): () => void {
+  const before = useGit && changes.length ? indexEntries(dir) : {};
   if (changes.length) {
+    const sources = new Set(changes.flatMap((c) => c.sources));
     const journal: Journal = {
       at,
       git: useGit,
-      changes: changes.map((c) => ({ sources: c.sources.map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') })), target: c.target })),
+      changes: changes.map((c) => ({
+        sources: c.sources.map((name) => ({ name, text: c.text === null && c.sources.length === 1 ? null : readFileSync(join(dir, name), 'utf8') })),
+        target: c.target,
+      })),
+      index: useGit ? Object.fromEntries(Object.entries(before).filter(([name]) => sources.has(name))) : undefined,
     };
     writeDurably(join(dir, JOURNAL), JSON.stringify(journal));
+    onStep?.('journal');
   }
-  const tracked = useGit ? trackedNames(dir) : new Set<string>();
-  const staged = new Set<string>();
   const undo: (() => void)[] = [];
-  const restageOnUndo = () => useGit && staged.size && stage(dir, [...staged]);
+  let indexed = false;
+  const putBackAll = () => {
+    putBack(undo);
+    if (indexed) {
+      try {
+        setIndex(dir, indexBefore(changes, before));
+      } catch {
+        // the files are back; the index is the user's to look at
+      }
+    }
+    finishChanges(dir);
+  };
   try {
-    for (const c of changes) {
+    for (const [i, c] of changes.entries()) {
       const [first, ...rest] = c.sources;
       const firstPath = join(dir, first);
       const targetPath = join(dir, c.target);
-      const gitTracked = tracked.has(first);
       if (first !== c.target) {
         renameSync(firstPath, targetPath);
         undo.push(() => renameSync(targetPath, firstPath));
       }
       if (c.text !== null) {
-        const before = readFileSync(targetPath);
+        const text = readFileSync(targetPath);
         writeFileSync(targetPath, c.text);
-        undo.push(() => writeFileSync(targetPath, before));
+        undo.push(() => writeFileSync(targetPath, text));
       }
-      if (gitTracked) staged.add(first).add(c.target);
       for (const other of rest) {
         const path = join(dir, other);
-        const before = readFileSync(path);
+        const text = readFileSync(path);
         unlinkSync(path);
         undo.push(() => {
-          if (!existsSync(path)) writeFileSync(path, before);
+          if (!existsSync(path)) writeFileSync(path, text);
         });
-        if (tracked.has(other)) staged.add(other);
       }
+      onStep?.('change', i);
     }
-    if (useGit && staged.size) stage(dir, [...staged]);
+    if (useGit) {
+      indexed = true;
+      setIndex(dir, indexAfter(dir, changes, before));
+      onStep?.('index');
+    }
   } catch (err) {
-    putBack(undo);
-    restageOnUndo();
-    finishChanges(dir);
+    putBackAll();
     throw err;
   }
-  return () => {
-    putBack(undo);
-    restageOnUndo();
-    finishChanges(dir);
-  };
+  return putBackAll;
 }
-
 function putBack(undo: (() => void)[]): void {
   for (const u of undo.reverse()) {
     try {

@@ -17,13 +17,14 @@ import { who } from '../recovery';
 import { checkFileName, gooseFileName, readMigrationFile } from '../source';
 import { quoteIdent } from '../sql';
 import { dbmate } from './dbmate';
-import { applyChanges, finishChanges, inGitWorkTree, JOURNAL, recoverInterrupted, type FileChange } from './files';
+import { applyChanges, finishChanges, inGitWorkTree, JOURNAL, recoverInterrupted, type FileChange, type OnAdoptStep } from './files';
 import { golangMigrate } from './golang-migrate';
 import { goose } from './goose';
 import { sqlMigrate } from './sql-migrate';
 import type { Tool, ToolEntry, ToolFile, ToolName } from './types';
 
 export type { ToolName } from './types';
+export type { AdoptStep, OnAdoptStep } from './files';
 export { sqlMigrateCompare } from './sql-migrate';
 export { convertDbmate } from './dbmate';
 export { convertGolangMigrate } from './golang-migrate';
@@ -49,8 +50,10 @@ export interface AdoptOptions {
   now?: Date;
   lockTimeoutMs?: number;
   signal?: AbortSignal;
-  /** Use git mv / git rm when the folder is in a git work tree (default true). */
+  /** Record renames in the git index as git mv does when the folder is in a git work tree (default true). */
   git?: boolean;
+  /** Called at each step of a real run (tests stop the process there: kill -9 at a known state). */
+  onStep?: OnAdoptStep;
 }
 
 /** One entry of the other tool's history and what it became. */
@@ -221,7 +224,8 @@ export async function adopt(db: Database, opts: AdoptOptions): Promise<AdoptResu
             };
           }),
       );
-      undo = applyChanges(dir, changes, useGit, now.toISOString());
+      opts.onStep?.('recorded');
+      undo = applyChanges(dir, changes, useGit, now.toISOString(), opts.onStep);
       // The folder as `up` will read it: if that fails, nothing is kept.
       try {
         checkFolder(dir, names, changes, files);
@@ -229,6 +233,7 @@ export async function adopt(db: Database, opts: AdoptOptions): Promise<AdoptResu
         throw new AdoptError(`after the renames the folder would not load: ${(err as Error).message}`);
       }
       await db.exec('COMMIT');
+      opts.onStep?.('committed');
       finishChanges(dir);
     } catch (err) {
       await db.exec('ROLLBACK').catch(() => undefined);

@@ -26,7 +26,12 @@ export async function checkAdoptOffer(ctrl: Controller, force = false): Promise<
   if (known?.key === key && known.rows === read) return known.offer;
   const entry = { key, rows: read as unknown, settled: known?.key === key ? known.settled : (null as AdoptOffer | null), offer: Promise.resolve<AdoptOffer | null>(null) };
   entry.offer = (async () => {
-    if (rows > 0) return null;
+    // Ours holds rows now (after an adoption, or an up): no offer, and none left over from before,
+    // or the view would keep showing it and ask again after every update.
+    if (rows > 0) {
+      entry.settled = null;
+      return null;
+    }
     const { detectForeignHistories } = await loadEngine();
     const found = await ctrl.withDatabase(await ctrl.resolveSettings(), (db) => detectForeignHistories(db, settings.schema));
     const offer = adoptOffer(found, rows, settings.table, settings.schema);

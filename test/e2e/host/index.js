@@ -216,6 +216,16 @@ exports.run = async function run() {
       'hover on the typo: ' + (await hoverText(2, 12)));
     assert.match(await hoverText(0, 12), /\*\*-- \+migrate Up\*\* — Starts the \*\*Up\*\* section/);
     fs.unlinkSync(path.join(migrationsDir, f));
+    // goose's directives, which the parser reads as their equivalents, are explained too.
+    const g = writeMigration(extraVersion(1), 'e2e_goose', '-- +goose NO TRANSACTION\n-- +goose Up\nSELECT 1;\n-- +goose Down\nSELECT 2;\n');
+    const gooseHover = async (line) => {
+      const hovers = (await vscode.commands.executeCommand('vscode.executeHoverProvider', uriOf(g), new vscode.Position(line, 11))) || [];
+      return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    };
+    assert.match(await gooseHover(0), /\*\*-- \+goose NO TRANSACTION\*\* — Runs the \*\*whole file\*\*/);
+    assert.match(await gooseHover(1), /\*\*-- \+goose Up\*\* — goose's form of `-- \+migrate Up`/);
+    assert.match(await gooseHover(3), /\*\*-- \+goose Down\*\*/);
+    fs.unlinkSync(path.join(migrationsDir, g));
     await api.refresh();
     assert.deepEqual(diagnostics(uriOf(f)), []);
   });

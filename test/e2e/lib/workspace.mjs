@@ -9,12 +9,13 @@ export function migrationFiles(dir) {
   return fs.readdirSync(dir).filter((f) => /^\d{14}_[A-Za-z0-9_]+\.sql$/.test(f)).sort();
 }
 
-export function createWorkspace({ root, name, examplesDir, databaseUrl }) {
+/** `otherNames`: the folder holds another tool's names (1_init.sql), which `files` does not list. */
+export function createWorkspace({ root, name, examplesDir, databaseUrl, otherNames = false }) {
   const ws = path.join(root, name);
   fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
   fs.cpSync(examplesDir, path.join(ws, MIGRATIONS_DIR), { recursive: true });
   const files = migrationFiles(path.join(ws, MIGRATIONS_DIR));
-  if (files.length === 0) throw new Error(`no migration files in ${examplesDir}`);
+  if (files.length === 0 && !otherNames) throw new Error(`no migration files in ${examplesDir}`);
   fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({
     'migrateLens.connectionString': databaseUrl,
     'migrateLens.migrationsDir': MIGRATIONS_DIR,
