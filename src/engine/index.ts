@@ -46,5 +46,4 @@ export {
   UnknownVersionError,
   StateError,
 } from './errors';
-// lint joins this surface when the engine has it (issue 13): export its functions and result types
-// here, each with TSDoc, and add them to test/unit/public-api.test.ts.
+export { lint, type LintFinding, type LintOptions, type LintSeverity } from './lint';
