@@ -336,3 +336,31 @@ describe('adopt killed between changing the folder and committing (kill -9, powe
     }
   }, 60_000);
 });
+
+describe('adopt -from sql-migrate whose history table has another name', () => {
+  it('-from-table, or the table: of a dbconfig.yml, names it; without either, the error says how', async () => {
+    const p = fixtureProject('sql-migrate');
+    try {
+      const db = await database('ml_adopt_from_table');
+      await db.query(`CREATE TABLE app_history (id text NOT NULL PRIMARY KEY, applied_at timestamp with time zone)`); // sql-migrate's DDL
+      await db.query(`INSERT INTO app_history (id, applied_at) VALUES ('1_init.sql', '2024-05-01 08:00:00+00')`);
+      const env = { DATABASE_URL: db.url };
+      const missing = await cli(['adopt', '-from', 'sql-migrate', '--rename', '--dry-run'], p.dir, env);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toBe('error: there is no table "public"."gorp_migrations": is this the database sql-migrate migrates? (-from-table NAME if it keeps its history under another name)\n');
+      const named = await cli(['adopt', '-from', 'sql-migrate', '-from-table', 'app_history', '--rename', '--dry-run'], p.dir, env);
+      expect(named.stderr).toBe('');
+      expect(named.stdout).toMatch(/^Would adopt 1 entry of "public"\."app_history" \(sql-migrate\) into "public"\."schema_migrations" as applied, batch 1:$/m);
+      expect(named.stdout).toMatch(/^1_init\.sql\s+\d{14}\s+\d{14}_init\.sql\s+2024-05-01 08:00:00$/m);
+      dbconfig(p.dir, db);
+      writeFileSync(join(p.dir, 'dbconfig.yml'), readFileSync(join(p.dir, 'dbconfig.yml'), 'utf8') + '  table: app_history\n');
+      const configured = await cli(['adopt', '-config', 'dbconfig.yml', '-from', 'sql-migrate', '--rename'], p.dir);
+      expect(configured.stderr).toBe('');
+      expect(configured.stdout).toMatch(/^Adopted 1 entry of "public"\."app_history" \(sql-migrate\)/m);
+      expect((await ours(db)).map((r) => [r.name, r.status, r.applied_at.toISOString()])).toEqual([['init', 'applied', '2024-05-01T08:00:00.000Z']]);
+      expect(await tableExists(db, 'gorp_migrations')).toBe(false);
+    } finally {
+      p.remove();
+    }
+  }, 60_000);
+});
