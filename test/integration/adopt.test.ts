@@ -220,6 +220,21 @@ describe('adopt -from goose (goose_db_version as goose creates it)', () => {
     }
   }, 60_000);
 
+  it('refuses a version with no file, and goose\'s own version 0 row is not one', async () => {
+    const p = fixtureProject('goose');
+    try {
+      const db = await database('ml_adopt_goose_nofile');
+      await db.query(readFileSync(join(p.dir, 'goose_db_version.sql'), 'utf8'));
+      await db.query(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, true), (1, true), (9, true)`);
+      const refused = await cli(['adopt', '-from', 'goose'], p.dir, { DATABASE_URL: db.url });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^error: "public"\."goose_db_version" records version 9 as applied, but .*migrations has no such file; restore it before adopting\n$/);
+      expect(await tableExists(db, 'schema_migrations')).toBe(false);
+    } finally {
+      p.remove();
+    }
+  }, 60_000);
+
   it('refuses when the latest row of a version says is_applied = false', async () => {
     const p = fixtureProject('goose');
     try {
@@ -275,6 +290,27 @@ describe('adopt -from golang-migrate (schema_migrations as its postgres driver c
       // The converted Down runs too.
       const down = await cli(['down', '-table', 'ml_history'], p.dir, env);
       expect(down.stdout).toMatch(/Rolled back \d{14}_create_orders/);
+    } finally {
+      p.remove();
+    }
+  }, 60_000);
+
+  it('refuses our table under its name, and a version with no file, changing nothing', async () => {
+    const p = fixtureProject('golang-migrate');
+    try {
+      const db = await database('ml_adopt_gm_nofile');
+      await db.query(readFileSync(join(p.dir, 'schema_migrations.sql'), 'utf8'));
+      await db.query(`INSERT INTO schema_migrations (version, dirty) VALUES (7, false)`);
+      const env = { DATABASE_URL: db.url };
+      const clash = await cli(['adopt', '-from', 'golang-migrate', '--rename'], p.dir, env);
+      expect(clash.code).toBe(1);
+      expect(clash.stderr).toContain(`golang-migrate keeps its history in "public"."schema_migrations", the table migrate-lens would use; migrate-lens never converts another tool's table in place.`);
+      const gone = await cli(['adopt', '-from', 'golang-migrate', '-table', 'ml_history', '--rename'], p.dir, env);
+      expect(gone.code).toBe(1);
+      expect(gone.stderr).toMatch(/^error: "public"\."schema_migrations" records version 7 as applied, but .*migrations has no such file; restore it before adopting\n$/);
+      expect(p.git('status', '--porcelain')).toBe('');
+      expect(await tableExists(db, 'ml_history')).toBe(false);
+      expect(await db.query(`SELECT version::int, dirty FROM schema_migrations`)).toEqual([{ version: 7, dirty: false }]);
     } finally {
       p.remove();
     }
