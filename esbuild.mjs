@@ -1,6 +1,7 @@
 // Bundles the three entry points. The engine is shared; only the extension bundle may see `vscode`.
 import * as esbuild from 'esbuild';
-import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { packageReadme } from './scripts/package-readme.mjs';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -63,6 +64,8 @@ if (watch) {
 for (const f of ['pglite.wasm', 'pglite.data', 'initdb.wasm']) {
   copyFileSync(`node_modules/@electric-sql/pglite/dist/${f}`, `dist/${f}`);
 }
+// The README the .vsix carries (package.json "vsce.readmePath"): pictures named, not embedded.
+writeFileSync('dist/README.package.md', packageReadme(readFileSync('README.md', 'utf8')));
 // The extension bundles libpg-query, whose loader finds its WebAssembly next to the bundle (__dirname).
 copyFileSync('node_modules/libpg-query/wasm/libpg-query.wasm', 'dist/libpg-query.wasm');
 

@@ -96,10 +96,10 @@ export async function openPg(settings: Exclude<ConnectionSettings, { kind: 'embe
     application_name: 'migrate-lens',
     connectionTimeoutMillis: settings.connectTimeoutMs ?? 10_000,
   };
-  // With no connection string, pg reads libpq's PG* variables itself.
-  const config: pg.ClientConfig =
-    settings.kind === 'url' ? { ...base, connectionString: settings.url, password: settings.password ?? undefined } : base;
-  if (settings.kind === 'url' && settings.password === undefined) delete config.password;
+  // With no connection string, pg reads libpq's PG* variables itself. A password kept apart from the
+  // URL (SecretStorage, `password:` beside `url:`) goes into the URL: pg lets the connection string's
+  // fields override `password`, so given beside it, it was silently dropped.
+  const config: pg.ClientConfig = settings.kind === 'url' ? { ...base, connectionString: withPassword(settings.url, settings.password) } : base;
   const client = new pg.Client(config);
   await client.connect();
   // If this process dies mid-migration, the server notices within a second and rolls the migration
@@ -108,4 +108,12 @@ export async function openPg(settings: Exclude<ConnectionSettings, { kind: 'embe
     `SELECT set_config('client_connection_check_interval', '1000', false) WHERE current_setting('server_version_num')::int >= 140000`,
   );
   return new PgDatabase(client, settings.description, settings);
+}
+
+/** `url` with `password` in it (percent-encoded), or `url` unchanged without one. */
+export function withPassword(url: string, password: string | undefined): string {
+  if (password === undefined) return url;
+  const u = new URL(url);
+  u.password = encodeURIComponent(password);
+  return u.toString();
 }

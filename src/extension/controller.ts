@@ -10,6 +10,7 @@ import type { RunEvent } from '../engine/types';
 import { DatabaseSession, loadEngine } from './database-session';
 import type { Database } from '../engine/database';
 import type { Log } from './log';
+import { editorText } from './model/editor-text';
 import { readFolder } from './model/migration-files';
 import { MigrationsModel } from './model/migrations-model';
 import { readSettings } from './settings';
@@ -20,6 +21,8 @@ export class Controller implements vscode.Disposable {
   private statusLoad: Promise<void> | null = null;
   /** Environments the config file defines (empty without any); read with the files. */
   environments: EnvironmentInfo[] = [];
+  /** Where the password of the last resolved connection came from (for the log; never the password). */
+  private lastPasswordSource: string | null = null;
   /** Editor buffers that differ from disk, by path. */
   private readonly overlay = new Map<string, string>();
 
@@ -69,6 +72,7 @@ export class Controller implements vscode.Disposable {
     const plain = resolveSettings(options);
     if (!withPassword || plain.connection.kind !== 'url') return plain;
     const password = await this.secrets.get(secretKey(plain, this));
+    this.lastPasswordSource = password ? 'Secret Storage' : plain.connection.password !== undefined ? 'the connection settings' : null;
     return password ? resolveSettings({ ...options, password }) : plain;
   }
 
@@ -97,8 +101,13 @@ export class Controller implements vscode.Disposable {
     else this.overlay.set(path, text);
   }
 
-  /** Reads history rows; coalesces concurrent callers. Never throws: errors go to the model. */
-  loadStatus(): Promise<void> {
+  /**
+   * Reads history rows; coalesces concurrent callers. Never throws: errors go to the model.
+   * `fresh`: something changed (password, environment) after a read in flight began: read again
+   * once it ends, so its outcome (with the old settings) is not taken for the new one.
+   */
+  loadStatus(fresh = false): Promise<void> {
+    if (fresh && this.statusLoad) return this.statusLoad.then(() => this.loadStatus());
     this.statusLoad ??= this.doLoadStatus().finally(() => {
       this.statusLoad = null;
     });
@@ -121,7 +130,8 @@ export class Controller implements vscode.Disposable {
     try {
       const settings = await this.resolveSettings();
       const embedded = settings.connection.kind === 'embedded';
-      const firstStart = settings.connection.kind === 'embedded' && !existsSync(settings.connection.dataDir);
+      // A first start that was cut short (the window closed) leaves the folder without a database in it.
+      const firstStart = settings.connection.kind === 'embedded' && !existsSync(join(settings.connection.dataDir, 'PG_VERSION'));
       this.model.setConnection({ state: 'connecting', database: settings.connection.description, source: settings.source, error: null, embedded, firstStart });
       const rows = await this.session.readRows(settings);
       this.model.setRows(rows);
@@ -130,16 +140,17 @@ export class Controller implements vscode.Disposable {
       this.model.setConnection({ state: 'connected', error: null });
       this.log.info(`status: ${rows.length} history rows from ${settings.connection.description} (${settings.source}) in ${Math.round(performance.now() - started)} ms`);
     } catch (err) {
-      const message = redact(errorText(err));
+      // Shown in the view, the status bar and folder nodes: CLI verbs named as the editor's commands.
+      const message = editorText(redact(errorText(err)));
       this.model.setRows(null);
       this.model.setConnection({ state: 'error', error: message });
-      this.log.error(`status failed: ${message}`);
+      this.log.error(`status failed: ${message}${this.lastPasswordSource ? ` (password from ${this.lastPasswordSource})` : ' (no password)'}`);
     }
   }
 
-  async refresh(): Promise<void> {
+  async refresh(fresh = false): Promise<void> {
     await this.reloadFiles();
-    if (this.model.folderModel.exists) await this.loadStatus();
+    if (this.model.folderModel.exists) await this.loadStatus(fresh);
   }
 
   /** Settings or trust changed: forget the connection and start over (reading status again only if it was read). */
@@ -148,7 +159,7 @@ export class Controller implements vscode.Disposable {
     await this.session.close();
     this.model.setRows(null);
     this.model.setConnection({ state: 'idle', database: null, source: null, error: null });
-    if (wasRead) await this.refresh();
+    if (wasRead) await this.refresh(true);
     else await this.reloadFiles();
   }
 

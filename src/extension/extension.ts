@@ -27,7 +27,7 @@ export interface MigrateLensApi {
   refresh(): Promise<void>;
   /** Every migration node of every folder. */
   getTreeItems(): TreeItemInfo[];
-  /** The view's top level: folder nodes in a multi-root workspace, else the migrations. */
+  /** The view's top level: folder nodes in a multi-root workspace, else the folder's groups (or its files while the status is unknown). */
   getRootItems(): { label: string; description: string; folder: string | null; kind: 'folder' | 'group' | 'migration' }[];
   /** Every level of the view (groups, chunks, migrations), as the filter leaves it. */
   getViewTree(): ViewTreeEntry[];

@@ -79,5 +79,9 @@ describe('the .vsix', () => {
     const readme = execFileSync('unzip', ['-p', vsix, 'extension/readme.md'], { encoding: 'utf8' });
     expect(readme).toMatch(/^# migrate-lens/);
     expect([...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)|<img[^>]*src="([^"]+)"/g)].map((m) => m[1] ?? m[2])).toEqual([]);
+    // The repository's README embeds the suite's pictures; the packaged one names each instead.
+    const pictures = [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/^!\[[^\]]*\]\((media\/[^)]+\.png)\)$/gm)].map((m) => m[1]);
+    expect(pictures.length).toBeGreaterThan(0);
+    for (const p of pictures) expect(readme).toContain(`(Picture in the repository: \`${p}\``);
   });
 });

@@ -69,7 +69,7 @@ export function setPassword(folders: Folders): Command {
     if (password === undefined) return false;
     await ctrl.storePassword(settings, password);
     ctrl.log.info(`password stored in Secret Storage for ${db}`);
-    await ctrl.refresh();
+    await ctrl.refresh(true); // a read begun before the password was stored must not stand
     return true;
   };
 }
@@ -85,14 +85,19 @@ export function statusActions(folders: Folders): Command {
     if (!ctrl) return undefined;
     const entries = ctrl.model.entries ?? [];
     const pending = ctrl.model.pendingCount;
-    const failed = entries.filter((e) => e.status === 'failed');
+    const failed = entries.filter((e) => e.status === 'failed' || e.status === 'partial');
     const drifted = entries.filter((e) => e.status === 'drifted');
     type Item = vscode.QuickPickItem & { run: () => Thenable<unknown> };
     const target = { folder: ctrl.key };
     const items: Item[] = [];
     if (pending && ctrl.trusted) items.push({ label: `$(arrow-up) Run ${pending} pending migration${pending === 1 ? '' : 's'}`, description: 'Migrate Lens: Up', run: () => vscode.commands.executeCommand('migrateLens.up', target) });
     for (const e of failed.slice(0, 5)) {
-      items.push({ label: `$(error) Show failure of ${e.version} ${e.name}`, description: 'Migrate Lens: Show Error', run: () => vscode.commands.executeCommand('migrateLens.showError', { folder: ctrl.key, version: e.version }) });
+      const at = { folder: ctrl.key, version: e.version };
+      if (e.status === 'partial' && e.row?.progress && ctrl.trusted) {
+        const p = e.row.progress;
+        items.push({ label: `$(debug-continue) Resume ${e.version} ${e.name}`, description: `Migrate Lens: Resume Partial Migration (${p.done} of ${p.total} statements done)`, run: () => vscode.commands.executeCommand('migrateLens.resume', at) });
+      }
+      items.push({ label: `$(error) Show failure of ${e.version} ${e.name}`, description: `Migrate Lens: Show Failure${e.status === 'partial' ? ' (partial)' : ''}`, run: () => vscode.commands.executeCommand('migrateLens.showError', at) });
     }
     for (const e of drifted.slice(0, 5)) {
       items.push({ label: `$(diff) Show drift of ${e.version} ${e.name}`, description: 'Migrate Lens: Show Diff with Applied Version', run: () => vscode.commands.executeCommand('migrateLens.showDiff', { folder: ctrl.key, version: e.version }) });

@@ -14,7 +14,7 @@ export function switchEnvironment(folders: Folders): Command {
   return async (arg?: unknown, name?: string) => {
     const ctrl = await folders.choose('Switch environment', arg);
     if (!ctrl) return undefined;
-    if (!ctrl.environments.length) await ctrl.reloadFiles();
+    await ctrl.reloadFiles(); // the config file may have changed since it was read
     let chosen: string | null | undefined = name === undefined ? undefined : name || null;
     if (chosen === undefined) {
       if (!ctrl.environments.length) {
@@ -45,7 +45,7 @@ export function switchEnvironment(folders: Folders): Command {
     await config.update('environment', chosen ?? undefined, target);
     ctrl.log.info(`environment of ${ctrl.name}: ${chosen ?? 'none (default connection)'}`);
     await ctrl.reset();
-    await ctrl.refresh();
+    await ctrl.refresh(true);
     return chosen;
   };
 }

@@ -4,7 +4,9 @@ import { createMigrationFile, snakeName, timestamp } from '../../engine/create';
 import { AppliedTextProvider, showAppliedCopy } from '../applied-text';
 import type { Folders } from '../folders';
 import { errorText } from '../controller';
+import { COMMAND_TITLES } from '../model/editor-text';
 import { firstLine } from '../model/format';
+import { editorHint } from '../model/tree-model';
 import { chooseEntry, type Target } from './targets';
 
 type Command = (...args: never[]) => Promise<unknown>;
@@ -61,19 +63,33 @@ async function open(path: string, line: number | null): Promise<vscode.TextEdito
 export function openFile(folders: Folders): Command {
   return async (target?: Target & { path?: string | null; line?: number | null }) => {
     if (target && typeof target === 'object' && 'path' in target && target.path) return open(target.path, target.line ?? null);
-    const entry = (await chooseEntry(folders, target, ['pending', 'applied', 'failed', 'rollback', 'drifted'], 'Migration to open'))?.entry;
+    const entry = (await chooseEntry(folders, target, ['pending', 'applied', 'failed', 'rollback', 'drifted', 'partial'], 'Migration to open'))?.entry;
     if (entry?.migration?.path) return open(entry.migration.path, null);
     return undefined;
   };
 }
 
-/** Opens a failed migration at the failing statement and shows the database's error. */
+/**
+ * Opens a failed (or partial) migration at the failing statement and shows the database's error;
+ * a partial one stopped without an error opens at the statement that did not complete.
+ */
 export function showError(folders: Folders): Command {
   return async (target?: Target) => {
-    const resolved = await chooseEntry(folders, target, ['failed'], 'Failed migration');
+    const resolved = await chooseEntry(folders, target, ['failed', 'partial'], 'Failed or partial migration');
     const entry = resolved?.entry;
     const ctrl = resolved?.ctrl ?? folders;
     const row = entry?.row;
+    if (entry?.status === 'partial' && !row?.error) {
+      const p = row?.progress;
+      const section = p?.direction === 'down' ? entry.migration?.parsed?.down : entry.migration?.parsed?.up;
+      const line = p ? section?.statements[Math.min(p.done, p.total - 1)]?.line ?? null : null;
+      if (entry.migration?.path) await open(entry.migration.path, line);
+      const hint = editorHint(entry) ?? 'partial';
+      void vscode.window.showWarningMessage(`Migrate Lens: ${entry.version} ${entry.name} is partial: ${hint}`, COMMAND_TITLES.resume).then((choice) => {
+        if (choice) void vscode.commands.executeCommand('migrateLens.resume', { folder: resolved!.ctrl.key, version: entry.version });
+      });
+      return hint;
+    }
     if (!entry || !row?.error) {
       if (entry) void vscode.window.showInformationMessage(`Migrate Lens: ${entry.version} has no recorded error.`);
       return undefined;
@@ -81,10 +97,12 @@ export function showError(folders: Folders): Command {
     if (entry.migration?.path) await open(entry.migration.path, row.errorLine);
     const where = row.errorLine ? ` (line ${row.errorLine})` : '';
     ctrl.log.error(`${entry.version} ${entry.name}${where}: ${row.error}`);
+    const actions = entry.status === 'partial' ? [COMMAND_TITLES.resume, 'Show Output'] : ['Show Output'];
     void vscode.window
-      .showErrorMessage(`Migrate Lens: ${entry.version} ${entry.name} failed${where}: ${firstLine(row.error, 300)}`, { detail: row.error }, 'Show Output')
+      .showErrorMessage(`Migrate Lens: ${entry.version} ${entry.name} failed${where}: ${firstLine(row.error, 300)}`, { detail: [row.error, entry.status === 'partial' ? editorHint(entry) : null].filter(Boolean).join('\n\n') }, ...actions)
       .then((choice) => {
-        if (choice) ctrl.log.show();
+        if (choice === 'Show Output') ctrl.log.show();
+        else if (choice) void vscode.commands.executeCommand('migrateLens.resume', { folder: resolved!.ctrl.key, version: entry.version });
       });
     return row.error;
   };

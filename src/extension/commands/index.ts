@@ -7,7 +7,7 @@ import { create, openFile, showDiff, showError } from './files';
 import { acceptChecksum, forget, markApplied, markRolledBack } from './recovery';
 import { adopt } from './adopt';
 import { clearFilter, filterByStatus, revealFirstPending, type ViewContext } from './tree';
-import { down, downTo, previewSql, refresh, reset, rollBackStoredCopyCommand, runDown, runUp, up, upTo } from './run';
+import { down, downTo, previewSql, refresh, reset, resume, rollBackStoredCopyCommand, runDown, runUp, up, upTo } from './run';
 
 type Factory = (folders: Folders, view: ViewContext) => (...args: never[]) => Promise<unknown>;
 
@@ -36,6 +36,7 @@ export const COMMANDS: Record<string, Factory> = {
   'migrateLens.adopt': adopt,
   'migrateLens.rollBackStoredCopy': rollBackStoredCopyCommand,
   'migrateLens.previewSql': previewSql,
+  'migrateLens.resume': resume,
   'migrateLens.switchEnvironment': switchEnvironment,
   'migrateLens.compareEnvironments': compareEnvironments,
   'migrateLens.filterByStatus': filterByStatus,

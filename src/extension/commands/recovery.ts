@@ -34,7 +34,7 @@ function recovery(folders: Folders, r: Recovery): Command {
 
 export const markApplied = (folders: Folders) =>
   recovery(folders, {
-    statuses: ['pending', 'failed', 'rollback'],
+    statuses: ['pending', 'failed', 'rollback', 'partial'],
     title: 'Mark as Applied',
     question: 'Record {m} as applied on {db} WITHOUT running it?',
     detail: 'Only when its changes are already in the database (made by hand or by another tool).',
@@ -45,7 +45,7 @@ export const markApplied = (folders: Folders) =>
 
 export const markRolledBack = (folders: Folders) =>
   recovery(folders, {
-    statuses: ['applied', 'drifted', 'missing'],
+    statuses: ['applied', 'drifted', 'missing', 'partial'],
     title: 'Mark as Rolled Back',
     question: 'Record {m} as rolled back on {db} WITHOUT running its Down?',
     detail: 'Only when its changes were already undone by hand.',
@@ -56,7 +56,7 @@ export const markRolledBack = (folders: Folders) =>
 
 export const forget = (folders: Folders) =>
   recovery(folders, {
-    statuses: ['failed', 'rollback'],
+    statuses: ['failed', 'rollback', 'partial'],
     title: 'Forget History Row',
     question: 'Delete the history record of {m} on {db}?',
     detail: 'The migration becomes pending again.',

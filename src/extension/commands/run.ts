@@ -8,8 +8,10 @@ import { formatDateTime } from '../model/format';
 import type { Folders } from '../folders';
 import { describeRun, rollbackList as plannedRollbacks } from '../model/run-summary';
 import { previewText } from '../model/preview';
+import { editorHint } from '../model/tree-model';
+import { editorText } from '../model/editor-text';
 import { previewDocuments } from '../preview-doc';
-import { requireTrust, runDatabaseAction } from '../runner';
+import { refuseWhileRunning, requireTrust, runDatabaseAction } from '../runner';
 import { redact } from '../../engine/redact';
 import { chooseEntry, entryLabel, type Target } from './targets';
 
@@ -33,7 +35,7 @@ export function up(folders: Folders): Command {
 export function down(folders: Folders): Command {
   return async (arg?: unknown) => {
     const ctrl = await folders.choose('Roll back the most recent migration', arg);
-    if (!ctrl) return undefined;
+    if (!ctrl || refuseWhileRunning(ctrl, 'Down')) return undefined;
     await ctrl.refresh();
     await ctrl.loadStoredCopies().catch(() => undefined);
     return runDatabaseAction(ctrl, {
@@ -48,7 +50,7 @@ export function down(folders: Folders): Command {
 export function reset(folders: Folders): Command {
   return async (arg?: unknown) => {
     const ctrl = await folders.choose('Roll back every migration', arg);
-    if (!ctrl) return undefined;
+    if (!ctrl || refuseWhileRunning(ctrl, 'Reset')) return undefined;
     await ctrl.refresh();
     await ctrl.loadStoredCopies().catch(() => undefined);
     return runDatabaseAction(ctrl, {
@@ -63,7 +65,7 @@ export function reset(folders: Folders): Command {
 export function refresh(folders: Folders): Command {
   return async (arg?: unknown) => {
     const ctrl = await folders.choose('Roll back and re-apply every migration', arg);
-    if (!ctrl) return undefined;
+    if (!ctrl || refuseWhileRunning(ctrl, 'Refresh')) return undefined;
     await ctrl.refresh();
     await ctrl.loadStoredCopies().catch(() => undefined);
     return runDatabaseAction(ctrl, {
@@ -221,8 +223,34 @@ export function previewSql(folders: Folders): Command {
       const title = `${entry.version}_${entry.name}.sql (${dir === 'up' ? 'Up' : 'Down'} preview, read-only)`;
       return await previewDocuments.show(title, text, `${ctrl.key}#${entry.version}#${dir}`);
     } catch (err) {
-      void vscode.window.showErrorMessage(`Migrate Lens: cannot preview ${entryLabel(entry)}: ${redact(errorText(err))}`);
+      void vscode.window.showErrorMessage(`Migrate Lens: cannot preview ${entryLabel(entry)}: ${editorText(redact(errorText(err)))}`);
       return undefined;
     }
+  };
+}
+
+/**
+ * "Resume Partial Migration" (tree item, lens, status bar): a statement-by-statement run stopped
+ * part-way; run the statement that did not complete again and finish that migration. Nothing after
+ * it runs: the user sees the result first. The confirmation says where it starts.
+ */
+export function resume(folders: Folders): Command {
+  return async (arg?: Target) => {
+    const target = await chooseEntry(folders, arg, ['partial'], 'Partial migration to resume');
+    if (!target) return undefined;
+    const { ctrl, entry } = target;
+    const p = entry.row?.progress;
+    if (!p || !entry.migration) {
+      void vscode.window.showWarningMessage(`Migrate Lens: ${entryLabel(entry)} cannot be resumed: ${editorHint(entry) ?? 'its progress is not recorded'}.`);
+      return undefined;
+    }
+    const section = p.direction === 'up' ? 'Up' : 'Down';
+    const from = p.done >= p.total ? `record its ${section} as complete (all ${p.total} statements ran)` : `run its ${section} from statement ${p.done + 1} of ${p.total}`;
+    return runDatabaseAction(ctrl, {
+      title: `Resume ${entry.version}`,
+      confirm: { message: `Resume ${entryLabel(entry)} on {db}: ${from}?`, button: 'Resume', detail: `Statements 1-${p.done} are recorded as completed and do not run again.` },
+      op: (m) => (p.direction === 'up' ? m.up({ resume: true, target: entry.version }) : m.down({ resume: true })),
+      summary: (r) => describeRun(r, p.direction),
+    });
   };
 }

@@ -65,7 +65,36 @@ export function revealFirstPending(folders: Folders, ui: ViewContext): Command {
       if (choice !== 'Clear Filter') return undefined;
       await ui.filter.update(null);
     }
-    await ui.view.reveal(found.node, { select: true, focus: true, expand: false });
-    return found.node.label;
+    const ok = await revealAndSelect(ui.view, found.node, (n) => folders.log.info(`Reveal First Pending: the view skipped the selection, revealing again (${n})`));
+    if (!ok) folders.log.warn(`Reveal First Pending: ${found.node.label} could not be selected in the view`);
+    return ok ? found.node.label : undefined;
   };
+}
+
+/**
+ * TreeView.reveal resolves even when VS Code silently skips the selection (its copy of the items
+ * was being refreshed at that moment, seen on a busy machine): try again until the selection says so.
+ */
+async function revealAndSelect(view: vscode.TreeView<ViewNode>, node: ViewNode, onRetry: (attempt: number) => void, attempts = 3): Promise<boolean> {
+  for (let i = 0; i < attempts; i++) {
+    if (i > 0) onRetry(i + 1);
+    const selected = selectionOf(view, node.id, 3_000);
+    await view.reveal(node, { select: true, focus: true, expand: false });
+    if (view.selection.some((n) => n.id === node.id) || (await selected)) return true;
+  }
+  return false;
+}
+
+/** Resolves true once `id` is selected in the view (at once if it is), false after `ms`. */
+function selectionOf(view: vscode.TreeView<ViewNode>, id: string, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const has = () => view.selection.some((n) => n.id === id);
+    const done = (value: boolean) => {
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(value);
+    };
+    const listener = view.onDidChangeSelection(() => has() && done(true));
+    const timer = setTimeout(() => done(has()), ms);
+  });
 }

@@ -46,10 +46,11 @@ export function diagnosticsFor(folder: FolderModel, entries: readonly StatusEntr
         code: 'drift',
       });
     }
-    if (row?.error && (e.status === 'failed' || e.status === 'applied' || e.status === 'drifted')) {
+    if (row?.error && (e.status === 'failed' || e.status === 'applied' || e.status === 'drifted' || e.status === 'partial')) {
       const line = row.errorLine ? row.errorLine - 1 : upLine;
-      const what = e.status === 'failed' ? 'migration failed' : 'last rollback failed';
-      const section = e.status === 'failed' ? e.migration?.parsed?.up : e.migration?.parsed?.down;
+      const up = e.status === 'failed' || (e.status === 'partial' && row.progress?.direction !== 'down');
+      const what = e.status === 'partial' ? 'stopped part-way' : e.status === 'failed' ? 'migration failed' : 'last rollback failed';
+      const section = up ? e.migration?.parsed?.up : e.migration?.parsed?.down;
       const statement = row.errorLine ? section?.statements.find((st) => st.line === row.errorLine) : undefined;
       const endLine = statement ? statementEndLine(statement) : line;
       list.push({ line, endLine, message: `${what}: ${row.error.replace(/^down failed: /, '')}`, severity: 'error', code: 'failed' });

@@ -17,6 +17,7 @@ export const RUN_DOWN = 'Run Down';
 export const ACCEPT = 'Accept Changed File';
 export const SHOW_DIFF = 'Show Diff';
 export const PREVIEW = 'Preview SQL';
+export const RESUME = 'Resume Partial Migration';
 
 /**
  * Lenses above `-- +migrate Up` and `-- +migrate Down`. `entry` is this file's status, or
@@ -77,6 +78,15 @@ export function lensesFor(path: string, parsed: ParsedMigration, entry: StatusEn
       lenses.push({ line: up, title: ACCEPT, command: 'migrateLens.acceptChecksum', args: [target], tooltip: 'Take the file as it is now as the applied version' });
       if (down !== null) lenses.push(run(down, RUN_DOWN, 'migrateLens.runDown'));
       break;
+    case 'partial': {
+      // Stopped part-way outside a transaction: the lens says how far, and offers to go on.
+      const p = row?.progress;
+      const at = p?.direction === 'down' && down !== null ? down : up;
+      const title = p ? `partial: ${p.done} of ${p.total} statements of its ${p.direction === 'up' ? 'Up' : 'Down'} done` : 'partial';
+      lenses.push({ line: at, title, command: 'migrateLens.showError', args: [target], tooltip: row?.error ?? 'Stopped part-way outside a transaction' });
+      if (p) lenses.push({ line: at, title: RESUME, command: 'migrateLens.resume', args: [target], tooltip: `Run statement ${Math.min(p.done + 1, p.total)} again and finish this migration` });
+      break;
+    }
     case 'missing':
       break;
   }

@@ -87,7 +87,7 @@ export function groupNodes(
 
   if (!opts.statusKnown) {
     if (kept.length <= chunkSize) result.top = [...kept];
-    else result.top = chunk(kept, null, `${prefix}files`, folder, chunkSize, false, parents);
+    else result.top = chunk(kept, null, `${prefix}files`, folder, chunkSize, true, parents);
     return result;
   }
 

@@ -2,6 +2,7 @@
 // Pure and fast, so the view for 10,000 migrations builds in a few milliseconds.
 import { compareVersions } from '../../engine/source';
 import type { DisplayStatus, Migration, StatusEntry } from '../../engine/types';
+import { editorText } from './editor-text';
 import { appliedSummary, firstLine, formatDateTime, formatDuration } from './format';
 import type { MigrationFile } from './migration-files';
 
@@ -214,7 +215,7 @@ export function buildUnknownTreeModel(
 
 /**
  * What to do about a problem, naming the editor's commands (the engine's hints name the CLI's).
- * Partial (issue 10) and any other status the engine adds fall back to the engine's own hint.
+ * Partial (issue 10) and any other status the engine adds: the engine's hint through editorText().
  */
 export function editorHint(e: StatusEntry): string | null {
   switch (e.status) {
@@ -232,6 +233,7 @@ export function editorHint(e: StatusEntry): string | null {
         ? 'Older than the newest applied migration: allow out-of-order runs (out_of_order: true under migrations: in the config file) to run it, or "Mark as Applied" if it is already in the database.'
         : null;
     default:
-      return e.hint;
+      // Partial and any status the engine adds: its own hint, with its CLI verbs named as commands.
+      return e.hint ? editorText(e.hint) : null;
   }
 }

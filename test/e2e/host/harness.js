@@ -79,5 +79,19 @@ async function screenshot(name) {
   }
 }
 
+/** Asks the runner to type into the workbench (see workbenchKeys in run.mjs); resolves with what it read. */
+async function workbenchKeys(steps) {
+  const marker = require('node:path').join(require('node:os').tmpdir(), `migrate-lens-keys-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  console.log(`[host] keys ${marker} ${JSON.stringify(steps)}`);
+  try {
+    const result = await eventually(() => fs.existsSync(marker) && JSON.parse(fs.readFileSync(marker, 'utf8')), 'the workbench to take the keys', 40000);
+    if (!result.ok) throw new Error(`typing into the workbench: ${result.error}`);
+    return result.out;
+  } finally {
+    fs.rmSync(marker, { force: true });
+  }
+}
+
 module.exports = {
+  workbenchKeys,
   screenshot, sleep, eventually, query, trackingRows, tableExists, suite };

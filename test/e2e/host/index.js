@@ -230,9 +230,9 @@ exports.run = async function run() {
     assert.deepEqual(diagnostics(uriOf(f)), []);
   });
 
-  await test('a failing statement puts the database error on its line', async () => {
+  await test('a failing multi-line statement: the database error covers all its lines', async () => {
     const f = writeMigration(extraVersion(2), 'e2e_broken',
-      '-- +migrate Up\nCREATE TABLE e2e_host_widgets (id int);\n\nINSERT INTO e2e_host_missing VALUES (1);\n\n-- +migrate Down\nDROP TABLE e2e_host_widgets;\n');
+      '-- +migrate Up\nCREATE TABLE e2e_host_widgets (id int);\n\nINSERT INTO e2e_host_missing\n  (id)\n  VALUES (1);\n\n-- +migrate Down\nDROP TABLE e2e_host_widgets;\n');
     await api.refresh();
     await vscode.commands.executeCommand('migrateLens.runUp', uriOf(f));
     const row = (await rows()).find((x) => x.version === versionOf(f));
@@ -241,8 +241,10 @@ exports.run = async function run() {
     const d = await eventually(() => diagnostics(uriOf(f)).length && diagnostics(uriOf(f)), 'failed diagnostic');
     assert.equal(d.length, 1, JSON.stringify(d.map((x) => x.message)));
     assert.equal(d[0].severity, vscode.DiagnosticSeverity.Error);
+    // The failing statement is lines 4-6 (1-based): the diagnostic covers all of it, and nothing else.
     assert.equal(d[0].range.start.line, 3);
-    assert.equal(d[0].range.end.line, 3, 'the diagnostic spans the failing statement only');
+    assert.equal(d[0].range.end.line, 5, 'the diagnostic spans every line of the failing statement');
+    assert.ok(d[0].range.end.character > 0, `the diagnostic ends inside line 6: ${JSON.stringify(d[0].range)}`);
     assert.equal(codeOf(d[0]), 'failed');
     assert.equal(d[0].message, 'migration failed: relation "e2e_host_missing" does not exist');
     assert.match(treeItem(f).description, new RegExp(`^failed ${DATE}$`));

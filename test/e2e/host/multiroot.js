@@ -6,7 +6,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const vscode = require('vscode');
-const { eventually, suite, trackingRows, tableExists } = require('./harness');
+const { eventually, screenshot, sleep, suite, trackingRows, tableExists } = require('./harness');
 
 const EXTENSION_ID = 'migrate-lens.migrate-lens';
 
@@ -119,6 +119,37 @@ exports.run = async function run() {
     const label = await vscode.commands.executeCommand('migrateLens.revealFirstPending');
     assert.equal(label, '20240102000002 app_settings');
     await eventually(() => api.getSelection()[0] === label, `the selection to be ${label} (is ${JSON.stringify(api.getSelection())})`);
+  });
+
+  await test('the status filter applies to every folder: a folder it empties says so on its root, and all emptied says so above the tree', async () => {
+    await vscode.commands.executeCommand('migrateLens.filterByStatus', ['pending']);
+    try {
+      const tree = api.getViewTree();
+      assert.deepEqual(tree.map((r) => [r.label, r.children.map((g) => g.label)]), [['app', ['Pending']], ['billing', []]]);
+      assert.ok(tree[1].description.endsWith('· the filter hides all'), tree[1].description);
+      assert.equal(api.getViewDescription(), 'Filter: pending');
+      assert.equal(api.getViewMessage(), '');
+      await vscode.commands.executeCommand('migrateLens.filterByStatus', ['missing']);
+      assert.deepEqual(api.getViewTree().map((r) => r.children.length), [0, 0]);
+      assert.equal(api.getViewMessage(), 'No migration is missing. The status filter hides every migration: "Clear Filter" (title bar) shows them all again.');
+    } finally {
+      await vscode.commands.executeCommand('migrateLens.clearFilter');
+    }
+    assert.equal(api.getViewMessage(), '');
+    assert.equal(api.getViewDescription(), '');
+  });
+
+  await test('the picture: both folders in the view, Preview SQL of app\'s pending migration beside it', async () => {
+    const pending = path.join(app.uri.fsPath, 'migrations', '20240102000002_app_settings.sql');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.window.showTextDocument(vscode.Uri.file(pending));
+    await vscode.commands.executeCommand('migrateLens.previewSql', pending, '20240102000002', 'up');
+    await eventually(() => vscode.window.activeTextEditor && vscode.window.activeTextEditor.document.uri.scheme === 'migrate-lens-preview', 'the preview tab');
+    await vscode.commands.executeCommand('migrateLens.migrations.focus');
+    await eventually(() => api.getRootItems().length === 2, 'both folder roots');
+    await sleep(500); // let the view paint before the picture (the picture checks nothing)
+    await screenshot('multiroot');
   });
 
   return finish();

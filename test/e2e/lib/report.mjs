@@ -25,7 +25,7 @@ export class Report {
       return true;
     } catch (err) {
       this.results.push({ name, ok: false, error: err });
-      this.log('FAIL', name, '-', String(err?.message ?? err).split('\n').slice(0, 6).join('\n    '));
+      this.log('FAIL', name, '-', String(err?.message ?? err).split('\n').slice(0, 16).join('\n    '));
       await this.screenshot('FAIL-' + name);
       return false;
     }

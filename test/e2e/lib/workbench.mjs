@@ -21,7 +21,7 @@ export class Workbench {
   }
 
   async open(url) {
-    await this.page.goto(url);
+    await this.page.goto(url, { timeout: 90_000 }); // a busy 2-core machine can take longer than the default 30 s
     await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await this.page.locator('.part.activitybar').waitFor({ timeout: 60_000 });
   }
@@ -210,6 +210,21 @@ export class Workbench {
   async problems() {
     return this.page.locator('.markers-panel [role="treeitem"]').evaluateAll((els) =>
       els.map((e) => ({ text: e.innerText.replace(/\s+/g, ' ').trim(), label: e.getAttribute('aria-label') ?? '' })));
+  }
+
+  /** Every toast on screen now: its message and its buttons, top to bottom. */
+  async toasts() {
+    return this.page.locator('.notifications-toasts .notification-toast-container').evaluateAll((els) => els.map((e) => ({
+      message: (e.querySelector('.notification-list-item-message')?.textContent ?? '').replace(/\u00a0/g, ' ').trim(),
+      buttons: [...e.querySelectorAll('.notification-list-item-buttons-container .monaco-button')].map((b) => b.textContent.trim()),
+    })));
+  }
+
+  /** Clicks a button of the toast whose message contains `text`. */
+  async clickToastButton(text, button) {
+    const toast = this.page.locator('.notifications-toasts .notification-toast-container', { hasText: text }).first();
+    await toast.waitFor({ timeout: 15_000 });
+    await toast.locator('.notification-list-item-buttons-container .monaco-button', { hasText: button }).first().click();
   }
 
   async notifications() {

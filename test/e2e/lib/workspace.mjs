@@ -89,6 +89,13 @@ export function createEnvironmentsWorkspace({ root, name, devUrl, stagingUrl, of
   return { dir: ws };
 }
 
+/** Zero configuration: a copy of the examples and nothing else, so the embedded PGlite database is used. */
+export function createZeroConfigWorkspace({ root, name, examplesDir }) {
+  const ws = path.join(root, name);
+  fs.cpSync(examplesDir, path.join(ws, MIGRATIONS_DIR), { recursive: true });
+  return { dir: ws, migrationsDir: path.join(ws, MIGRATIONS_DIR), files: migrationFiles(path.join(ws, MIGRATIONS_DIR)) };
+}
+
 /**
  * Scale: `count` migrations (each `SELECT 1`, versions 20240101000001 on) and settings pointing at the
  * test database, for the grouped view (test/e2e/host/scale.js).

@@ -76,6 +76,20 @@ async function setExpanded(wb, label, open) {
   await eventually(async () => (await wb.treeRowExpanded(label)) === open, { timeout: 10_000, what: `"${label}" ${open ? 'expanded' : 'collapsed'}` });
 }
 
+/** "Filter by Status…" from the palette, ticking one status in its multi-select pick. */
+async function filterTo(wb, status) {
+  await wb.runCommand('Migrate Lens: Filter by Status…');
+  const row = wb.page.locator('.quick-input-list .monaco-list-row').filter({ has: wb.page.locator('.label-name', { hasText: new RegExp(`^${status}$`) }) }).first();
+  await row.waitFor({ timeout: 15_000 });
+  await row.click();
+  await eventually(async () => (await row.getAttribute('aria-checked')) === 'true' || (await row.locator('input[type="checkbox"]:checked, .monaco-custom-toggle.checked, [aria-checked="true"]').count()) > 0,
+    { timeout: 5_000, what: `"${status}" ticked in the pick` });
+  await wb.page.locator('.quick-input-widget input').first().focus();
+  await wb.page.keyboard.press('Enter');
+  await wb.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+  await wb.page.locator('.part.sidebar', { hasText: `Filter: ${status}` }).first().waitFor({ timeout: 10_000 });
+}
+
 /** The extension's status bar item names the database and counts what is pending. */
 async function statusBarSays(wb, text) {
   let items = [];
@@ -260,16 +274,7 @@ export async function trustedScenarios({ report, wb, ws, db, server, screenshotP
   });
 
   await report.check('"Filter by Status…" (a multi-select pick) shows only failed migrations and says so; "Clear Filter" shows all again', async () => {
-    await wb.runCommand('Migrate Lens: Filter by Status…');
-    const row = wb.page.locator('.quick-input-list .monaco-list-row').filter({ has: wb.page.locator('.label-name', { hasText: /^failed$/ }) }).first();
-    await row.waitFor({ timeout: 15_000 });
-    await row.click();
-    await eventually(async () => (await row.getAttribute('aria-checked')) === 'true' || (await row.locator('input[type="checkbox"]:checked, .monaco-custom-toggle.checked, [aria-checked="true"]').count()) > 0,
-      { timeout: 5_000, what: '"failed" ticked in the pick' });
-    await wb.page.locator('.quick-input-widget input').first().focus();
-    await wb.page.keyboard.press('Enter');
-    await wb.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
-    await wb.page.locator('.part.sidebar', { hasText: 'Filter: failed' }).first().waitFor({ timeout: 10_000 });
+    await filterTo(wb, 'failed');
     let rows = [];
     await eventually(async () => {
       rows = (await wb.sideBarTreeItems()).filter((r) => /^\d{14} /.test(r));
@@ -472,5 +477,166 @@ export async function recoveryScenarios({ report, wb, ws, db }) {
     await wb.answerDialog('Cancel');
     await wb.page.locator('.monaco-dialog-box').waitFor({ state: 'detached', timeout: 5_000 });
     assert(JSON.stringify(await trackingRows(db)) === JSON.stringify(before), 'Cancel changed the tracking table');
+  });
+
+  await report.check('the status filter is kept for the workspace across a window reload', async () => {
+    await filterTo(wb, 'failed');
+    await wb.page.evaluate(() => { window.__mlensBeforeReload = true; });
+    await wb.runCommand('Developer: Reload Window');
+    await eventually(() => wb.page.evaluate(() => !window.__mlensBeforeReload && !!document.querySelector('.monaco-workbench')).catch(() => false),
+      { timeout: 60_000, what: 'the reloaded workbench' });
+    await wb.showContainer('Migrations');
+    await wb.page.locator('.part.sidebar', { hasText: 'Filter: failed' }).first().waitFor({ timeout: 60_000 });
+    let rows = [];
+    await eventually(async () => {
+      rows = (await wb.sideBarTreeItems()).filter((r) => /^\d{14} /.test(r));
+      return rows.length > 0 && rows.every((r) => / failed /.test(r));
+    }, { timeout: 45_000, what: 'only failed migrations after the reload' }).catch((err) => { throw new Error(`${err.message}; tree shows ${JSON.stringify(rows)}`); });
+    await wb.runCommand('Migrate Lens: Clear Filter');
+    await eventually(async () => (await wb.sideBarTreeItems()).some((r) => r.startsWith('Batch ')), { timeout: 15_000, what: 'the batches back after Clear Filter' });
+  });
+}
+
+/** Samples the toasts on screen every 100 ms until stopped. */
+function recordToasts(wb) {
+  const samples = [];
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      samples.push(await wb.toasts().catch(() => []));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return {
+    samples,
+    seen: (regex) => samples.some((s) => s.some((t) => regex.test(t.message))),
+    async stop() { stopped = true; await loop; },
+  };
+}
+
+async function toastMatching(wb, regex, what, timeout = 60_000) {
+  let last = [];
+  try {
+    return await eventually(async () => { last = await wb.toasts(); return last.find((t) => regex.test(t.message)); }, { timeout, interval: 100, what });
+  } catch (err) {
+    throw new Error(`${err.message}; toasts ${JSON.stringify(last)}`);
+  }
+}
+
+/**
+ * One run = one progress notification (a message per migration, cancellable) and then exactly one
+ * result message; a second run asked for meanwhile is refused; a failure offers "Show Failure".
+ * Runs after recoveryScenarios: first clears what they left pending or failed.
+ */
+export async function progressScenarios({ report, wb, ws, db }) {
+  let next = 0n;
+  // notransaction: each runs in a round trip of its own, so its start is reported as it happens
+  // (transactional ones share one round trip, and their ends are reported together).
+  const slowFiles = (n, seconds, mode = '') => {
+    if (!next) next = BigInt(fs.readdirSync(ws.migrationsDir).map((f) => parseFileName(f)?.version).filter(Boolean).sort().pop()) + 1n;
+    return Array.from({ length: n }, () => {
+      const v = String(next++);
+      const f = `${v}_e2e_slow_${v.slice(-4)}.sql`;
+      fs.writeFileSync(path.join(ws.migrationsDir, f), `-- +migrate Up${mode}\nSELECT pg_sleep(${seconds});\nCREATE TABLE e2e_slow_${v} (id int);\n\n-- +migrate Down\nDROP TABLE e2e_slow_${v};\n`);
+      return f;
+    });
+  };
+  const statusOf = async (f) => (await trackingRows(db)).find((r) => r.version === parseFileName(f).version);
+
+  const ready = await report.check('progress: nothing pending or failed before the runs', async () => {
+    const applied = new Set((await trackingRows(db)).filter((r) => r.status === 'applied').map((r) => r.version));
+    for (const f of fs.readdirSync(ws.migrationsDir)) {
+      const v = parseFileName(f)?.version;
+      if (v && !applied.has(v)) fs.unlinkSync(path.join(ws.migrationsDir, f));
+    }
+    await db.query(`DELETE FROM schema_migrations WHERE status <> 'applied'`);
+    await wb.runCommand('Migrate Lens: Status (Reload)');
+    await statusBarSays(wb, `${db.name} · 0 pending`);
+  });
+  if (!ready) return;
+
+  await report.check('"Up" of 3 migrations: one progress notification naming each migration, then one result message', async () => {
+    const files = slowFiles(3, 1.5, ' notransaction');
+    for (const f of files) await treeRow(wb, f, /^pending$/);
+    await wb.dismissNotifications();
+    const rec = recordToasts(wb);
+    try {
+      await wb.runCommand('Migrate Lens: Up');
+      await toastMatching(wb, /^Migrate Lens: Applied: 3 migrations \(batch \d+\) in /, 'the result message');
+      await wb.page.waitForTimeout(1_000); // anything stacked after the result would show by now
+    } finally {
+      await rec.stop();
+    }
+    const messages = [...new Set(rec.samples.flat().map((t) => t.message))];
+    const steps = new Set(messages.map((m) => /^Migrate Lens: Up: (\d)\/3 up \d{14} /.exec(m)?.[1]).filter(Boolean));
+    assert(steps.size === 3, `expected the progress to name the migrations one by one; messages seen: ${JSON.stringify(messages)}`);
+    const stray = messages.filter((m) => !/^Migrate Lens: Up(: |$)/.test(m) && !/^Migrate Lens: Applied: /.test(m));
+    assert(stray.length === 0, `other notifications during the run: ${JSON.stringify(stray)}`);
+    const most = Math.max(...rec.samples.map((s) => s.length));
+    assert(most <= 1, `${most} toasts at once: ${JSON.stringify(rec.samples.find((s) => s.length === most))}`);
+    const results = (await wb.toasts()).filter((t) => /Applied: /.test(t.message));
+    assert(results.length === 1, `result messages: ${JSON.stringify(results)}`);
+    const rows = await Promise.all(files.map(statusOf));
+    assert(rows.every((r) => r?.status === 'applied') && new Set(rows.map((r) => r.batch)).size === 1, `tracking rows: ${JSON.stringify(rows)}`);
+  });
+
+  await report.check('"Cancel" on the progress notification stops after the current migration; one result says so', async () => {
+    const files = slowFiles(3, 2);
+    for (const f of files) await treeRow(wb, f, /^pending$/);
+    await wb.dismissNotifications();
+    await wb.runCommand('Migrate Lens: Up');
+    await toastMatching(wb, /^Migrate Lens: Up: 1\/3 up /, 'the progress of the first migration');
+    await wb.clickToastButton('Migrate Lens: Up', 'Cancel');
+    const result = await toastMatching(wb, /^Migrate Lens: Cancelled\. /, 'the "Cancelled" result');
+    const applied = (await Promise.all(files.map(statusOf))).filter((r) => r?.status === 'applied').length;
+    assert(applied >= 1 && applied < 3, `${applied} of 3 applied after Cancel`);
+    assertMatch(result.message, new RegExp(`^Migrate Lens: Cancelled\\. Applied: ${applied} migrations? `), 'the result message');
+    assert(!(await statusOf(files[2])), 'the last migration ran after Cancel');
+    await wb.page.waitForTimeout(500);
+    const toasts = await wb.toasts();
+    assert(toasts.length === 1, `toasts after the cancelled run: ${JSON.stringify(toasts)}`);
+  });
+
+  await report.check('a second run asked for while one is going is refused; one progress, one result', async () => {
+    const appliedBefore = (await trackingRows(db)).filter((r) => r.status === 'applied').length;
+    const files = slowFiles(1, 2);
+    await treeRow(wb, files[0], /^pending$/);
+    await wb.dismissNotifications();
+    const rec = recordToasts(wb);
+    try {
+      await wb.runCommand('Migrate Lens: Up');
+      await toastMatching(wb, /^Migrate Lens: Up: 1\/\d up /, 'the first run\'s progress');
+      await wb.runCommand('Migrate Lens: Up');
+      await toastMatching(wb, /^Migrate Lens: Up not started: "Up" is still running on /, 'the refusal of the second run');
+      await toastMatching(wb, /^Migrate Lens: Applied: \d migrations? \(batch \d+\)/, 'the result message');
+      await wb.page.waitForTimeout(1_000);
+    } finally {
+      await rec.stop();
+    }
+    const progressAtOnce = Math.max(...rec.samples.map((s) => s.filter((t) => /^Migrate Lens: Up(: |$)/.test(t.message)).length));
+    assert(progressAtOnce === 1, `${progressAtOnce} progress notifications at once`);
+    const results = (await wb.toasts()).filter((t) => /Applied: /.test(t.message));
+    assert(results.length === 1, `result messages: ${JSON.stringify(results)}`);
+    const rows = await trackingRows(db);
+    assert(rows.every((r) => r.status === 'applied') && rows.length > appliedBefore, `tracking rows: ${JSON.stringify(rows)}`);
+  });
+
+  await report.check('a failed run ends in one error message whose "Show Failure" opens the failing statement', async () => {
+    if (!next) next = BigInt(fs.readdirSync(ws.migrationsDir).map((f) => parseFileName(f)?.version).filter(Boolean).sort().pop()) + 1n;
+    const f = `${String(next++)}_e2e_fails_late.sql`;
+    fs.writeFileSync(path.join(ws.migrationsDir, f), '-- +migrate Up\nCREATE TABLE e2e_fails_late (id int);\nINSERT INTO e2e_nowhere\n  (id)\n  VALUES (1);\n\n-- +migrate Down\nDROP TABLE e2e_fails_late;\n');
+    await treeRow(wb, f, /^pending$/);
+    await wb.runCommand('View: Close All Editors');
+    await wb.dismissNotifications();
+    await wb.runCommand('Migrate Lens: Up');
+    const toast = await toastMatching(wb, /^Migrate Lens: Up failed: .*e2e_nowhere/, 'the failure message');
+    assert(JSON.stringify(toast.buttons) === JSON.stringify(['Show Failure', 'Show Output']), `buttons ${JSON.stringify(toast.buttons)}`);
+    assert(!/-version|--[a-z]/.test(toast.message), `CLI syntax in ${toast.message}`);
+    await wb.page.waitForTimeout(500);
+    const toasts = await wb.toasts();
+    assert(toasts.length === 1, `toasts after the failed run: ${JSON.stringify(toasts)}`);
+    await wb.clickToastButton('Up failed', 'Show Failure');
+    await wb.page.locator('.tabs-container .tab.active', { hasText: f }).waitFor({ timeout: 15_000 });
+    await eventually(async () => (await wb.page.locator('.part.statusbar').innerText()).includes('Ln 3, Col 1'), { timeout: 10_000, what: 'the cursor on line 3 (the failing statement)' });
   });
 }

