@@ -6,9 +6,9 @@ const KEEP = 4000;
 /**
  * Runs `cmd args` and resolves with its wall time in seconds; `unset` names variables of this
  * process's environment the command does not get. Rejects with the tail of its output when it
- * exits non-zero.
+ * exits with a code not in `exitCodes` (a linter exits 1 when it finds something).
  */
-export function timeCommand(cmd, args, { cwd, env, unset = [] } = {}) {
+export function timeCommand(cmd, args, { cwd, env, unset = [], exitCodes = [0] } = {}) {
   return new Promise((resolve, reject) => {
     let tail = '';
     const keep = (chunk) => {
@@ -23,7 +23,7 @@ export function timeCommand(cmd, args, { cwd, env, unset = [] } = {}) {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      if (code === 0) resolve(seconds);
+      if (exitCodes.includes(code)) resolve(seconds);
       else reject(new Error(`${cmd} ${args.join(' ')} exited ${code ?? signal}:\n${tail.trim()}`));
     });
   });

@@ -73,6 +73,11 @@ export function checkTargets(results, extra) {
   add(`extension tree model for ${extra.tree?.migrations ?? '?'} migrations < 100 ms`, tree == null ? null : `${tree.toFixed(1)} ms`, tree < 100);
   const adopt = extra.adoption?.median ?? null;
   add(`\`adopt\` of ${extra.adoption?.rows ?? 10000} rows (every file renamed) < 2 s`, adopt == null ? null : `${seconds(adopt)} s`, adopt < 2);
+  const lint = extra.lint;
+  add(`\`lint\` of ${lint?.migrations ?? 100} migrations no slower than squawk-cli${lint ? ` (${(lint.median.squawk * 1000).toFixed(0)} ms)` : ''}`, lint ? `${(lint.median.ours * 1000).toFixed(0)} ms (${lint.ratio.toFixed(2)}×)` : null, lint?.ratio <= 1);
+  add('editor lint of a 2,000-line migration after a keystroke < 50 ms', lint ? `${lint.editor.medianMs.toFixed(1)} ms` : null, lint?.editor.medianMs < 50);
+  const p = lint?.precision.ours;
+  add('lint findings in Down sections, on indexes of tables the migration created, CONCURRENTLY in notransaction files: 0', p ? `${p.inDown}, ${p.sameTableIndex}, ${p.concurrentInTx}` : null, p && p.inDown + p.sameTableIndex + p.concurrentInTx === 0);
   return checks;
 }
 

@@ -35,5 +35,6 @@ export {
   UnknownVersionError,
   StateError,
 } from './errors';
-// lint and verify join this surface when the engine has them (issue 13): export their functions and
-// result types here, each with TSDoc, and add them to test/unit/public-api.test.ts.
+export { lint, type LintFinding, type LintOptions, type LintSeverity } from './lint';
+// verify joins this surface when the engine has it (issue 13): export its function and result types
+// here, each with TSDoc, and add them to test/unit/public-api.test.ts.

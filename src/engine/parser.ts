@@ -1,4 +1,4 @@
-import { normaliseText } from './checksum';
+import { normaliseText } from './text';
 import { ParseError } from './errors';
 import type { ParsedMigration, Section, Statement } from './types';
 

@@ -7,6 +7,7 @@ import type { Controller } from './controller';
 import { MigrationDiagnostics } from './diagnostics';
 import { Folders } from './folders';
 import { DirectiveHoverProvider } from './hover';
+import { LintDiagnostics } from './lint-diagnostics';
 import { Log } from './log';
 import { DIAGNOSTIC_SOURCE } from './model/diagnostics-model';
 import { buildTreeModel, nodeTooltip, type TreeNode } from './model/tree-model';
@@ -42,6 +43,8 @@ export interface MigrateLensApi {
   getViewTitle(): string;
   activationTimeMs: number;
   buildTreeModel: typeof buildTreeModel;
+  /** Lint runs of the editor so far; the last one's time linting and in all, with the diagnostics published (ms). */
+  getLintStats(): { runs: number; lastLintMs: number; lastMs: number };
 }
 
 let active: Folders | undefined;
@@ -57,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): MigrateLensApi {
   const view = vscode.window.createTreeView('migrateLens.migrations', { treeDataProvider: tree, showCollapseAll: true });
   const expanded = new Set<string>();
   const diagnosticCollection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
+  const lint = new LintDiagnostics(folders, log);
   /** Per folder: its watcher and its diagnostics (one shared collection). */
   const perFolder = new Map<Controller, vscode.Disposable[]>();
   const attach = (ctrl: Controller) => {
@@ -90,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): MigrateLensApi {
     vscode.languages.registerHoverProvider({ language: 'sql' }, new DirectiveHoverProvider()),
     vscode.languages.registerCompletionItemProvider({ language: 'sql' }, new SkeletonCompletionProvider()),
     vscode.languages.registerCodeLensProvider({ language: 'sql', scheme: 'file' }, new MigrationCodeLensProvider(folders)),
+    lint,
     view.onDidExpandElement((e) => expanded.add(e.element.id)),
     view.onDidCollapseElement((e) => expanded.delete(e.element.id)),
     view.onDidChangeVisibility((e) => {
@@ -206,6 +211,7 @@ export function activate(context: vscode.ExtensionContext): MigrateLensApi {
     getViewTitle: () => view.title ?? '',
     activationTimeMs,
     buildTreeModel,
+    getLintStats: () => ({ ...lint.stats }),
   };
 }
 

@@ -1,6 +1,6 @@
 import { DEFAULT_DDL_LOCK_TIMEOUT_MS } from '../engine/config';
 import { readIgnores } from './ignore';
-import { readMigration, type LintMigration } from './migration';
+import { readMigration, type LintMigration, type ParseCache } from './migration';
 import { loadPgParser } from './pg-parser';
 import type { Fix, Report, Rule, RuleContext, Severity } from './rule';
 import { RULES } from './rules';
@@ -19,6 +19,8 @@ export interface LintOptions {
   rules?: Record<string, RuleSetting>;
   /** The run's lock_timeout for DDL in ms (0: none; default: the runner's default); missing-lock-timeout reads it. */
   ddlLockTimeoutMs?: number;
+  /** Parse results kept between runs over one document (an editor keeps one per open file). */
+  parseCache?: ParseCache;
 }
 
 export interface Finding {
@@ -39,7 +41,7 @@ export { loadPgParser };
 
 /** Lints one migration's text. The SQL parser must be loaded first (`await loadPgParser()`). */
 export function lintText(text: string, file: string, options: LintOptions = {}): Finding[] {
-  const m = readMigration(text, file);
+  const m = readMigration(text, file, options.parseCache);
   return lintMigration(m, options);
 }
 

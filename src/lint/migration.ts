@@ -1,8 +1,8 @@
-import { normaliseText } from '../engine/checksum';
+import { normaliseText } from '../engine/text';
 import { ParseError } from '../engine/errors';
 import { parseMigration } from '../engine/parser';
 import type { Section } from '../engine/types';
-import { parseSql, SqlSyntaxError, type Node } from './pg-parser';
+import { parseSql, SqlSyntaxError, type Node, type ParsedStatement } from './pg-parser';
 
 export type { Node };
 
@@ -23,7 +23,7 @@ export interface LintStatement {
   /** Byte offset (libpg_query location) → file offset, for locations inside this statement. */
   at(location: number | undefined): number;
   /** Tables (lower-case names, schema left out) created by earlier statements of the same section. */
-  createdBefore: ReadonlySet<string>;
+  createdBefore: { has(table: string): boolean };
 }
 
 export interface LintSection {
@@ -55,8 +55,46 @@ export interface LintMigration {
   statementSpans: { textStart: number; end: number }[];
 }
 
+/**
+ * What PostgreSQL's grammar made of one statement's text. Parse trees are shared between runs and
+ * between equal statements, so nothing may change them.
+ */
+export type ParseOutcome = ParsedStatement[] | SqlSyntaxError;
+
+/**
+ * Parse results by statement text, kept between runs over the same document: after a keystroke only
+ * the edited statement goes through the parser again. Holds the statements of the last run only.
+ */
+export class ParseCache {
+  private kept = new Map<string, ParseOutcome>();
+  private used = new Map<string, ParseOutcome>();
+  /** Statements sent to the parser so far (the others came from the cache). */
+  parsed = 0;
+
+  parse(sql: string): ParseOutcome {
+    let outcome = this.used.get(sql) ?? this.kept.get(sql);
+    if (!outcome) {
+      this.parsed++;
+      try {
+        outcome = parseSql(sql);
+      } catch (err) {
+        if (!(err instanceof SqlSyntaxError)) throw err;
+        outcome = err;
+      }
+    }
+    this.used.set(sql, outcome);
+    return outcome;
+  }
+
+  /** Ends a run: forgets what the text no longer holds. */
+  endRun(): void {
+    this.kept = this.used;
+    this.used = new Map();
+  }
+}
+
 /** Reads a migration's text into sections and PostgreSQL parse trees. The parser must be loaded. */
-export function readMigration(rawText: string, file: string): LintMigration {
+export function readMigration(rawText: string, file: string, cache: ParseCache = new ParseCache()): LintMigration {
   const text = normaliseText(rawText);
   const out: LintMigration = { file, text, up: null, down: null, formatError: null, syntaxErrors: [], statementSpans: [] };
   let parsed;
@@ -77,8 +115,9 @@ export function readMigration(rawText: string, file: string): LintMigration {
     cursor = found + sql.length;
     return found;
   };
-  out.up = readSection('up', parsed.up, text, place, out);
-  if (parsed.down) out.down = readSection('down', parsed.down, text, place, out);
+  out.up = readSection('up', parsed.up, text, place, out, cache);
+  if (parsed.down) out.down = readSection('down', parsed.down, text, place, out, cache);
+  cache.endRun();
   return out;
 }
 
@@ -88,6 +127,7 @@ function readSection(
   text: string,
   place: (sql: string) => number,
   out: LintMigration,
+  cache: ParseCache,
 ): LintSection {
   const directiveOffset = lineStart(text, section.line);
   const nl = text.indexOf('\n', directiveOffset);
@@ -99,17 +139,15 @@ function readSection(
     statements: [],
     rawCount: section.statements.length,
   };
-  const created = new Set<string>();
+  // Table name → index of the statement that created it, for createdBefore.
+  const created = new Map<string, number>();
   for (const raw of section.statements) {
     const textStart = place(raw.sql);
     out.statementSpans.push({ textStart, end: textStart + raw.sql.length });
-    let parsed;
-    try {
-      parsed = parseSql(raw.sql);
-    } catch (err) {
-      if (!(err instanceof SqlSyntaxError)) throw err;
+    const parsed = cache.parse(raw.sql);
+    if (parsed instanceof SqlSyntaxError) {
       // PostgreSQL's error cursor counts characters (code points), unlike node locations (bytes).
-      out.syntaxErrors.push({ offset: textStart + (err.position >= 0 ? codePointToUnit(raw.sql, err.position) : codeStart(raw.sql)), message: err.message });
+      out.syntaxErrors.push({ offset: textStart + (parsed.position >= 0 ? codePointToUnit(raw.sql, parsed.position) : codeStart(raw.sql)), message: parsed.message });
       continue;
     }
     const toChar = byteToChar(raw.sql);
@@ -117,20 +155,21 @@ function readSection(
       let from = toChar(p.byteStart);
       const to = p.byteLength === null ? raw.sql.length : toChar(p.byteStart + p.byteLength);
       from += codeStart(raw.sql.slice(from, to));
+      const index = result.statements.length;
       const stmt: LintStatement = {
         section: name,
         noTransaction: section.noTransaction,
-        index: result.statements.length,
+        index,
         sql: raw.sql.slice(from, to),
         offset: textStart + from,
         end: textStart + to,
         kind: p.kind,
         node: p.node,
         at: (location) => textStart + (typeof location === 'number' && location >= 0 ? toChar(location) : from),
-        createdBefore: new Set(created),
+        createdBefore: { has: (table) => (created.get(table) ?? index) < index },
       };
       result.statements.push(stmt);
-      for (const t of tablesCreatedBy(stmt)) created.add(t);
+      for (const t of tablesCreatedBy(stmt)) if (!created.has(t)) created.set(t, index);
     }
   }
   return result;

@@ -5,7 +5,7 @@
 //   npm run e2e                       package the .vsix, run all suites
 //   npm run e2e -- --screenshot       also refresh media/screenshot.png, environments.png, multiroot.png when everything passes
 //   npm run e2e -- --vsix FILE        test an existing .vsix instead of packaging
-//   npm run e2e -- --suite ui,host,multiroot,environments,scale,firstview,untrusted,adopt   run only some suites
+//   npm run e2e -- --suite ui,host,lint,multiroot,environments,scale,firstview,untrusted,adopt   run only some suites
 //   npm run e2e -- --keep             keep the temporary folder (workspaces, logs, screenshots)
 //
 // Needs test/e2e/setup.sh to have run (code-server in the cache folder, chromium).
@@ -24,6 +24,7 @@ import net from 'node:net';
 import { Workbench, launchBrowser } from './lib/workbench.mjs';
 import { progressScenarios, recoveryScenarios, trustedScenarios } from './scenarios/trusted.mjs';
 import { untrustedScenarios } from './scenarios/untrusted.mjs';
+import { lintScenarios, writeLintUiFile } from './scenarios/lint.mjs';
 import { firstViewScenarios } from './scenarios/first-view.mjs';
 import { adoptScenarios, hasSqlMigrate, prepareAdoptProject } from './scenarios/adopt.mjs';
 
@@ -36,7 +37,7 @@ const { values: opts } = parseArgs({
     vsix: { type: 'string' },
     'cache-dir': { type: 'string', default: process.env.MIGRATE_LENS_E2E_CACHE || defaultCacheDir() },
     examples: { type: 'string', default: path.join(REPO, 'examples', 'migrations') },
-    suite: { type: 'string', default: 'ui,host,multiroot,environments,scale,firstview,untrusted,adopt' },
+    suite: { type: 'string', default: 'ui,host,lint,multiroot,environments,scale,firstview,untrusted,adopt' },
     screenshot: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
@@ -134,6 +135,29 @@ async function uiSuite(browser, vsix, { trust }) {
           report.log('updated media/screenshot.png');
         }
       }
+    });
+  });
+}
+
+/**
+ * The linter in the editor: test/e2e/host/lint.js in the extension host (diagnostics while typing,
+ * quick fixes, exact places), then scenarios/lint.mjs through the UI (Problems panel, Ctrl+. menu).
+ */
+async function lintSuite(browser, vsix) {
+  const resultsFile = path.join(root, 'lint-results.json');
+  await withSuite('lint', { env: { MIGRATE_LENS_E2E_RESULTS: resultsFile } }, async ({ ws, server }) => {
+    await runHostTests(browser, vsix, { name: 'lint', server, target: ws.dir, testsFile: 'lint.js', resultsFile });
+    await server.stop();
+    const installed = await report.check('lint ui: the .vsix installs into code-server', async () => {
+      const out = await server.installExtension(vsix);
+      if (!/successfully installed/i.test(out)) throw new Error(out);
+    });
+    if (!installed) return;
+    writeLintUiFile(ws);
+    await server.start(ws.dir);
+    await withPage(browser, async (page) => {
+      const wb = new Workbench(page);
+      if (await report.check('lint ui: the workbench opens the workspace', () => wb.open(server.url(ws.dir)))) await lintScenarios({ report, wb, ws });
     });
   });
 }
@@ -456,6 +480,7 @@ try {
   browser = await launchBrowser();
   if (suites.has('ui')) await uiSuite(browser, vsix, { trust: false });
   if (suites.has('host')) await hostSuite(browser, vsix);
+  if (suites.has('lint')) await lintSuite(browser, vsix);
   if (suites.has('multiroot')) await multiRootSuite(browser, vsix);
   if (suites.has('environments')) await environmentsSuite(browser, vsix);
   if (suites.has('scale')) await scaleSuite(browser, vsix);

@@ -20,6 +20,7 @@ const EXPECTED = [
   'extension/readme.md',
   'extension/dist/extension.js',
   'extension/dist/initdb.wasm',
+  'extension/dist/libpg-query.wasm',
   'extension/dist/pglite.data',
   'extension/dist/pglite.wasm',
   'extension/media/icon.png',

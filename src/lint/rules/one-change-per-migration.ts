@@ -1,18 +1,16 @@
 import { alterTableCmds } from '../ast';
-import { relName, type LintStatement } from '../migration';
+import { relName, type LintStatement, type Node } from '../migration';
 import type { Rule } from '../rule';
 
 /** The tables a statement is about: its target plus the tables it references (foreign keys). */
 function tablesOf(stmt: LintStatement): string[] {
   const n = stmt.node;
-  const refs = (constraints: unknown): string[] =>
-    JSON.stringify(constraints ?? null).match(/"pktable":\{[^}]*"relname":"([^"]+)"/g)?.map((m) => m.replace(/.*"relname":"([^"]+)"$/, '$1')) ?? [];
   switch (stmt.kind) {
     case 'CreateStmt':
-      return [relName(n.relation), ...refs(n.tableElts)];
+      return [relName(n.relation), ...referencedTables(n.tableElts)];
     case 'AlterTableStmt': {
       const a = alterTableCmds(stmt);
-      return a ? [a.table, ...refs(n.cmds)] : [];
+      return a ? [a.table, ...referencedTables(n.cmds)] : [];
     }
     case 'IndexStmt':
     case 'RenameStmt':
@@ -27,6 +25,20 @@ function tablesOf(stmt: LintStatement): string[] {
     default:
       return [];
   }
+}
+
+/** Tables that foreign keys point to, among CREATE TABLE elements or ALTER TABLE commands. */
+function referencedTables(items: Node[] | undefined): string[] {
+  const out: string[] = [];
+  const add = (constraint: Node | undefined) => {
+    if (constraint?.pktable) out.push(relName(constraint.pktable));
+  };
+  for (const item of items ?? []) {
+    const def: Node | undefined = item.AlterTableCmd ? item.AlterTableCmd.def : item;
+    add(def?.Constraint);
+    for (const c of (def?.ColumnDef?.constraints ?? []) as Node[]) add(c.Constraint);
+  }
+  return out;
 }
 
 export const rule: Rule = {
@@ -64,7 +76,9 @@ export const rule: Rule = {
     const groups = new Map<string, string[]>();
     for (const t of parent.keys()) {
       const root = find(t);
-      groups.set(root, [...(groups.get(root) ?? []), t]);
+      const group = groups.get(root);
+      if (group) group.push(t);
+      else groups.set(root, [t]);
     }
     if (groups.size < 2) return;
     const list = [...groups.values()].map((g) => g.join('+'));

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { formatFindings, lintText, loadPgParser, parseLintRules, RULES } from '../../../src/lint';
+import { formatFindings, lintText, loadPgParser, ParseCache, parseLintRules, RULES } from '../../../src/lint';
 import { FIXTURES, sqlFiles } from './rule-fixtures';
 
 beforeAll(() => loadPgParser());
@@ -166,4 +166,43 @@ describe('the rule registry', () => {
       expect(sqlFiles(join(FIXTURES, id, 'valid')).length).toBeGreaterThan(0);
     });
   }
+});
+
+describe('ParseCache (the editor lints the same document after every keystroke)', () => {
+  const text = [
+    '-- +migrate Up',
+    'CREATE TABLE t (id int);',
+    'CREATE INDEX t_id ON t (id);',
+    'CREATE INDEX u_a ON users (a);',
+    '-- +migrate Down',
+    'DROP TABLE t;',
+  ].join('\n');
+
+  it('parses only the statements an edit changed, with the same findings as a fresh lint', () => {
+    const cache = new ParseCache();
+    expect(lintText(text, 'm.sql', { parseCache: cache })).toEqual(lintText(text, 'm.sql'));
+    expect(cache.parsed).toBe(4);
+    const edited = text.replace('users (a)', 'users (ab)');
+    expect(lintText(edited, 'm.sql', { parseCache: cache })).toEqual(lintText(edited, 'm.sql'));
+    expect(cache.parsed).toBe(5);
+  });
+
+  it('never shows the old text: a syntax error typed in appears, and goes when fixed', () => {
+    const cache = new ParseCache();
+    lintText(text, 'm.sql', { parseCache: cache });
+    const broken = text.replace('CREATE TABLE t (id int);', 'CREATE TABLE t (id int;');
+    expect(rulesOf(broken, { parseCache: cache })).toContain('syntax-error@2:23');
+    expect(rulesOf(text, { parseCache: cache })).toEqual(rulesOf(text));
+    // the same statement at another place keeps its own offsets
+    const moved = `-- a comment line\n${text}`;
+    expect(rulesOf(moved, { parseCache: cache })).toEqual(rulesOf(moved));
+  });
+
+  it('keeps only the last run\'s statements', () => {
+    const cache = new ParseCache();
+    for (let i = 0; i < 50; i++) lintText(text.replace('users (a)', `users (a${i})`), 'm.sql', { parseCache: cache });
+    const parsedBefore = cache.parsed;
+    lintText(text.replace('users (a)', 'users (a0)'), 'm.sql', { parseCache: cache });
+    expect(cache.parsed).toBe(parsedBefore + 1); // a0 was forgotten long ago
+  });
 });
