@@ -168,6 +168,12 @@ export function activate(context: vscode.ExtensionContext): MigrateLensApi {
           log.error(`reading the migrations folder of ${ctrl.name} failed: ${err instanceof Error ? err.message : String(err)}`);
         }
       }));
+      // The welcome text "Reading the migrations folder…" stays until the view has the files.
+      if (view.visible) {
+        const read = tree.nextTopRead();
+        tree.reload();
+        await Promise.race([read, new Promise((r) => setTimeout(r, 3000))]);
+      }
       void vscode.commands.executeCommand('setContext', 'migrateLens.ready', true);
       if (view.visible) folders.all.forEach((c) => c.ensureStatus());
     })();

@@ -48,11 +48,6 @@ export function requireTrust(): boolean {
 /** The run in progress (one at a time, in every folder): a second one is refused, never stacked. */
 let running: { title: string; db: string } | null = null;
 
-/** What is running now, for tests and the status bar ('' when idle). */
-export function runningTitle(): string {
-  return running ? running.title : '';
-}
-
 /**
  * True (and says so, once) when another run is going. Commands that read the status before
  * asking call it first: their read would otherwise wait behind the run and then ask.

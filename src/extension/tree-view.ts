@@ -143,8 +143,22 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<ViewNode>
     return undefined;
   }
 
+  private readonly topReads: (() => void)[] = [];
+
+  /**
+   * Resolves once VS Code has read the top level again (so the view shows what the model holds now).
+   * The first-view welcome text is hidden only then: hidden sooner, the view would be blank meanwhile.
+   */
+  nextTopRead(): Promise<void> {
+    return new Promise((resolve) => this.topReads.push(resolve));
+  }
+
   getChildren(element?: ViewNode): ViewNode[] {
-    if (!element) return this.roots;
+    if (!element) {
+      // After the reply to this read has gone back to the workbench, not before it.
+      if (this.topReads.length) setTimeout((done) => done.forEach((r) => r()), 50, this.topReads.splice(0));
+      return this.roots;
+    }
     if (isFolderNode(element)) return this.grouped.get(element.folder)?.top ?? [];
     if (isGroupNode(element)) return [...groupChildren(element)];
     return [];

@@ -21,7 +21,9 @@ exports.run = async function run() {
   /** A new migration file (after every example), opened in an editor. */
   async function open(name, text) {
     const file = path.join(migrationsDir, `${version++}_${name}.sql`);
-    fs.writeFileSync(file, text);
+    // Through VS Code's file service: a write behind its back can make a later save a conflict
+    // ("the file is newer"), which leaves the disk unchanged.
+    await vscode.workspace.fs.writeFile(vscode.Uri.file(file), Buffer.from(text, 'utf8'));
     created.push(file);
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     await vscode.window.showTextDocument(doc);
@@ -64,7 +66,7 @@ exports.run = async function run() {
     const applied = await applyQuickFix(doc, d, 'Add CONCURRENTLY and notransaction');
     assert.equal(doc.getText(), '-- +migrate Up notransaction\n/* 😀 ü */ CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n\n-- +migrate Down\nDROP INDEX users_email_idx;\n', applied);
     await waitFor(doc, [], 'no finding once fixed');
-    await doc.save();
+    assert.ok(await doc.save(), 'the save was refused');
     assert.equal(fs.readFileSync(doc.uri.fsPath, 'utf8'), doc.getText());
   });
 
