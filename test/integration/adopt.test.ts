@@ -220,6 +220,21 @@ describe('adopt -from goose (goose_db_version as goose creates it)', () => {
     }
   }, 60_000);
 
+  it('refuses a version with no file, and goose\'s own version 0 row is not one', async () => {
+    const p = fixtureProject('goose');
+    try {
+      const db = await database('ml_adopt_goose_nofile');
+      await db.query(readFileSync(join(p.dir, 'goose_db_version.sql'), 'utf8'));
+      await db.query(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, true), (1, true), (9, true)`);
+      const refused = await cli(['adopt', '-from', 'goose'], p.dir, { DATABASE_URL: db.url });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^error: "public"\."goose_db_version" records version 9 as applied, but .*migrations has no such file; restore it before adopting\n$/);
+      expect(await tableExists(db, 'schema_migrations')).toBe(false);
+    } finally {
+      p.remove();
+    }
+  }, 60_000);
+
   it('refuses when the latest row of a version says is_applied = false', async () => {
     const p = fixtureProject('goose');
     try {
@@ -280,6 +295,27 @@ describe('adopt -from golang-migrate (schema_migrations as its postgres driver c
     }
   }, 60_000);
 
+  it('refuses our table under its name, and a version with no file, changing nothing', async () => {
+    const p = fixtureProject('golang-migrate');
+    try {
+      const db = await database('ml_adopt_gm_nofile');
+      await db.query(readFileSync(join(p.dir, 'schema_migrations.sql'), 'utf8'));
+      await db.query(`INSERT INTO schema_migrations (version, dirty) VALUES (7, false)`);
+      const env = { DATABASE_URL: db.url };
+      const clash = await cli(['adopt', '-from', 'golang-migrate', '--rename'], p.dir, env);
+      expect(clash.code).toBe(1);
+      expect(clash.stderr).toContain(`golang-migrate keeps its history in "public"."schema_migrations", the table migrate-lens would use; migrate-lens never converts another tool's table in place.`);
+      const gone = await cli(['adopt', '-from', 'golang-migrate', '-table', 'ml_history', '--rename'], p.dir, env);
+      expect(gone.code).toBe(1);
+      expect(gone.stderr).toMatch(/^error: "public"\."schema_migrations" records version 7 as applied, but .*migrations has no such file; restore it before adopting\n$/);
+      expect(p.git('status', '--porcelain')).toBe('');
+      expect(await tableExists(db, 'ml_history')).toBe(false);
+      expect(await db.query(`SELECT version::int, dirty FROM schema_migrations`)).toEqual([{ version: 7, dirty: false }]);
+    } finally {
+      p.remove();
+    }
+  }, 60_000);
+
   it('refuses a dirty version and never touches the files', async () => {
     const p = fixtureProject('golang-migrate');
     try {
@@ -331,6 +367,34 @@ describe('adopt killed between changing the folder and committing (kill -9, powe
       // The converted file holds the real Up and Down again, not the half-written text.
       expect(readFileSync(join(p.migrations, files[0]), 'utf8')).toContain('CREATE TABLE IF NOT EXISTS products');
       expect((await cli(['up', '-table', 'ml_history'], p.dir, env)).stdout).toMatch(/Applied 2 migrations/);
+    } finally {
+      p.remove();
+    }
+  }, 60_000);
+});
+
+describe('adopt -from sql-migrate whose history table has another name', () => {
+  it('-from-table, or the table: of a dbconfig.yml, names it; without either, the error says how', async () => {
+    const p = fixtureProject('sql-migrate');
+    try {
+      const db = await database('ml_adopt_from_table');
+      await db.query(`CREATE TABLE app_history (id text NOT NULL PRIMARY KEY, applied_at timestamp with time zone)`); // sql-migrate's DDL
+      await db.query(`INSERT INTO app_history (id, applied_at) VALUES ('1_init.sql', '2024-05-01 08:00:00+00')`);
+      const env = { DATABASE_URL: db.url };
+      const missing = await cli(['adopt', '-from', 'sql-migrate', '--rename', '--dry-run'], p.dir, env);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toBe('error: there is no table "public"."gorp_migrations": is this the database sql-migrate migrates? (-from-table NAME if it keeps its history under another name)\n');
+      const named = await cli(['adopt', '-from', 'sql-migrate', '-from-table', 'app_history', '--rename', '--dry-run'], p.dir, env);
+      expect(named.stderr).toBe('');
+      expect(named.stdout).toMatch(/^Would adopt 1 entry of "public"\."app_history" \(sql-migrate\) into "public"\."schema_migrations" as applied, batch 1:$/m);
+      expect(named.stdout).toMatch(/^1_init\.sql\s+\d{14}\s+\d{14}_init\.sql\s+2024-05-01 08:00:00$/m);
+      dbconfig(p.dir, db);
+      writeFileSync(join(p.dir, 'dbconfig.yml'), readFileSync(join(p.dir, 'dbconfig.yml'), 'utf8') + '  table: app_history\n');
+      const configured = await cli(['adopt', '-config', 'dbconfig.yml', '-from', 'sql-migrate', '--rename'], p.dir);
+      expect(configured.stderr).toBe('');
+      expect(configured.stdout).toMatch(/^Adopted 1 entry of "public"\."app_history" \(sql-migrate\)/m);
+      expect((await ours(db)).map((r) => [r.name, r.status, r.applied_at.toISOString()])).toEqual([['init', 'applied', '2024-05-01T08:00:00.000Z']]);
+      expect(await tableExists(db, 'gorp_migrations')).toBe(false);
     } finally {
       p.remove();
     }

@@ -1,5 +1,5 @@
 // The engine against real databases: the machine's (or embedded) PostgreSQL and PGlite.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   ChecksumMismatchError,
   MigrationFailedError,
@@ -12,13 +12,8 @@ import {
   type Database,
 } from '../../src/engine/internal';
 import { lockKey } from '../../src/engine/lock';
-import { pgBackend, pgliteBackend, type Backend } from '../support/backends';
+import { BACKENDS, pgBackend, useBackend, type Backend } from '../support/backends';
 import { examplesCopy, migrationsFolder, tableMigration } from '../support/files';
-
-const backends: [string, () => Promise<Backend>][] = [
-  ['PostgreSQL', pgBackend],
-  ['PGlite', pgliteBackend],
-];
 
 async function tables(db: Database): Promise<string[]> {
   const rows = await db.query<{ t: string }>(
@@ -33,37 +28,18 @@ async function historyRows(db: Database, table = '"public"."schema_migrations"')
   );
 }
 
-describe.each(backends)('engine on %s', (_label, makeBackend) => {
-  let backend: Backend;
+describe.each(BACKENDS)('engine on %s', (_label, makeBackend) => {
+  const suite = useBackend(makeBackend, clearRegisteredMigrations);
   let db: Database;
-  let folders: { remove(): void }[] = [];
-
-  beforeAll(async () => {
-    backend = await makeBackend();
-  });
-  afterAll(async () => {
-    await backend?.close();
-  });
-  beforeEach(async () => {
-    await backend.clean();
-    db = await backend.open();
-  });
-  afterEach(async () => {
-    await db.close();
-    for (const f of folders) f.remove();
-    folders = [];
-    clearRegisteredMigrations();
+  beforeEach(() => {
+    db = suite.db;
   });
 
-  function folder(files: Record<string, string>) {
-    const f = migrationsFolder(files);
-    folders.push(f);
-    return f;
-  }
+  const folder = (files: Record<string, string>) => suite.folder(files);
 
   it('applies the examples in one batch, rolls back the latest, refreshes to all applied', async () => {
     const ex = examplesCopy();
-    folders.push(ex);
+    suite.track(ex);
     const m = new Migrator({ db, migrationsDir: ex.dir });
     const up = await m.up();
     expect(up.applied.map((a) => a.version)).toEqual(['20240101000001', '20240115000002', '20240201000003']);

@@ -1,13 +1,7 @@
 // Issue 10: a run never blames the wrong migration, never repeats a statement, never hides a half-done one.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { MigrationFailedError, Migrator, type Database } from '../../src/engine/internal';
-import { pgBackend, pgliteBackend, type Backend } from '../support/backends';
-import { migrationsFolder } from '../support/files';
-
-const backends: [string, () => Promise<Backend>][] = [
-  ['PostgreSQL', pgBackend],
-  ['PGlite', pgliteBackend],
-];
+import { BACKENDS, useBackend } from '../support/backends';
 
 type Row = { version: string; status: string; error: string | null; error_statement: number | null; error_line: number | null };
 
@@ -23,32 +17,14 @@ async function failure(p: Promise<unknown>): Promise<MigrationFailedError> {
 
 const table = (name: string) => `-- +migrate Up\nCREATE TABLE ${name} (id int);\n\n-- +migrate Down\nDROP TABLE ${name};\n`;
 
-describe.each(backends)('exact outcomes on %s', (_label, makeBackend) => {
-  let backend: Backend;
+describe.each(BACKENDS)('exact outcomes on %s', (_label, makeBackend) => {
+  const suite = useBackend(makeBackend);
   let db: Database;
-  let folders: { remove(): void }[] = [];
-
-  beforeAll(async () => {
-    backend = await makeBackend();
-  });
-  afterAll(async () => {
-    await backend?.close();
-  });
-  beforeEach(async () => {
-    await backend.clean();
-    db = await backend.open();
-  });
-  afterEach(async () => {
-    await db.close();
-    for (const f of folders) f.remove();
-    folders = [];
+  beforeEach(() => {
+    db = suite.db;
   });
 
-  function folder(files: Record<string, string>) {
-    const f = migrationsFolder(files);
-    folders.push(f);
-    return f;
-  }
+  const folder = (files: Record<string, string>) => suite.folder(files);
 
   it('a syntax error in the third of three migrations: the first two are applied, the third is blamed on its line', async () => {
     const f = folder({

@@ -4,13 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MigrationFailedError, Migrator, StateError, type Database, type RunEvent } from '../../src/engine/internal';
 import { statusJson, statusTable } from '../../src/cli/format';
-import { pgBackend, pgliteBackend, type Backend } from '../support/backends';
+import { BACKENDS, useBackend, type Backend } from '../support/backends';
 import { migrationsFolder } from '../support/files';
-
-const backends: [string, () => Promise<Backend>][] = [
-  ['PostgreSQL', pgBackend],
-  ['PGlite', pgliteBackend],
-];
 
 async function rejection(p: Promise<unknown>): Promise<Error> {
   const err = await p.then(() => null, (e: unknown) => e);
@@ -31,32 +26,14 @@ const NOTX_UP = [
   '',
 ].join('\n');
 
-describe.each(backends)('partial runs on %s', (_label, makeBackend) => {
-  let backend: Backend;
+describe.each(BACKENDS)('partial runs on %s', (_label, makeBackend) => {
+  const suite = useBackend(makeBackend);
   let db: Database;
-  let folders: { remove(): void }[] = [];
-
-  beforeAll(async () => {
-    backend = await makeBackend();
-  });
-  afterAll(async () => {
-    await backend?.close();
-  });
-  beforeEach(async () => {
-    await backend.clean();
-    db = await backend.open();
-  });
-  afterEach(async () => {
-    await db.close();
-    for (const f of folders) f.remove();
-    folders = [];
+  beforeEach(() => {
+    db = suite.db;
   });
 
-  function folder(files: Record<string, string>) {
-    const f = migrationsFolder(files);
-    folders.push(f);
-    return f;
-  }
+  const folder = (files: Record<string, string>) => suite.folder(files);
 
   async function notxFailed() {
     await db.exec('CREATE TABLE gate (x int)');
@@ -210,7 +187,7 @@ describe.each(backends)('partial runs on %s', (_label, makeBackend) => {
   });
 });
 
-describe.each(backends)('a failure is recorded whatever the migration did to its session, on %s', (_label, makeBackend) => {
+describe.each(BACKENDS)('a failure is recorded whatever the migration did to its session, on %s', (_label, makeBackend) => {
   let backend: Backend;
   let db: Database;
   const role = `ml_reader_${randomBytes(4).toString('hex')}`;

@@ -1,15 +1,10 @@
 // The tracking table is ours alone, at every version: another tool's table is never altered or
 // written, and read-only commands read any earlier layout of ours without altering it.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ForeignTableError, Migrator, type Database } from '../../src/engine/internal';
 import { History } from '../../src/engine/history';
-import { pgBackend, pgliteBackend, type Backend } from '../support/backends';
-import { migrationsFolder, tableMigration } from '../support/files';
-
-const backends: [string, () => Promise<Backend>][] = [
-  ['PostgreSQL', pgBackend],
-  ['PGlite', pgliteBackend],
-];
+import { BACKENDS, useBackend } from '../support/backends';
+import { tableMigration } from '../support/files';
 
 /**
  * The tracking table's columns, in the order releases added them (src/engine/history.ts COLUMNS as
@@ -52,32 +47,14 @@ async function snapshot(db: Database, table = 'schema_migrations') {
   };
 }
 
-describe.each(backends)('tracking table on %s', (_label, makeBackend) => {
-  let backend: Backend;
+describe.each(BACKENDS)('tracking table on %s', (_label, makeBackend) => {
+  const suite = useBackend(makeBackend);
   let db: Database;
-  let folders: { remove(): void }[] = [];
-
-  beforeAll(async () => {
-    backend = await makeBackend();
-  });
-  afterAll(async () => {
-    await backend?.close();
-  });
-  beforeEach(async () => {
-    await backend.clean();
-    db = await backend.open();
-  });
-  afterEach(async () => {
-    await db.close();
-    for (const f of folders) f.remove();
-    folders = [];
+  beforeEach(() => {
+    db = suite.db;
   });
 
-  function folder() {
-    const f = migrationsFolder({ '20240101000001_a.sql': tableMigration('a'), '20240101000002_b.sql': tableMigration('b') });
-    folders.push(f);
-    return f;
-  }
+  const folder = () => suite.folder({ '20240101000001_a.sql': tableMigration('a'), '20240101000002_b.sql': tableMigration('b') });
 
   it.each(LAYOUTS)('status and version read an earlier layout (%s) as it is, without altering it', async (_name, columns) => {
     await db.exec(`CREATE TABLE schema_migrations (${columns}); CREATE TABLE a (id int)`);

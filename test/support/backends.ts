@@ -1,5 +1,7 @@
 // The two databases the engine supports, behind one shape, so one suite runs on both.
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { openDatabase, type Database } from '../../src/engine/internal';
+import { migrationsFolder } from './files';
 import { createDatabase, getServer, type TestDatabase } from './pg';
 
 export interface Backend {
@@ -57,5 +59,64 @@ function bind(db: Database): Database {
     query: db.query.bind(db),
     exec: db.exec.bind(db),
     close: db.close.bind(db),
+  };
+}
+
+/** Both backends, for describe.each(BACKENDS)('… on %s', (_label, makeBackend) => …). */
+export const BACKENDS: [string, () => Promise<Backend>][] = [
+  ['PostgreSQL', pgBackend],
+  ['PGlite', pgliteBackend],
+];
+
+export interface BackendSuite {
+  /** The suite's backend (set in beforeAll). */
+  readonly backend: Backend;
+  /** A session on a clean database, fresh for each test (set in beforeEach, closed after it). */
+  readonly db: Database;
+  /** A migrations folder for this test, removed after it. */
+  folder(files?: Record<string, string>): ReturnType<typeof migrationsFolder>;
+  /** Removes `f` after this test too. */
+  track<T extends { remove(): void }>(f: T): T;
+}
+
+/**
+ * The lifecycle the backend suites share: the backend made once for the describe block and closed
+ * after it; before each test a clean database and a new session; after it the session closed, the
+ * test's folders removed, then `after` (e.g. clearRegisteredMigrations).
+ */
+export function useBackend(makeBackend: () => Promise<Backend>, after?: () => void): BackendSuite {
+  let backend: Backend | undefined;
+  let db: Database | undefined;
+  let folders: { remove(): void }[] = [];
+  beforeAll(async () => {
+    backend = await makeBackend();
+  });
+  afterAll(async () => {
+    await backend?.close();
+  });
+  beforeEach(async () => {
+    await backend!.clean();
+    db = await backend!.open();
+  });
+  afterEach(async () => {
+    await db?.close();
+    for (const f of folders) f.remove();
+    folders = [];
+    after?.();
+  });
+  return {
+    get backend() {
+      return backend!;
+    },
+    get db() {
+      return db!;
+    },
+    folder(files = {}) {
+      return this.track(migrationsFolder(files));
+    },
+    track(f) {
+      folders.push(f);
+      return f;
+    },
   };
 }

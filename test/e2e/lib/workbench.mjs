@@ -179,7 +179,9 @@ export class Workbench {
       const twisties = this.page.locator('.part.sidebar [role="treeitem"][aria-expanded="false"] .monaco-tl-twistie.collapsible');
       const n = await twisties.count();
       if (n === 0) return;
-      for (let i = n - 1; i >= 0; i--) await twisties.nth(i).click({ timeout: 5_000 }).catch(() => {});
+      // A click event on the twistie element itself, not at its coordinates: rows move while the
+      // view refreshes, and a click that lands on a migration row opens that file instead.
+      for (let i = n - 1; i >= 0; i--) await twisties.nth(i).dispatchEvent('click', undefined, { timeout: 5_000 }).catch(() => {});
     }
   }
 

@@ -72,7 +72,7 @@ async function problemMatching(wb, regex, what, timeout = 30_000) {
 /** Opens or closes a group of the Migrations view by its twistie and waits until it is so. */
 async function setExpanded(wb, label, open) {
   if ((await wb.treeRowExpanded(label)) === open) return;
-  await wb.treeRow(label).locator('.monaco-tl-twistie').click();
+  await wb.treeRow(label).locator('.monaco-tl-twistie').dispatchEvent('click');
   await eventually(async () => (await wb.treeRowExpanded(label)) === open, { timeout: 10_000, what: `"${label}" ${open ? 'expanded' : 'collapsed'}` });
 }
 
