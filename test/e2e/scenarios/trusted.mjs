@@ -503,7 +503,8 @@ function recordToasts(wb) {
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
-      samples.push(await wb.toasts().catch(() => []));
+      // A toast caught while it is being drawn or removed has no text yet: it is not another notification.
+      samples.push((await wb.toasts().catch(() => [])).filter((t) => t.message !== ''));
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
