@@ -134,7 +134,7 @@ export function groupNodes(
     const label = batch === null ? 'Applied (no batch)' : `Batch ${batch}`;
     const tooltip = batch === null
       ? 'Applied migrations whose history row has no batch (recorded by hand or adopted from another tool).'
-      : `Applied together by one run${when ? ` (${when.slice(3)})` : ''}: "Down" with the batch option rolls the whole batch back.`;
+      : `Applied together by one run${when ? ` (${when.slice(3)})` : ''}. "Roll Back to Here" on its oldest migration rolls back this batch and every newer one.`;
     result.top.push(make('batch', `${prefix}batch:${batch ?? 'none'}`, label, plural(members.length, 'migration') + when, tooltip, false, members));
   }
   return result;

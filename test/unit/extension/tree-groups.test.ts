@@ -53,18 +53,11 @@ describe('groupNodes', () => {
     expect(labels(g.top)).toEqual(['[Problems · 1 partial · 1 missing · 1 invalid]']);
   });
 
-  it('splits 1,000 applied migrations of one batch into chunks of 100, built in a few milliseconds', () => {
+  it('splits 1,000 applied migrations of one batch into chunks of 100', () => {
     const entries = Array.from({ length: 1000 }, (_, i) => applied(i + 1, 1));
     entries.push(entry('pending', v(1001), 'next'));
     const nodes = buildTreeModel(entries);
-    // The best of five runs: a busy shared machine stretches single runs, never the best one by much.
-    let ms = Infinity;
-    let g = groupNodes(nodes, { statusKnown: true });
-    for (let i = 0; i < 5; i++) {
-      const t = performance.now();
-      g = groupNodes(nodes, { statusKnown: true });
-      ms = Math.min(ms, performance.now() - t);
-    }
+    const g = groupNodes(nodes, { statusKnown: true });
     expect(labels(g.top)).toEqual(['[Pending · 1 migration]', '[Batch 1 · 1,000 migrations · applied 2024-01-01 10:00]']);
     const batch = g.top[1] as GroupNode;
     const chunks = groupChildren(batch) as GroupNode[];
@@ -79,8 +72,6 @@ describe('groupNodes', () => {
     expect(g.parents.get(last.id)).toBe(chunks[9]);
     expect(g.parents.get(chunks[9].id)).toBe(batch);
     expect(new Set(chunks.map((c) => c.id)).size).toBe(chunks.length);
-    // One pass over the nodes (about 1 ms here); a generous bound that a per-node TreeItem or sort would break.
-    expect(ms).toBeLessThan(50);
   });
 
   it('expands the first chunk of a large pending group only', () => {
