@@ -156,7 +156,17 @@ export class Workbench {
   async showContainer(title) {
     const tab = this.page.getByRole('tab', { name: new RegExp(title) }).first();
     await tab.waitFor({ timeout: 30_000 });
-    if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
+    // Clicking the selected tab hides the side bar. Right after a window reload VS Code may still be
+    // restoring the side bar when we click (seen once: the click and the restore together left it
+    // hidden), so wait for the end state, clicking again while the tab is not selected.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const selected = (await tab.getAttribute('aria-selected')) === 'true';
+      if (selected && (await this.page.locator('.part.sidebar').isVisible())) return;
+      if (Date.now() > deadline) throw new Error(`the "${title}" container did not show (tab selected: ${selected})`);
+      if (!selected) await tab.click();
+      await new Promise((r) => setTimeout(r, 500));
+    }
   }
 
   /** Drags the side bar's edge so it is `width` pixels wide (tree descriptions stay readable). */
