@@ -615,7 +615,10 @@ export async function progressScenarios({ report, wb, ws, db }) {
       await rec.stop();
     }
     const progressAtOnce = Math.max(...rec.samples.map((s) => s.filter((t) => /^Migrate Lens: Up(: |$)/.test(t.message)).length));
-    assert(progressAtOnce === 1, `${progressAtOnce} progress notifications at once`);
+    // That the first run's progress showed is proven above by toastMatching, which polls on its own;
+    // the 100 ms recorder can miss a short-lived toast (seen once in a clean CI run: 0 sampled), so it
+    // only checks that two were never on screen together.
+    assert(progressAtOnce <= 1, `${progressAtOnce} progress notifications at once`);
     const results = (await wb.toasts()).filter((t) => /Applied: /.test(t.message));
     assert(results.length === 1, `result messages: ${JSON.stringify(results)}`);
     const rows = await trackingRows(db);
