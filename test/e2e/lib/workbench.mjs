@@ -26,14 +26,40 @@ export class Workbench {
     await this.page.locator('.part.activitybar').waitFor({ timeout: 60_000 });
   }
 
+  /**
+   * Clears every notification and waits until no toast is left. When a toast that holds the focus
+   * (one whose button was clicked, or the one VS Code moved the focus to after it) is removed, VS
+   * Code moves the focus to the editor; a palette opened before that happened lost the focus and
+   * closed under the next command's typing (seen: fill waited 30 s on a box that had gone). The
+   * toasts gone, that move is done.
+   */
   async dismissNotifications() {
     await this.runCommand('Notifications: Clear All Notifications').catch(() => {});
+    const deadline = Date.now() + 10_000;
+    while ((await this.toasts().catch(() => [])).length > 0) {
+      if (Date.now() > deadline) { console.log('  [workbench] toasts still on screen 10 s after "Clear All Notifications"'); return; }
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   async quickInput(prefix, text, optionText, { timeout = 15_000 } = {}) {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout });
-    await input.fill(prefix + text);
+    // Bounded like the rest (fill's own default is 30 s); on failure say what the box looked like.
+    await input.fill(prefix + text, { timeout }).catch(async (err) => {
+      const state = await this.page.evaluate(() => {
+        const inputs = [...document.querySelectorAll('.quick-input-widget input')];
+        const w = document.querySelector('.quick-input-widget');
+        const a = document.activeElement;
+        return {
+          widget: w ? getComputedStyle(w).display : null,
+          inputs: inputs.map((i) => ({ type: i.type, disabled: i.disabled, readOnly: i.readOnly, shown: !!i.offsetParent, value: i.value.slice(0, 60) })),
+          active: a ? `${a.tagName.toLowerCase()}.${String(a.className).split(' ').slice(0, 3).join('.')}` : null,
+          dialog: !!document.querySelector('.monaco-dialog-box'),
+        };
+      }).catch((e) => ({ unreadable: String(e?.message ?? e) }));
+      throw new Error(`${String(err?.message ?? err).split('\n')[0]}; quick input: ${JSON.stringify(state)}`);
+    });
     const option = this.page.locator('.quick-input-list [role="option"]').filter({ hasText: optionText ?? text }).first();
     await option.waitFor({ timeout });
     // Not a click: it can land while the list re-renders. Move the highlight to the row whose
@@ -56,7 +82,8 @@ export class Workbench {
       await this.page.keyboard.press('Escape');
       await this.page.keyboard.press('F1');
       try {
-        await this.quickInput('>', label, label, { timeout: Math.max(2_000, Math.min(15_000, deadline - Date.now())) });
+        // A first attempt that is stuck gives way sooner; a slow palette gets more time on the next.
+        await this.quickInput('>', label, label, { timeout: Math.max(2_000, Math.min(5_000 * attempt, 15_000, deadline - Date.now())) });
         if (attempt > 1) console.log(`  [workbench] palette: "${label}" ran on attempt ${attempt}, ${Date.now() - started} ms after the first F1`);
         return;
       } catch (err) {
