@@ -26,13 +26,7 @@ export class Workbench {
     await this.page.locator('.part.activitybar').waitFor({ timeout: 60_000 });
   }
 
-  /**
-   * Clears every notification and waits until no toast is left. When a toast that holds the focus
-   * (one whose button was clicked, or the one VS Code moved the focus to after it) is removed, VS
-   * Code moves the focus to the editor; a palette opened before that happened lost the focus and
-   * closed under the next command's typing (seen: fill waited 30 s on a box that had gone). The
-   * toasts gone, that move is done.
-   */
+  /** Clears every notification and waits until no toast is left (a check that counts toasts starts from none). */
   async dismissNotifications() {
     await this.runCommand('Notifications: Clear All Notifications').catch(() => {});
     const deadline = Date.now() + 10_000;
@@ -44,22 +38,10 @@ export class Workbench {
 
   async quickInput(prefix, text, optionText, { timeout = 15_000 } = {}) {
     const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout });
     // Bounded like the rest (fill's own default is 30 s); on failure say what the box looked like.
-    await input.fill(prefix + text, { timeout }).catch(async (err) => {
-      const state = await this.page.evaluate(() => {
-        const inputs = [...document.querySelectorAll('.quick-input-widget input')];
-        const w = document.querySelector('.quick-input-widget');
-        const a = document.activeElement;
-        return {
-          widget: w ? getComputedStyle(w).display : null,
-          inputs: inputs.map((i) => ({ type: i.type, disabled: i.disabled, readOnly: i.readOnly, shown: !!i.offsetParent, value: i.value.slice(0, 60) })),
-          active: a ? `${a.tagName.toLowerCase()}.${String(a.className).split(' ').slice(0, 3).join('.')}` : null,
-          dialog: !!document.querySelector('.monaco-dialog-box'),
-        };
-      }).catch((e) => ({ unreadable: String(e?.message ?? e) }));
-      throw new Error(`${String(err?.message ?? err).split('\n')[0]}; quick input: ${JSON.stringify(state)}`);
-    });
+    const explain = async (err) => { throw new Error(`${String(err?.message ?? err).split('\n')[0]}; ${JSON.stringify(await this.focusState())}`); };
+    await input.waitFor({ state: 'visible', timeout }).catch(explain);
+    await input.fill(prefix + text, { timeout }).catch(explain);
     const option = this.page.locator('.quick-input-list [role="option"]').filter({ hasText: optionText ?? text }).first();
     await option.waitFor({ timeout });
     // Not a click: it can land while the list re-renders. Move the highlight to the row whose
@@ -69,6 +51,25 @@ export class Workbench {
     const index = Math.max(0, labels.indexOf(optionText ?? text));
     for (let i = 0; i < index; i++) await this.page.keyboard.press('ArrowDown');
     await this.page.keyboard.press('Enter');
+  }
+
+  /** Where the focus is and what the quick input looks like, for the message of a failed attempt. */
+  async focusState() {
+    return this.page.evaluate(() => {
+      const describe = (e) => (e ? `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${String(e.className).trim().split(/\s+/).slice(0, 3).join('.')}` : null);
+      const w = document.querySelector('.quick-input-widget');
+      const a = document.activeElement;
+      return {
+        quickInput: w ? getComputedStyle(w).display : 'absent',
+        inputs: [...document.querySelectorAll('.quick-input-widget input')].map((i) => ({ type: i.type, disabled: i.disabled, readOnly: i.readOnly, shown: !!i.offsetParent, value: i.value.slice(0, 60) })),
+        focus: [describe(a), describe(a?.parentElement), describe(a?.closest('.part, .monaco-dialog-box, .notifications-toasts, .notifications-center'))],
+        hasFocus: document.hasFocus(),
+        tabs: [...document.querySelectorAll('.tabs-container .tab')].map((t) => `${t.classList.contains('active') ? '*' : ''}${t.textContent.trim()}`),
+        placeholder: document.querySelector('.monaco-editor-pane-placeholder')?.textContent.trim().slice(0, 200) ?? null,
+        dialog: !!document.querySelector('.monaco-dialog-box'),
+        contextMenu: !!document.querySelector('.context-view .monaco-menu'),
+      };
+    }).catch((e) => ({ unreadable: String(e?.message ?? e) }));
   }
 
   /** Runs a palette command by its "Category: Title" label. */

@@ -774,8 +774,16 @@ export async function partialScenarios({ report, wb, ws, db }) {
   });
 }
 
-/** Deletes the files and history rows of everything not applied, and waits for the view to say 0 pending. */
+/**
+ * Deletes the files and history rows of everything not applied, and waits for the view to say 0
+ * pending. Closes every editor first: the editor of a deleted file turns into "could not be opened
+ * because the file was not found" when its group is next focused (after a toast that held the focus
+ * goes), and that takes the focus from a palette opened just then, which closes (the first palette
+ * command after "Cancel" on the progress stalled each run until this).
+ */
 async function clearUnapplied(wb, ws, db) {
+  await wb.runCommand('View: Close All Editors');
+  await eventually(async () => (await wb.page.locator('.tabs-container .tab').count()) === 0, { timeout: 10_000, what: 'every editor closed' });
   const applied = new Set((await trackingRows(db)).filter((r) => r.status === 'applied').map((r) => r.version));
   for (const f of fs.readdirSync(ws.migrationsDir)) {
     const v = parseFileName(f)?.version;
