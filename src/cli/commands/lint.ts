@@ -36,31 +36,40 @@ Silence one on a statement or a file: -- migrate-lens-ignore rule-id[, rule-id]`
   ],
   positionals: { value: 'FILE...', help: 'lint these files instead of the migrations folder' },
   run: async (ctx) => {
-    const { formatFindings, lintFiles, readLintRules } = require('../../lint') as typeof import('../../lint');
+    const { formatFindings, lintFiles, loadPgParser, readLintRules } = require('../../lint') as typeof import('../../lint');
     const io = ctx.io;
     const format = (ctx.string('format') ?? 'text') as (typeof FORMATS)[number];
     if (!FORMATS.includes(format)) throw new UsageError(`--format expects text, json or sarif, got "${format}"`);
     const files = ctx.positionals;
     if (files.length && ctx.given.has('migrations')) throw new UsageError('give either -migrations DIR or files, not both');
     if (files.length && ctx.bool('pending')) throw new UsageError('--pending reads the migrations folder; it takes no files');
-    const settings = settingsOf(ctx);
-    const rules = readLintRules(io.cwd, ctx.string('config'));
-
-    let paths: string[];
-    if (files.length) paths = files.map((f) => resolve(io.cwd, f));
-    else if (ctx.bool('pending')) paths = await pendingFiles(settings);
-    else paths = folderFiles(settings.migrationsDir);
-
-    const name = (p: string) => {
-      const rel = relative(io.cwd, p);
-      return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : p;
-    };
     // A lint run is a short process that calls libpg_query's grammar a few hundred times: V8's
     // optimising WebAssembly tier (TurboFan recompiling the hot parts of a 1 MB module) costs more
     // than it wins back in that time. Baseline (Liftoff) code only, set just before the grammar
     // loads (after --pending has read the database, which may be PGlite's WebAssembly):
     // 100 migrations 0.84 s -> 0.27 s wall, 0.76 s -> 0.19 s CPU (2026-11-30, Node 20, 2 cores).
-    setFlagsFromString('--liftoff-only');
+    // The grammar starts loading before the config and the files are read: its WebAssembly
+    // compiles on a background thread meanwhile (lintFiles awaits it).
+    const startParser = () => {
+      setFlagsFromString('--liftoff-only');
+      loadPgParser().catch(() => undefined); // lintFiles reports a failure; this only keeps it from being "unhandled" meanwhile
+    };
+    const pending = ctx.bool('pending');
+    if (!pending) startParser();
+    const settings = settingsOf(ctx);
+    const rules = readLintRules(io.cwd, ctx.string('config'));
+
+    let paths: string[];
+    if (files.length) paths = files.map((f) => resolve(io.cwd, f));
+    else if (pending) {
+      paths = await pendingFiles(settings);
+      startParser();
+    } else paths = folderFiles(settings.migrationsDir);
+
+    const name = (p: string) => {
+      const rel = relative(io.cwd, p);
+      return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : p;
+    };
     const findings = await lintFiles(paths, { rules, ddlLockTimeoutMs: settings.ddlLockTimeoutMs, name });
     io.out(formatFindings(findings, format));
     const errors = findings.filter((f) => f.severity === 'error').length;
