@@ -52,9 +52,15 @@ database name in the URL, a new one (migrate_lens_verify_<random>) is made.`,
     await loadRequiredModules(settings.require);
     const url = ctx.string('database');
     const target: VerifyDatabase = url ? await openScratchDatabase(url) : await openThrowawayPglite();
-    // Ctrl-C: a scratch database goes at once (a running statement is ended by the server), not
-    // after the migration under way; PGlite stops between steps.
-    const onAbort = () => void (target.created && target.name ? target.dispose() : undefined);
+    // Ctrl-C or SIGTERM: a scratch database goes at once (a running statement is ended by the
+    // server), not after the migration under way, and a second signal waits for the drop; PGlite
+    // stops between steps.
+    const onAbort = () => {
+      if (!target.created || !target.name) return;
+      const drop = target.dispose();
+      drop.catch(() => undefined); // the same promise is awaited (and its error reported) below
+      io.finish?.(drop);
+    };
     io.signal?.addEventListener('abort', onAbort, { once: true });
     const show = (p: string) => {
       const rel = relative(io.cwd, p);
