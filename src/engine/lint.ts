@@ -6,7 +6,7 @@ import { resolveSettings } from './config';
 /** How a rule's findings count: `error` fails the CLI's run, `warning` only with `--strict`. */
 export type LintSeverity = 'error' | 'warning';
 
-/** One problem the linter found: where it is (1-based line and column in UTF-16 units), which rule, what to do. */
+/** One problem the linter found: where it is (1-based line, and column in code points: an emoji is one), which rule, what to do. */
 export interface LintFinding {
   /** The file as it was given (a folder's files: the folder joined with the file name). */
   file: string;

@@ -7,6 +7,7 @@ import type { Controller } from './controller';
 import type { Folders } from './folders';
 import type { Log } from './log';
 import { LINT_SOURCE, lintDiagnostics, type LintDiagnosticSpec, type Place } from './model/lint-model';
+import { editorLintOptions } from './model/lint-options';
 import { readSettings } from './settings';
 
 /** Quiet time after a keystroke before linting: typing never queues runs, only the last text is linted. */
@@ -119,19 +120,17 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
     this.stats.lastMs = performance.now() - started;
   }
 
-  /** `lint.rules` and the lock timeout from the folder's config file; defaults in Restricted Mode. */
-  private async optionsFor(ctrl: Controller): Promise<LintOptions> {
-    if (!ctrl.trusted) return {};
+  /** `lint.rules` of the folder's config file (Restricted Mode too) and, when trusted, the run's lock timeout. */
+  private optionsFor(ctrl: Controller): Promise<LintOptions> {
     const root = ctrl.folder.uri.fsPath;
-    try {
-      const { readLintRules } = await loadLint();
-      const settings = await ctrl.resolveSettings(false);
-      return { rules: readLintRules(root, readSettings(ctrl.folder).configFile), ddlLockTimeoutMs: settings.ddlLockTimeoutMs };
-    } catch (err) {
-      // A broken config file is reported where it is read for running; lint goes on with defaults.
-      this.log.warn(`lint: using the default rules, the config file cannot be read: ${err instanceof Error ? err.message : String(err)}`);
-      return {};
-    }
+    return editorLintOptions(
+      {
+        trusted: ctrl.trusted,
+        lintRules: async () => (await loadLint()).readLintRules(root, readSettings(ctrl.folder).configFile),
+        ddlLockTimeoutMs: async () => (await ctrl.resolveSettings(false)).ddlLockTimeoutMs,
+      },
+      (message) => this.log.warn(message),
+    );
   }
 
   private forget(uri: vscode.Uri): void {

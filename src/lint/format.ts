@@ -35,6 +35,9 @@ function sarif(findings: Finding[]) {
     runs: [
       {
         tool: { driver: { name: 'migrate-lens', rules } },
+        // SARIF 2.1.0 §3.14.27: a run with results in text files SHALL say how its columns count
+        // (there is no default); ours count code points, like the text and JSON output.
+        columnKind: 'unicodeCodePoints',
         results: findings.map((f) => ({
           ruleId: f.rule,
           ruleIndex: index.get(f.rule),

@@ -1,4 +1,5 @@
 import { DEFAULT_DDL_LOCK_TIMEOUT_MS } from '../engine/config';
+import { codePointPosition, lineStarts } from '../engine/lines';
 import { readIgnores } from './ignore';
 import { readMigration, type LintMigration, type ParseCache } from './migration';
 import { loadPgParser } from './pg-parser';
@@ -25,7 +26,7 @@ export interface LintOptions {
 
 export interface Finding {
   file: string;
-  /** 1-based line and column (UTF-16 units) of the finding in the file. */
+  /** 1-based line and column of the finding in the file; the column counts code points (an emoji is one). */
   line: number;
   column: number;
   severity: Severity;
@@ -55,7 +56,7 @@ export function lintMigration(m: LintMigration, options: LintOptions = {}): Find
   const lines = lineStarts(m.text);
   const findings: Finding[] = [];
   const add = (offset: number, end: number, severity: Severity, rule: string, message: string, fix?: Fix) => {
-    const { line, column } = position(lines, offset);
+    const { line, column } = codePointPosition(m.text, lines, offset);
     findings.push({ file: m.file, line, column, severity, rule, message, offset, end, fix });
   };
   if (m.formatError) {
@@ -93,23 +94,6 @@ function runRule(rule: Rule, m: LintMigration, ctx: RuleContext): void {
     for (const stmt of section?.statements ?? []) rule.check(stmt, ctx);
   }
   rule.checkMigration?.(ctx);
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function position(starts: number[], offset: number): { line: number; column: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - starts[lo] + 1 };
 }
 
 /** Applies a fix's edits to the LF-normalised text (for tests and a future --fix). */

@@ -22,7 +22,7 @@ import { Report } from './lib/report.mjs';
 import { createEnvironmentsWorkspace, createMultiRootWorkspace, createScaleWorkspace, createWorkspace, createZeroConfigWorkspace } from './lib/workspace.mjs';
 import net from 'node:net';
 import { Workbench, launchBrowser } from './lib/workbench.mjs';
-import { progressScenarios, recoveryScenarios, trustedScenarios } from './scenarios/trusted.mjs';
+import { partialScenarios, progressScenarios, recoveryScenarios, trustedScenarios } from './scenarios/trusted.mjs';
 import { untrustedScenarios } from './scenarios/untrusted.mjs';
 import { lintScenarios, writeLintUiFile } from './scenarios/lint.mjs';
 import { firstViewScenarios } from './scenarios/first-view.mjs';
@@ -130,6 +130,7 @@ async function uiSuite(browser, vsix, { trust }) {
         await trustedScenarios({ report, wb, ws, db, server, screenshotPath: shot });
         await recoveryScenarios({ report, wb, ws, db });
         await progressScenarios({ report, wb, ws, db });
+        await partialScenarios({ report, wb, ws, db });
         if (opts.screenshot && report.failed === 0 && fs.existsSync(shot)) {
           fs.copyFileSync(shot, path.join(REPO, 'media', 'screenshot.png'));
           report.log('updated media/screenshot.png');

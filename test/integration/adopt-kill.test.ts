@@ -7,29 +7,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseMigration } from '../../src/engine/parser';
-import { CLI, cli, fixtureProject } from '../support/adopt';
-import { createDatabase, getServer, type PgServer, type TestDatabase } from '../support/pg';
+import { adoptDatabases, CLI, cli, fixtureProject } from '../support/adopt';
+import type { TestDatabase } from '../support/pg';
 
 const JOURNAL = '.migrate-lens-adopt.json';
 const GORP = 'CREATE TABLE gorp_migrations (id text NOT NULL PRIMARY KEY, applied_at timestamp with time zone)';
 
-let server: PgServer;
-const databases: TestDatabase[] = [];
-beforeAll(async () => {
-  expect(existsSync(CLI), 'run "npm run build" first').toBe(true);
-  server = await getServer();
-});
-afterAll(async () => {
-  for (const db of databases) await db.drop();
-  await server?.close();
-});
-async function database(prefix: string): Promise<TestDatabase> {
-  const db = await createDatabase(server, prefix);
-  databases.push(db);
-  return db;
-}
+const { database } = adoptDatabases();
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const withoutVersions = (s: string) => s.replace(/\d{14}/g, 'V');

@@ -6,30 +6,16 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseMigration } from '../../src/engine/parser';
 import { applyChanges, JOURNAL } from '../../src/engine/adopt/files';
-import { catalogSnapshot, CLI, cli, fixtureProject, has, schemaDump } from '../support/adopt';
-import { createDatabase, getServer, type PgServer, type TestDatabase } from '../support/pg';
+import { adoptDatabases, catalogSnapshot, cli, fixtureProject, has, schemaDump } from '../support/adopt';
+import type { TestDatabase } from '../support/pg';
 
 const SQL_MIGRATE = has('sql-migrate', ['--version']);
 const DBMATE = resolve(__dirname, '..', '..', 'node_modules', '.bin', 'dbmate');
 
-let server: PgServer;
-const databases: TestDatabase[] = [];
-beforeAll(async () => {
-  expect(existsSync(CLI), 'run "npm run build" first').toBe(true);
-  server = await getServer();
-});
-afterAll(async () => {
-  for (const db of databases) await db.drop();
-  await server?.close();
-});
-async function database(prefix: string): Promise<TestDatabase> {
-  const db = await createDatabase(server, prefix);
-  databases.push(db);
-  return db;
-}
+const { database } = adoptDatabases();
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 interface OurRow { version: string; name: string; checksum: string; status: string; batch: number; applied_at: Date; script: string; note: string; execution_time_ms: number | null }

@@ -71,6 +71,18 @@ describe('lint (no database)', () => {
     expect(bad.stderr).toMatch(/--format expects text, json or sarif, got "xml"/);
   });
 
+  it('counts columns in characters (code points) in every format, as a user counts them', async () => {
+    const file = folder.write('unicode.sql', '-- +migrate Up\n-- café 🚀\n/* café 🚀 */ CREATE INDEX "naïve_idx" ON a (id);\n\n-- +migrate Down\nDROP INDEX "naïve_idx";\n');
+    // "/* café 🚀 */ " is 13 characters (14 UTF-16 units): the statement starts in column 14.
+    const t = await cli(['lint', file]);
+    expect(t.stdout).toMatch(/unicode\.sql:3:14 error index-without-concurrently CREATE INDEX "naïve_idx"/);
+    const j = await cli(['lint', '--format', 'json', file]);
+    expect(JSON.parse(j.stdout)).toMatchObject([{ line: 3, column: 14, rule: 'index-without-concurrently' }]);
+    const s = JSON.parse((await cli(['lint', '--format', 'sarif', file])).stdout);
+    expect(s.runs[0].columnKind).toBe('unicodeCodePoints');
+    expect(s.runs[0].results[0].locations[0].physicalLocation.region).toEqual({ startLine: 3, startColumn: 14 });
+  });
+
   it('reads lint.rules from config.yaml', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ml-lint-config-'));
     try {

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Migrator, MigrationFailedError, type Database, type RunEvent } from '../../src/engine/internal';
+import { Migrator, MigrationFailedError, type Database, type LockPolicy, type RunEvent } from '../../src/engine/internal';
 import { pgBackend, pgliteBackend, type Backend } from '../support/backends';
 import { migrationsFolder } from '../support/files';
 
@@ -48,6 +48,21 @@ describe('lock timeouts with retry on PostgreSQL', () => {
     return folder.dir;
   }
 
+  /** A migrator over `dir` with `lockPolicy`, and the lock-retry events it emits. */
+  function retrying(dir: string, lockPolicy: LockPolicy): { m: Migrator; events: RetryEvent[] } {
+    const events: RetryEvent[] = [];
+    const m = new Migrator({ db, migrationsDir: dir, onEvent: (e) => e.type === 'lock-retry' && events.push(e), lockPolicy });
+    return { m, events };
+  }
+
+  /** The blocking transaction ends during the first pause: the second try gets the lock. */
+  const unblockInFirstPause = (retries: number): LockPolicy => ({
+    timeoutMs: 3000,
+    retries,
+    watchAfterMs: 0,
+    sleep: async () => void (await blocker.query('COMMIT')),
+  });
+
   it('sets lock_timeout per migration: SET LOCAL in its transaction, for the session around a notransaction one', async () => {
     const dir = await setup({
       '20240101000000_tx.sql': "-- +migrate Up\nCREATE TABLE seen_tx AS SELECT current_setting('lock_timeout') AS v;\n-- +migrate Down\nDROP TABLE seen_tx;\n",
@@ -62,14 +77,7 @@ describe('lock timeouts with retry on PostgreSQL', () => {
   it('retries a migration that hit the lock timeout, naming the blocking session and its query', async () => {
     const dir = await setup({ '20240101000000_add.sql': '-- +migrate Up\nALTER TABLE t ADD COLUMN c int;\n-- +migrate Down\nALTER TABLE t DROP COLUMN c;\n' });
     await block();
-    const events: RetryEvent[] = [];
-    const m = new Migrator({
-      db,
-      migrationsDir: dir,
-      onEvent: (e) => e.type === 'lock-retry' && events.push(e),
-      // The blocking transaction ends during the first pause: the second try gets the lock.
-      lockPolicy: { timeoutMs: 3000, retries: 3, watchAfterMs: 0, sleep: async () => void (await blocker.query('COMMIT')) },
-    });
+    const { m, events } = retrying(dir, unblockInFirstPause(3));
     const result = await m.up();
     expect(result.applied.map((a) => a.version)).toEqual(['20240101000000']);
     expect(events).toHaveLength(1);
@@ -84,13 +92,7 @@ describe('lock timeouts with retry on PostgreSQL', () => {
       '20240101000000_nt.sql': '-- +migrate Up notransaction\nINSERT INTO log VALUES (1);\nALTER TABLE t ADD COLUMN IF NOT EXISTS c int;\n-- +migrate Down\nSELECT 1;\n',
     });
     await block();
-    const events: RetryEvent[] = [];
-    const m = new Migrator({
-      db,
-      migrationsDir: dir,
-      onEvent: (e) => e.type === 'lock-retry' && events.push(e),
-      lockPolicy: { timeoutMs: 3000, retries: 2, watchAfterMs: 0, sleep: async () => void (await blocker.query('COMMIT')) },
-    });
+    const { m, events } = retrying(dir, unblockInFirstPause(2));
     await m.up();
     expect(events.map((e) => [e.statement, e.attempt, e.blockers.map((b) => b.pid)])).toEqual([[1, 1, [blockerPid]]]);
     expect(await db.query('SELECT id FROM log')).toEqual([{ id: 1 }]);
@@ -100,14 +102,8 @@ describe('lock timeouts with retry on PostgreSQL', () => {
   it('gives up after N retries with backoff and records the failure', async () => {
     const dir = await setup({ '20240101000000_add.sql': '-- +migrate Up\nALTER TABLE t ADD COLUMN c int;\n-- +migrate Down\nALTER TABLE t DROP COLUMN c;\n' });
     await block();
-    const events: RetryEvent[] = [];
     const waits: number[] = [];
-    const m = new Migrator({
-      db,
-      migrationsDir: dir,
-      onEvent: (e) => e.type === 'lock-retry' && events.push(e),
-      lockPolicy: { timeoutMs: 200, retries: 2, sleep: async (ms) => void waits.push(ms) },
-    });
+    const { m, events } = retrying(dir, { timeoutMs: 200, retries: 2, sleep: async (ms) => void waits.push(ms) });
     const err = await m.up().catch((e) => e);
     expect(err).toBeInstanceOf(MigrationFailedError);
     expect(err.message).toMatch(/lock timeout/);

@@ -2,14 +2,39 @@
 // snapshot to compare two databases by (pg_dump --schema-only when its version can read the server,
 // and always the catalog's own definitions).
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import type { TestDatabase } from './pg';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { createDatabase, getServer, type PgServer, type TestDatabase } from './pg';
 
 export const CLI = resolve(__dirname, '..', '..', 'dist', 'cli.js');
 const run = promisify(execFile);
+
+/**
+ * An adopt test file's databases: the built CLI is checked and the server found before its tests;
+ * every database `database(prefix)` made is dropped after them.
+ */
+export function adoptDatabases(): { database(prefix: string): Promise<TestDatabase> } {
+  let server: PgServer;
+  const databases: TestDatabase[] = [];
+  beforeAll(async () => {
+    expect(existsSync(CLI), 'run "npm run build" first').toBe(true);
+    server = await getServer();
+  });
+  afterAll(async () => {
+    for (const db of databases) await db.drop();
+    await server?.close();
+  });
+  return {
+    async database(prefix) {
+      const db = await createDatabase(server, prefix);
+      databases.push(db);
+      return db;
+    },
+  };
+}
 
 export function has(command: string, args = ['--help']): boolean {
   try {

@@ -50,15 +50,18 @@ export class Workbench {
     // On a busy machine the F1 can land while a dialog closes or focus moves, and the palette
     // never opens (or opens before its commands are listed): open it again until the command is
     // offered, within one overall bound. Nothing runs before Enter, so a retry never runs it twice.
-    const deadline = Date.now() + timeout;
-    for (;;) {
+    const started = Date.now();
+    const deadline = started + timeout;
+    for (let attempt = 1; ; attempt++) {
       await this.page.keyboard.press('Escape');
       await this.page.keyboard.press('F1');
       try {
         await this.quickInput('>', label, label, { timeout: Math.max(2_000, Math.min(15_000, deadline - Date.now())) });
+        if (attempt > 1) console.log(`  [workbench] palette: "${label}" ran on attempt ${attempt}, ${Date.now() - started} ms after the first F1`);
         return;
       } catch (err) {
         if (Date.now() >= deadline) throw err;
+        console.log(`  [workbench] palette: "${label}" not run on attempt ${attempt} (${String(err?.message ?? err).split('\n')[0]}); opening it again`);
       }
     }
   }

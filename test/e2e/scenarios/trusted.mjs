@@ -525,6 +525,18 @@ async function toastMatching(wb, regex, what, timeout = 60_000) {
 }
 
 /**
+ * Waits until `result` is the only toast on screen. VS Code keeps a progress notification for at
+ * least 800 ms (progressService.ts: "without a delay we show the notification for at least 800ms"),
+ * so after a short run it outlives the result message by up to that: a fixed pause then a count saw
+ * both once on a busy machine. A second result message never goes away, so this still fails on one.
+ */
+async function onlyToastLeft(wb, result, what, timeout = 10_000) {
+  let last = [];
+  await eventually(async () => { last = await wb.toasts(); return last.length === 1 && result.test(last[0].message); }, { timeout, interval: 100, what: `only the result of ${what} on screen` })
+    .catch((err) => { throw new Error(`${err.message}; toasts ${JSON.stringify(last)}`); });
+}
+
+/**
  * One run = one progress notification (a message per migration, cancellable) and then exactly one
  * result message; a second run asked for meanwhile is refused; a failure offers "Show Failure".
  * Runs after recoveryScenarios: first clears what they left pending or failed.
@@ -544,16 +556,7 @@ export async function progressScenarios({ report, wb, ws, db }) {
   };
   const statusOf = async (f) => (await trackingRows(db)).find((r) => r.version === parseFileName(f).version);
 
-  const ready = await report.check('progress: nothing pending or failed before the runs', async () => {
-    const applied = new Set((await trackingRows(db)).filter((r) => r.status === 'applied').map((r) => r.version));
-    for (const f of fs.readdirSync(ws.migrationsDir)) {
-      const v = parseFileName(f)?.version;
-      if (v && !applied.has(v)) fs.unlinkSync(path.join(ws.migrationsDir, f));
-    }
-    await db.query(`DELETE FROM schema_migrations WHERE status <> 'applied'`);
-    await wb.runCommand('Migrate Lens: Status (Reload)');
-    await statusBarSays(wb, `${db.name} · 0 pending`);
-  });
+  const ready = await report.check('progress: nothing pending or failed before the runs', () => clearUnapplied(wb, ws, db));
   if (!ready) return;
 
   await report.check('"Up" of 3 migrations: one progress notification naming each migration, then one result message', async () => {
@@ -593,9 +596,7 @@ export async function progressScenarios({ report, wb, ws, db }) {
     assert(applied >= 1 && applied < 3, `${applied} of 3 applied after Cancel`);
     assertMatch(result.message, new RegExp(`^Migrate Lens: Cancelled\\. Applied: ${applied} migrations? `), 'the result message');
     assert(!(await statusOf(files[2])), 'the last migration ran after Cancel');
-    await wb.page.waitForTimeout(500);
-    const toasts = await wb.toasts();
-    assert(toasts.length === 1, `toasts after the cancelled run: ${JSON.stringify(toasts)}`);
+    await onlyToastLeft(wb, /^Migrate Lens: Cancelled\. /, 'the cancelled run');
   });
 
   await report.check('a second run asked for while one is going is refused; one progress, one result', async () => {
@@ -636,11 +637,151 @@ export async function progressScenarios({ report, wb, ws, db }) {
     const toast = await toastMatching(wb, /^Migrate Lens: Up failed: .*e2e_nowhere/, 'the failure message');
     assert(JSON.stringify(toast.buttons) === JSON.stringify(['Show Failure', 'Show Output']), `buttons ${JSON.stringify(toast.buttons)}`);
     assert(!/-version|--[a-z]/.test(toast.message), `CLI syntax in ${toast.message}`);
-    await wb.page.waitForTimeout(500);
-    const toasts = await wb.toasts();
-    assert(toasts.length === 1, `toasts after the failed run: ${JSON.stringify(toasts)}`);
+    await onlyToastLeft(wb, /^Migrate Lens: Up failed: /, 'the failed run');
     await wb.clickToastButton('Up failed', 'Show Failure');
     await wb.page.locator('.tabs-container .tab.active', { hasText: f }).waitFor({ timeout: 15_000 });
     await eventually(async () => (await wb.page.locator('.part.statusbar').innerText()).includes('Ln 3, Col 1'), { timeout: 10_000, what: 'the cursor on line 3 (the failing statement)' });
   });
+}
+
+// A notransaction migration of four statements whose third fails (division by zero): the engine
+// records the first two as done and the migration as `partial`. Each statement adds one row, so
+// the table says which ran and how often; a second run of the first would fail (the table exists).
+const PARTIAL_LINES = [
+  '-- +migrate Up notransaction',
+  'CREATE TABLE e2e_partial_runs (step int NOT NULL);',
+  'INSERT INTO e2e_partial_runs VALUES (2);',
+  '-- the third statement fails until it is fixed',
+  'INSERT INTO e2e_partial_runs VALUES (3 / 0);',
+  'INSERT INTO e2e_partial_runs VALUES (4);',
+  '',
+  '-- +migrate Down',
+  'DROP TABLE e2e_partial_runs;',
+  '',
+];
+const PARTIAL_FAILING_LINE = 5;
+
+/**
+ * A real partial migration (Show Failure, fix, Resume from the tree) and Reveal First Pending under
+ * a status filter. Runs after progressScenarios: first clears what they left pending or failed.
+ */
+export async function partialScenarios({ report, wb, ws, db }) {
+  const ready = await report.check('partial: nothing pending or failed before the runs', () => clearUnapplied(wb, ws, db));
+  if (!ready) return;
+  const nextVersion = () => String(BigInt(fs.readdirSync(ws.migrationsDir).map((f) => parseFileName(f)?.version).filter(Boolean).sort().pop()) + 1n);
+  const file = `${nextVersion()}_e2e_partial_steps.sql`;
+  const label = treeLabel(file);
+  const version = parseFileName(file).version;
+  const steps = async () => (await db.query(`SELECT coalesce(array_agg(step ORDER BY step), '{}') AS s FROM e2e_partial_runs`))[0].s.map(Number);
+
+  const partial = await report.check('a notransaction migration whose 3rd of 4 statements fails is partial (2 of 4) under Problems; Show Failure opens the failing line, its diagnostic on it', async () => {
+    fs.writeFileSync(path.join(ws.migrationsDir, file), PARTIAL_LINES.join('\n'));
+    await treeRow(wb, file, /^pending$/);
+    await wb.runCommand('View: Close All Editors');
+    await wb.dismissNotifications();
+    await wb.runCommand('Migrate Lens: Up');
+    await toastMatching(wb, /^Migrate Lens: Up failed: .*division by zero/, 'the failure message');
+    const row = await eventually(async () => (await trackingRows(db)).find((r) => r.version === version && r.status === 'partial'), { timeout: 10_000, what: 'the tracking row to say partial' });
+    assert(Number(row.error_line) === PARTIAL_FAILING_LINE && /division by zero/.test(row.error), `tracking row: ${JSON.stringify(row)}`);
+    const [progress] = await db.query('SELECT progress_direction AS direction, statements_done::int AS done, statements_total::int AS total FROM schema_migrations WHERE version = $1', [version]);
+    assert(progress.direction === 'up' && progress.done === 2 && progress.total === 4, `recorded progress ${JSON.stringify(progress)}`);
+    assert(JSON.stringify(await steps()) === '[2]', `rows after the failed run: ${JSON.stringify(await steps())} (expected [2])`);
+    // In the tree: under Problems, with how far it got.
+    await treeRow(wb, file, /^partial · 2 of 4 statements of its Up done$/);
+    const rows = await wb.sideBarTreeItems();
+    const problems = rows.findIndex((r) => /^Problems .*\b1 partial\b/.test(r));
+    const at = rows.findIndex((r) => r.startsWith(label + ' '));
+    const nextGroup = rows.findIndex((r, i) => i > problems && /^(Pending|Batch \d+) /.test(r));
+    assert(problems >= 0 && at > problems && (nextGroup < 0 || at < nextGroup), `"${label}" is not under Problems: ${JSON.stringify(rows)}`);
+    await statusBarSays(wb, `${db.name} · 1 partial · 1 pending`);
+    // Show Failure from the row's context menu: the file, the cursor on the failing statement.
+    await wb.dismissNotifications();
+    await wb.treeContextMenu(label, 'Show Failure');
+    await wb.page.locator('.tabs-container .tab.active', { hasText: file }).waitFor({ timeout: 15_000 });
+    await eventually(async () => (await wb.page.locator('.part.statusbar').innerText()).includes(`Ln ${PARTIAL_FAILING_LINE}, Col 1`),
+      { timeout: 10_000, what: `the cursor on line ${PARTIAL_FAILING_LINE} (the failing statement)` });
+    const toast = await toastMatching(wb, new RegExp(`^Migrate Lens: ${version} e2e_partial_steps failed \\(line ${PARTIAL_FAILING_LINE}\\): .*division by zero`), 'the failure message of Show Failure', 15_000);
+    assert(toast.buttons.includes('Resume Partial Migration'), `buttons ${JSON.stringify(toast.buttons)}`);
+    const problem = await problemMatching(wb, /stopped part-way: division by zero/, 'the failure in Problems');
+    assertMatch(problem.text, new RegExp(`\\[Ln ${PARTIAL_FAILING_LINE}, Col \\d+\\]`), 'Problems row position');
+    // And in the editor: an error squiggle on that line.
+    await wb.goToLine(PARTIAL_FAILING_LINE);
+    await eventually(async () => (await wb.activeEditor().locator('.squiggly-error').count()) > 0, { timeout: 10_000, what: 'an error squiggle in the editor' });
+  });
+
+  await report.check('fixing the 3rd statement in the editor and "Resume Partial Migration" from the tree finish it: applied, statements 1-2 ran once', async () => {
+    assert(partial, 'needs the partial migration');
+    // The cursor is on the failing line (Show Failure put it there): replace that line.
+    await wb.goToLine(PARTIAL_FAILING_LINE);
+    await wb.page.keyboard.press('Home');
+    await wb.page.keyboard.press('Shift+End');
+    await wb.page.keyboard.type('INSERT INTO e2e_partial_runs VALUES (3);');
+    await wb.save();
+    const fixed = [...PARTIAL_LINES];
+    fixed[PARTIAL_FAILING_LINE - 1] = 'INSERT INTO e2e_partial_runs VALUES (3);';
+    let onDisk = '';
+    await eventually(() => (onDisk = fs.readFileSync(path.join(ws.migrationsDir, file), 'utf8')) === fixed.join('\n'), { timeout: 10_000, what: 'the fixed file on disk' })
+      .catch((err) => { throw new Error(`${err.message}; the file is ${JSON.stringify(onDisk)}`); });
+    // The tree still says partial (fixing the file does not run anything).
+    await treeRow(wb, file, /^partial · 2 of 4 /);
+    await wb.dismissNotifications();
+    await wb.treeContextMenu(label, 'Resume Partial Migration');
+    const question = (await wb.dialogText()).replace(/\s+/g, ' ');
+    for (const part of [`${version} e2e_partial_steps`, db.name, 'statement 3 of 4']) {
+      assert(question.includes(part), `the confirmation does not say ${JSON.stringify(part)}: ${JSON.stringify(question)}`);
+    }
+    await wb.answerDialog('Resume');
+    await toastMatching(wb, /^Migrate Lens: Applied: 1 migration \(batch \d+\)/, 'the result message');
+    const row = (await trackingRows(db)).find((r) => r.version === version);
+    assert(row?.status === 'applied' && !row.error, `tracking row after Resume: ${JSON.stringify(row)}`);
+    assert(JSON.stringify(await steps()) === '[2,3,4]', `rows after Resume: ${JSON.stringify(await steps())} (expected [2,3,4]: each statement once)`);
+    // The tree moves it from Problems to a batch; the failure leaves the Problems panel.
+    await treeRow(wb, file, APPLIED);
+    await eventually(async () => !(await wb.sideBarTreeItems()).some((r) => r.startsWith('Problems ')), { timeout: 15_000, what: 'the Problems group to go away' });
+    await wb.showProblems();
+    await eventually(async () => !(await wb.problems()).some((r) => /stopped part-way/.test(r.text)), { timeout: 15_000, what: 'the failure to leave the Problems panel' });
+    await statusBarSays(wb, `${db.name} · 0 pending`);
+  });
+
+  const pendingFile = `${nextVersion()}_e2e_reveal_me.sql`;
+  const pendingLabel = treeLabel(pendingFile);
+  const selected = (rowLabel) => wb.treeRow(rowLabel).getAttribute('aria-selected', { timeout: 5_000 }).then((v) => v === 'true', () => false);
+  await report.check('"Reveal First Pending" while the filter shows only pending migrations selects the first one', async () => {
+    fs.writeFileSync(path.join(ws.migrationsDir, pendingFile), '-- +migrate Up\nSELECT 1;\n\n-- +migrate Down\nSELECT 1;\n');
+    await treeRow(wb, pendingFile, /^pending$/);
+    await filterTo(wb, 'pending');
+    await wb.runCommand('Migrate Lens: Reveal First Pending');
+    await eventually(() => selected(pendingLabel), { timeout: 15_000, what: `"${pendingLabel}" selected in the tree` });
+    assert(await wb.page.locator('.part.sidebar', { hasText: 'Filter: pending' }).count(), 'the filter was changed');
+    await wb.runCommand('Migrate Lens: Clear Filter');
+    await wb.page.locator('.part.sidebar', { hasText: 'Filter: pending' }).first().waitFor({ state: 'detached', timeout: 10_000 });
+  });
+
+  await report.check('"Reveal First Pending" while the filter hides pending migrations says so and offers "Clear Filter", which reveals it', async () => {
+    await filterTo(wb, 'applied');
+    await eventually(async () => !(await wb.sideBarTreeItems()).some((r) => r.startsWith(pendingLabel)), { timeout: 15_000, what: 'the pending migration hidden by the filter' });
+    await wb.dismissNotifications();
+    await wb.runCommand('Migrate Lens: Reveal First Pending');
+    const toast = await toastMatching(wb, new RegExp(`^Migrate Lens: the first pending migration, ${pendingLabel}, is hidden by the status filter\\.$`), 'the message that the filter hides it', 15_000);
+    assert(JSON.stringify(toast.buttons) === JSON.stringify(['Clear Filter']), `buttons ${JSON.stringify(toast.buttons)}`);
+    // Nothing changed behind the user's back: the filter holds, the row stays hidden.
+    assert(await wb.page.locator('.part.sidebar', { hasText: 'Filter: applied' }).count(), 'the filter changed before the user chose');
+    assert(!(await wb.sideBarTreeItems()).some((r) => r.startsWith(pendingLabel)), 'the hidden migration shows before the user chose');
+    await wb.clickToastButton('is hidden by the status filter', 'Clear Filter');
+    await wb.page.locator('.part.sidebar', { hasText: 'Filter: applied' }).first().waitFor({ state: 'detached', timeout: 10_000 });
+    await eventually(() => selected(pendingLabel), { timeout: 15_000, what: `"${pendingLabel}" selected in the tree` });
+    fs.unlinkSync(path.join(ws.migrationsDir, pendingFile));
+  });
+}
+
+/** Deletes the files and history rows of everything not applied, and waits for the view to say 0 pending. */
+async function clearUnapplied(wb, ws, db) {
+  const applied = new Set((await trackingRows(db)).filter((r) => r.status === 'applied').map((r) => r.version));
+  for (const f of fs.readdirSync(ws.migrationsDir)) {
+    const v = parseFileName(f)?.version;
+    if (v && !applied.has(v)) fs.unlinkSync(path.join(ws.migrationsDir, f));
+  }
+  await db.query(`DELETE FROM schema_migrations WHERE status <> 'applied'`);
+  await wb.runCommand('Migrate Lens: Status (Reload)');
+  await statusBarSays(wb, `${db.name} · 0 pending`);
 }

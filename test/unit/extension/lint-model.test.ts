@@ -21,6 +21,16 @@ describe('lintDiagnostics', () => {
     });
   });
 
+  it("counts UTF-16 units where the linter's own column counts code points: both point at the same character", () => {
+    const text = '-- +migrate Up\n/* café 🚀 */ DROP TABLE "naïve";\n-- +migrate Down\nSELECT 1;\n';
+    const [finding] = lintText(text, 'm.sql');
+    expect(finding).toMatchObject({ rule: 'drop-table', line: 2, column: 14 });
+    const [d] = specs(text);
+    expect(d.start).toEqual({ line: 1, character: 14 });
+    expect(text.split('\n')[d.start.line].slice(d.start.character)).toMatch(/^DROP TABLE/);
+    expect([...text.split('\n')[finding.line - 1]].slice(finding.column - 1).join('')).toMatch(/^DROP TABLE/);
+  });
+
   it('gives the same places for a CRLF buffer with a BOM (the editor counts lines, not line endings)', () => {
     const lf = '-- +migrate Up\nCREATE INDEX a ON users (a);\n-- +migrate Down\nDROP INDEX a;\n';
     expect(specs(`\ufeff${lf.replace(/\n/g, '\r\n')}`)).toEqual(specs(lf));

@@ -18,13 +18,22 @@ describe('syntax errors', () => {
     expect(findings.map((f) => f.rule)).toContain('drop-table');
   });
 
-  it('count columns in characters on a non-ASCII line', () => {
+  it('count columns in characters (code points) on a non-ASCII line', () => {
     const text = "-- +migrate Up\nINSERT INTO t VALUES ('héllo wörld'), (1 2);\n-- +migrate Down\nSELECT 1;\n";
     const syntax = lintText(text, 'm.sql').find((f) => f.rule === 'syntax-error')!;
     expect(syntax.line).toBe(2);
-    expect(syntax.column).toBe("INSERT INTO t VALUES ('héllo wörld'), (1 ".length + 1);
+    expect(syntax.column).toBe(42); // "INSERT INTO t VALUES ('héllo wörld'), (1 " is 41 characters
+    // Each emoji is one character for the user, two UTF-16 units for JavaScript.
     const astral = lintText("-- +migrate Up\nINSERT INTO t VALUES ('😀😀'), (1 2);\n-- +migrate Down\nSELECT 1;\n", 'm.sql').find((f) => f.rule === 'syntax-error')!;
-    expect(astral.column).toBe("INSERT INTO t VALUES ('😀😀'), (1 ".length + 1);
+    expect(astral.column).toBe(33); // 35 in UTF-16 units
+    expect(astral.column).toBe([..."INSERT INTO t VALUES ('😀😀'), (1 "].length + 1);
+  });
+
+  it('count code points for rule findings after non-ASCII text on their line, and for an identifier like "naïve"', () => {
+    const text = '-- +migrate Up\n-- café 🚀\n/* café 🚀 */ DROP TABLE "naïve"; /* 🚀 */ DROP TABLE "ünïcode";\n-- +migrate Down\nSELECT 1;\n';
+    expect(rulesOf(text, { rules: { 'one-change-per-migration': 'off' } })).toEqual(['drop-table@3:14', 'drop-table@3:42']);
+    const syntax = lintText('-- +migrate Up\nCREATE TABLE "naïve" (id int) 🚀 x;\n-- +migrate Down\nSELECT 1;\n', 'm.sql').find((f) => f.rule === 'syntax-error')!;
+    expect(syntax).toMatchObject({ line: 2, column: 31 });
   });
 
   it('keep their lines in a CRLF file with a BOM', () => {
@@ -141,6 +150,15 @@ describe('output formats', () => {
       locations: [{ physicalLocation: { artifactLocation: { uri: 'migrations/1_a.sql' }, region: { startLine: 2, startColumn: 1 } } }],
     });
     expect(run.tool.driver.rules[run.results[1].ruleIndex].id).toBe('drop-table');
+  });
+
+  it('every format gives the column in code points, and SARIF says so (columnKind)', () => {
+    const found = lintText('-- +migrate Up\n/* 🚀 é */ DROP TABLE x;\n-- +migrate Down\nSELECT 1;\n', 'migrations/1_a.sql');
+    expect(formatFindings(found, 'text')).toMatch(/^migrations\/1_a\.sql:2:11 error drop-table /);
+    expect(JSON.parse(formatFindings(found, 'json'))[0]).toMatchObject({ line: 2, column: 11 });
+    const run = JSON.parse(formatFindings(found, 'sarif')).runs[0];
+    expect(run.columnKind).toBe('unicodeCodePoints');
+    expect(run.results[0].locations[0].physicalLocation.region).toEqual({ startLine: 2, startColumn: 11 });
   });
 });
 
