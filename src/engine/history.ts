@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Database } from './database';
 import { ForeignTableError } from './errors';
 import { foreignTableMessage, OUR_TABLE_COMMENT, tableOwner, type ColumnInfo } from './foreign-tables';
@@ -188,6 +187,7 @@ ${comment}`);
    */
   async prepare(): Promise<void> {
     if (this.prepared) return;
+    const { randomBytes } = require('node:crypto') as typeof import('node:crypto'); // on first use (see checksum.ts)
     const id = randomBytes(4).toString('hex');
     const names = { applied: `migrate_lens_applied_${id}`, rolledBack: `migrate_lens_rolled_back_${id}` };
     await this.db.exec(`PREPARE ${names.applied} (bigint, text, text, integer, text, text, boolean, double precision) AS

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Database } from './database';
 import { LockTimeoutError } from './errors';
 
 /** A 64-bit advisory lock key derived from the tracking table, so two projects on one database don't collide. */
 export function lockKey(schema: string, table: string): bigint {
+  const { createHash } = require('node:crypto') as typeof import('node:crypto'); // on first use (see checksum.ts)
   const digest = createHash('sha256').update(`migrate-lens:${schema}.${table}`).digest();
   return digest.readBigInt64BE(0);
 }

@@ -4,6 +4,7 @@
 import { appendFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import pg from 'pg';
 import { project, runCli, startCli, waitFor, type CliResult } from '../support/cli';
 import { EmbeddedServer, createDatabase, freePort, type TestDatabase } from '../support/pg';
 
@@ -98,17 +99,36 @@ describe('passwords never appear in output', () => {
     await run('missing database', ['status', '--verbose'], { DATABASE_URL: db.url.replace(/\/[^/]+$/, '/ml_no_such_db') }, 1);
     await run('ssl required', ['status', '--verbose'], { DATABASE_URL: db.url + '?sslmode=require' }, 1);
 
-    // Lock held: the holder description must not carry credentials either.
+    // Lock held: the holder description must not carry credentials either. The holder's migration
+    // waits on an advisory lock this test holds, so it is still running however long the second CLI
+    // takes to start on a busy machine (a pg_sleep(2) once ended before it, and the second `up` then
+    // found nothing to wait for); the test lets it finish after the second CLI has timed out.
     const resetResult = await runCli(['reset'], { cwd: p.root, env });
     expect(resetResult.code, JSON.stringify(resetResult)).toBe(0);
-    writeFileSync(join(p.migrations, `${V3}_slow.sql`), '-- +migrate Up\nSELECT pg_sleep(2);\n-- +migrate Down\nSELECT 1;\n');
-    const holder = startCli(['up'], { cwd: p.root, env, timeoutMs: 30_000 });
-    await waitFor('the slow migration', async () => {
-      if (holder.child.exitCode !== null) throw new Error(`the holder ended early: ${JSON.stringify(holder.output())}`);
-      return (await db.query("SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND wait_event = 'PgSleep'", [db.name])).length > 0;
-    });
-    await run('lock timeout', ['up', '--lock-timeout', '0.2', '--verbose'], env, 1);
-    const held = await holder.done;
+    const GATE = 727_001;
+    writeFileSync(join(p.migrations, `${V3}_slow.sql`), `-- +migrate Up\nSELECT pg_advisory_xact_lock(${GATE});\n-- +migrate Down\nSELECT 1;\n`);
+    const gate = new pg.Client({ connectionString: db.url });
+    await gate.connect();
+    let holder: ReturnType<typeof startCli> | undefined;
+    try {
+      await gate.query('SELECT pg_advisory_lock($1)', [GATE]);
+      holder = startCli(['up'], { cwd: p.root, env, timeoutMs: 60_000 });
+      const h = holder;
+      await waitFor('the holder waiting at the gate', async () => {
+        if (h.child.exitCode !== null) throw new Error(`the holder ended early: ${JSON.stringify(h.output())}`);
+        const waiting = await db.query(
+          "SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE d.datname = $1 AND l.locktype = 'advisory' AND NOT l.granted AND l.objid = $2",
+          [db.name, GATE],
+        );
+        return waiting.length > 0;
+      });
+      await run('lock timeout', ['up', '--lock-timeout', '0.2', '--verbose'], env, 1);
+    } finally {
+      await gate.query('SELECT pg_advisory_unlock($1)', [GATE]).catch(() => undefined);
+      await gate.end().catch(() => undefined);
+    }
+    const held = await holder!.done;
+    expect(held.code, JSON.stringify(held)).toBe(0);
     transcript.push({ label: 'lock holder', result: held });
     expectNoLeak(held, 'lock holder', secrets);
 

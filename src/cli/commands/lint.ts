@@ -51,16 +51,23 @@ Silence one on a statement or a file: -- migrate-lens-ignore rule-id[, rule-id]`
     else if (ctx.bool('pending')) paths = await pendingFiles(settings);
     else paths = folderFiles(settings.migrationsDir);
 
-    const name = (p: string) => {
-      const rel = relative(io.cwd, p);
-      return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : p;
-    };
     // A lint run is a short process that calls libpg_query's grammar a few hundred times: V8's
     // optimising WebAssembly tier (TurboFan recompiling the hot parts of a 1 MB module) costs more
     // than it wins back in that time. Baseline (Liftoff) code only, set just before the grammar
     // loads (after --pending has read the database, which may be PGlite's WebAssembly):
     // 100 migrations 0.84 s -> 0.27 s wall, 0.76 s -> 0.19 s CPU (2026-11-30, Node 20, 2 cores).
     setFlagsFromString('--liftoff-only');
+    // The same holds for the JavaScript of up to about a thousand files: TurboFan spends longer
+    // compiling the linter's hot functions (readSection, which inlines the grammar's JS glue, took
+    // 200 ms of a background thread) than they then run, and on 2 cores that thread competes with
+    // the lint. Median CPU of 7-21 interleaved runs, load 7-10, 2026-11-30: 100 files 265 -> 222 ms
+    // (wall 497 -> 414 ms), 500 files 431 -> 323 ms, 1,000 files 785 -> 569 ms; but 2,000 files
+    // 787 -> 865 ms and 4,000 files 1,294 -> 1,559 ms, where the optimised code pays off.
+    if (paths.length <= 1000) setFlagsFromString('--no-opt');
+    const name = (p: string) => {
+      const rel = relative(io.cwd, p);
+      return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : p;
+    };
     const findings = await lintFiles(paths, { rules, ddlLockTimeoutMs: settings.ddlLockTimeoutMs, name });
     io.out(formatFindings(findings, format));
     const errors = findings.filter((f) => f.severity === 'error').length;

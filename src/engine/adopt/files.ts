@@ -3,7 +3,7 @@
 // was (what the user had not staged stays unstaged), a converted file's new text is staged, the
 // originals leave the index. Only the files adopt changes are touched, never the rest of the work
 // tree. A few git calls for the whole folder; every change can be undone until the history commits.
-import { execFileSync } from 'node:child_process';
+import type { ExecFileSyncOptions } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync, fsyncSync, openSync, closeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ADOPT_JOURNAL } from '../source';
@@ -31,6 +31,11 @@ export function inGitWorkTree(dir: string): boolean {
 
 // Names are paths, never patterns: a file called `[1]*.sql` means itself.
 const GIT_ENV = { ...process.env, GIT_LITERAL_PATHSPECS: '1' };
+
+/** node:child_process on first use: loading it (with net, dgram and streams) at every CLI start costs `lint` several ms. */
+function execFileSync(file: string, args: string[], options: ExecFileSyncOptions): Buffer {
+  return (require('node:child_process') as typeof import('node:child_process')).execFileSync(file, args, options) as Buffer;
+}
 
 function git(dir: string, args: string[], input?: string): string {
   return execFileSync('git', args, { cwd: dir, input, env: GIT_ENV, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 256 << 20 }).toString();

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { databaseErrorInfo, type Database } from '../database';
 import { StateError } from '../errors';
 import type { Direction, Migration, Section } from '../types';
@@ -57,6 +56,7 @@ export async function runChunk(
     length += text.length;
     sent.push({ k, statement });
   };
+  const { randomBytes } = require('node:crypto') as typeof import('node:crypto'); // on first use (see checksum.ts)
   const stopKey = randomBytes(8).readBigInt64BE(0);
   chunk.forEach((m, k) => {
     const section = sectionOf(m, direction)!;

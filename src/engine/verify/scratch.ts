@@ -1,5 +1,4 @@
 // The databases verify runs on: a throwaway PGlite in memory, or a scratch database on a server.
-import { randomBytes } from 'node:crypto';
 import { openDatabase, type Database } from '../database';
 import { ConfigError } from '../errors';
 import { describeUrl } from '../redact';
@@ -45,6 +44,7 @@ export async function openScratchDatabase(url: string, password?: string): Promi
     throw new ConfigError(`--database expects a postgres:// URL of a server (and optionally of a scratch database on it), got ${describeUrl(url)}`);
   }
   const named = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  const { randomBytes } = require('node:crypto') as typeof import('node:crypto'); // on first use (see checksum.ts)
   const name = named || `migrate_lens_verify_${randomBytes(5).toString('hex')}`;
   if (RESERVED.has(name)) {
     throw new ConfigError(`--database: "${name}" is the server's own database and is never used by verify; name a scratch database (it is created and dropped) or give the server's URL without a database`);

@@ -1,6 +1,5 @@
 // The schema of a database as plain data, read from the catalogs in one round trip: what verify
 // compares before a migration's Up and after its Down.
-import { randomBytes } from 'node:crypto';
 import type { Database } from '../database';
 import { sqlLiteral } from '../sql';
 
@@ -197,7 +196,8 @@ export async function takeSnapshot(db: Database, options: SnapshotOptions): Prom
  * that runs DEALLOCATE ALL or DISCARD ALL takes it away, and it is prepared again.
  */
 export class Snapshotter {
-  private readonly name = `migrate_lens_snapshot_${randomBytes(4).toString('hex')}`;
+  // node:crypto on first use (see checksum.ts)
+  private readonly name = `migrate_lens_snapshot_${(require('node:crypto') as typeof import('node:crypto')).randomBytes(4).toString('hex')}`;
   private prepared = false;
 
   constructor(
