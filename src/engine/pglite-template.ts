@@ -2,8 +2,8 @@
 // initdb again: initdb is most of a throwaway's start (measured on the shared 2-core machine at load
 // 8-11: 8-10 s with initdb, 3-4 s from the saved copy), and verify starts one each run.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 /** The part of PGlite this file uses. */
@@ -18,14 +18,30 @@ const PREFIX = 'pglite-initdb-';
 
 /**
  * The folder the saved cluster lives in: `MIGRATE_LENS_CACHE_DIR` (`off`: none, every start runs
- * initdb), else the user's cache folder (`$XDG_CACHE_HOME`, `~/.cache`, `%LOCALAPPDATA%`) + `migrate-lens`.
+ * initdb), else a folder of this user's in the system temp folder. Not the home folder: the CLI
+ * promises to write nothing outside the project and the temp folder (README, "How it runs"), and a
+ * cache that is lost costs only one initdb. A shared temp folder is guarded: the folder must be this
+ * user's own, a real directory, closed to others (0700); otherwise nothing is saved or loaded, so
+ * another user cannot plant a cluster for verify to start from.
  */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string | null {
   const own = env.MIGRATE_LENS_CACHE_DIR;
   if (own === 'off') return null;
   if (own) return own;
-  if (process.platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, 'migrate-lens');
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'migrate-lens');
+  const uid = process.getuid?.();
+  if (uid === undefined) return join(tmpdir(), 'migrate-lens'); // Windows: the temp folder is the user's own
+  const dir = join(tmpdir(), `migrate-lens-${uid}`);
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return null;
+  }
+  try {
+    const st = lstatSync(dir);
+    return st.isDirectory() && st.uid === uid && (st.mode & 0o077) === 0 ? dir : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

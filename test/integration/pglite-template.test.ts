@@ -1,10 +1,10 @@
 // The throwaway PGlite's saved cluster: made by the first start, loaded by the next, named by
 // PGlite's own files, replaced when it does not load, and never used when the cache is off.
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cacheDir, createThrowaway, templatePath } from '../../src/engine/pglite-template';
 
 type Instance = PGlite & { dumpDataDir(compression: 'gzip'): Promise<Blob> };
@@ -95,8 +95,42 @@ describe('the throwaway PGlite from a saved cluster', () => {
 });
 
 describe('cacheDir', () => {
-  it('is MIGRATE_LENS_CACHE_DIR, else the user cache folder', () => {
+  it('is MIGRATE_LENS_CACHE_DIR when set', () => {
     expect(cacheDir({ MIGRATE_LENS_CACHE_DIR: '/x/y' })).toBe('/x/y');
-    if (process.platform !== 'win32') expect(cacheDir({ XDG_CACHE_HOME: '/c' })).toBe(join('/c', 'migrate-lens'));
+  });
+
+  // The CLI writes nothing outside the project and the temp folder, so the default is in the temp
+  // folder; there, another user must not be able to plant the cluster verify starts from.
+  describe.skipIf(process.platform === 'win32')('else a folder of this user in the temp folder', () => {
+    let temp: string;
+    const saved = process.env.TMPDIR;
+    beforeEach(() => {
+      temp = mkdtempSync(join(tmpdir(), 'ml-cachedir-'));
+      process.env.TMPDIR = temp;
+    });
+    afterEach(() => {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      rmSync(temp, { recursive: true, force: true });
+    });
+    const mine = () => join(temp, `migrate-lens-${process.getuid!()}`);
+
+    it('made closed to others, never in the home folder', () => {
+      expect(cacheDir({ XDG_CACHE_HOME: '/c', HOME: '/h' })).toBe(mine());
+      expect(statSync(mine()).mode & 0o777).toBe(0o700);
+    });
+
+    it('refused when others can write or read it', () => {
+      mkdirSync(mine(), { mode: 0o700 });
+      chmodSync(mine(), 0o777);
+      expect(cacheDir({})).toBeNull();
+    });
+
+    it('refused when it is a symbolic link to somewhere else', () => {
+      const elsewhere = mkdtempSync(join(temp, 'elsewhere-'));
+      chmodSync(elsewhere, 0o700);
+      symlinkSync(elsewhere, mine());
+      expect(cacheDir({})).toBeNull();
+    });
   });
 });
