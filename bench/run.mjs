@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run bench [-- --quick] [-- --only=NAME[,NAME]] [-- --reps=N] [-- --keep] [-- --keep-env]
-// (--only=adopt, --only=parser or --only=lint: just that section)
+// (--only=adopt, --only=parser, --only=lint or --only=verify: just that section)
 //
 // Runs every tool on the same PostgreSQL server, each rep on a fresh database,
 // tools interleaved (rotated order per rep), and reports medians and ratios to
@@ -39,8 +39,8 @@ const only = typeof args.only === 'string' ? args.only.split(',') : null;
 const workloads = [trivialWorkload(sizes.trivial), ddlWorkload(sizes.ddl), { ...trivialWorkload(sizes.big), rollback: false }];
 const names = { trivial: workloads[0].name, ddl: workloads[1].name, big: workloads[2].name };
 // With --only, a name selects tools and/or workloads; the psql floor always runs. Names of the
-// sections that stand alone (adopt, parser, lint) select just those: `--only=adopt` runs adopt only.
-const SECTIONS = ['adopt', 'parser', 'lint'];
+// sections that stand alone (adopt, parser, lint, verify) select just those: `--only=adopt` runs adopt only.
+const SECTIONS = ['adopt', 'parser', 'lint', 'verify'];
 const sectionsOnly = only !== null && only.every((n) => SECTIONS.includes(n));
 const selectedWorkloads = sectionsOnly ? [] : workloads.filter((w) => !only || !only.some((n) => workloads.some((x) => x.name === n)) || only.includes(w.name));
 const selectedTools = sectionsOnly ? [] : allTools.filter((t) => !only || t.floor || !only.some((n) => allTools.some((x) => x.name === n)) || only.includes(t.name));

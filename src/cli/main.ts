@@ -61,12 +61,20 @@ function describeError(err: unknown): string {
 export function main(): void {
   const controller = new AbortController();
   let interrupted = false;
-  process.on('SIGINT', () => {
-    if (interrupted) process.exit(130);
+  const finishing = new Set<Promise<unknown>>();
+  // Ctrl-C (SIGINT) and a service manager's or CI's stop (SIGTERM) alike: stop between migrations;
+  // told again, quit now, once the work that must finish has (the exit code says which signal).
+  const stop = (signal: 'SIGINT' | 'SIGTERM') => {
+    if (interrupted) {
+      void Promise.allSettled(finishing).then(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+      return;
+    }
     interrupted = true;
-    process.stderr.write('Stopping after the current migration (Ctrl-C again to quit now)...\n');
+    process.stderr.write(`${signal === 'SIGINT' ? 'Stopping' : 'Terminated: stopping'} after the current migration (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again to quit now)...\n`);
     controller.abort();
-  });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
   // A closed pipe (`down --all | head -1`) ends the output, never the bookkeeping: without these
   // listeners the EPIPE would kill the process between running a statement and recording it. The
   // migration under way finishes and is recorded, nothing after it starts, and the exit code says so.
@@ -85,6 +93,14 @@ export function main(): void {
     cwd: process.cwd(),
     env: process.env,
     signal: controller.signal,
+    finish: (work) => {
+      const settled = work.then(
+        () => undefined,
+        () => undefined,
+      );
+      finishing.add(settled);
+      void settled.then(() => finishing.delete(settled));
+    },
   }).then(
     (code) => {
       if (closed.stdout || closed.stderr) {

@@ -41,6 +41,14 @@ export interface MigratorOptions {
 
 type Resume = { migration: Migration; from: number };
 
+/** Commands of one locked session (Migrator.session). */
+export interface MigratorSession {
+  /** File and code migrations, sorted, as read when the session began. */
+  readonly migrations: readonly Migration[];
+  up(opts?: UpOptions): Promise<RunResult>;
+  down(opts?: DownOptions): Promise<RunResult>;
+}
+
 export interface RunOptions {
   dryRun?: boolean;
 }
@@ -158,6 +166,35 @@ export class Migrator {
     });
   }
 
+  /**
+   * Several `up` and `down` commands under one lock: the folder is read and checked and the table
+   * made ready once; each command then reads the history rows again and plans as `up` and `down`
+   * do. For verify, whose hundreds of one-migration steps would otherwise each take the lock, read
+   * the folder and check the table's columns again.
+   */
+  async session<T>(body: (session: MigratorSession) => Promise<T>): Promise<T> {
+    return this.locked(async (first) => {
+      const migrations = first.flatMap((e) => (e.migration ? [e.migration] : []));
+      let fresh: StatusEntry[] | null = first;
+      const entries = async () => {
+        const current = fresh ?? (await this.withScripts(buildStatus(migrations, await this.history.read())));
+        fresh = null;
+        return current;
+      };
+      return body({
+        migrations,
+        up: async (opts = {}) => {
+          const e = await entries();
+          return this.run('up', planUp(e, { allowOutOfOrder: this.opts.allowOutOfOrder, ...opts }), nextBatchOf(e), resumable(e, 'up', opts.resume));
+        },
+        down: async (opts = {}) => {
+          const e = await entries();
+          return this.run('down', planDown(e, opts), null, resumable(e, 'down', opts.resume));
+        },
+      });
+    });
+  }
+
   // Recovery: the hand-written SQL of old, as checked commands (recovery.ts), under the lock.
 
   /** Records a migration as applied without running it (its changes were made some other way). */
@@ -202,7 +239,7 @@ export class Migrator {
    * Lock, read history once, check every file that is to run, make sure the table exists, run,
    * unlock. A folder that does not validate stops us before the table is even created.
    */
-  private async locked(body: (entries: StatusEntry[], nextBatch: number) => Promise<RunResult>): Promise<RunResult> {
+  private async locked<T = RunResult>(body: (entries: StatusEntry[], nextBatch: number) => Promise<T>): Promise<T> {
     // The folder is read in slices while the first lock attempt, the table's columns and (for a
     // current table) its rows travel.
     const reading = this.readMigrations();

@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, wr
 import { basename, dirname, join } from 'node:path';
 import { StateError } from './errors';
 import { completedBefore, type Database } from './database';
+import { createThrowaway } from './pglite-template';
 
 type PGliteInstance = {
   query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
@@ -87,7 +88,7 @@ export async function openPglite(dataDir: string, description: string): Promise<
   try {
     // require(), not import(): PGlite's CommonJS build, like the extension bundle's.
     const { PGlite } = require('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
-    const db = (await PGlite.create(dataDir)) as unknown as PGliteInstance;
+    const db = (inMemory ? await createThrowaway(PGlite) : await PGlite.create(dataDir)) as unknown as PGliteInstance;
     return new PgliteDatabase(db, description, release);
   } catch (err) {
     release();

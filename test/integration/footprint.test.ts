@@ -105,13 +105,15 @@ describe('the CLI writes nothing outside the project and the system temp folder'
     const s = sandbox();
     boxes.push(s);
     const written: string[] = [];
-    for (const args of [['up'], ['status']]) {
+    // verify starts a throwaway PGlite from a saved cluster: that cache too stays in the temp folder.
+    for (const args of [['up'], ['status'], ['verify']]) {
       const r = await runIn(s, args, {});
       expect(r.stderr).toBe('');
       expect(r.code, r.stdout).toBe(0);
       written.push(...r.written);
     }
     if (STRACE) expect(written.some((p) => p.includes('.migrate-lens/pglite'))).toBe(true);
+    if (STRACE) expect(written.some((p) => p.startsWith(s.temp + '/migrate-lens-') && p.includes('pglite-initdb-'))).toBe(true);
     expect(outside(s, written)).toEqual([]);
     expect(readdirSync(s.home)).toEqual([]);
   }, 120_000);

@@ -157,4 +157,44 @@ describe('verify --database', () => {
       p.remove();
     }
   });
+  it('SIGTERM in the middle of a migration: the scratch database is dropped at once, as for Ctrl-C', async () => {
+    const p = project({ '20240101000001_base.sql': BASE, '20240102000001_slow.sql': '-- +migrate Up\nSELECT pg_sleep(60);\n\n-- +migrate Down\nSELECT 1;\n' });
+    const name = randomName('ml_verify_term');
+    try {
+      const cli = startCli(['verify', '--database', server.url(name)], { cwd: p.root, timeoutMs: 60_000 });
+      await waitFor('the slow Up to run', async () =>
+        withClient(server.url('postgres'), async (c) => (await c.query(`SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND query LIKE '%pg_sleep(60)%'`, [name])).rowCount),
+      );
+      process.kill(cli.pid, 'SIGTERM');
+      const r = await cli.done;
+      expect(r.signal).toBeNull();
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('Terminated: stopping after the current migration');
+      expect(r.stderr).toContain(`verify cancelled; database ${name} dropped`);
+      expect(await databases(name)).toEqual([]);
+    } finally {
+      p.remove();
+    }
+  });
+
+  it('a second signal quits at once, but only after the scratch database is dropped', async () => {
+    const p = project({ '20240101000001_base.sql': BASE, '20240102000001_slow.sql': '-- +migrate Up\nSELECT pg_sleep(60);\n\n-- +migrate Down\nSELECT 1;\n' });
+    const name = randomName('ml_verify_twice');
+    try {
+      const cli = startCli(['verify', '--database', server.url(name)], { cwd: p.root, timeoutMs: 60_000 });
+      await waitFor('the slow Up to run', async () =>
+        withClient(server.url('postgres'), async (c) => (await c.query(`SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND query LIKE '%pg_sleep(60)%'`, [name])).rowCount),
+      );
+      process.kill(cli.pid, 'SIGINT');
+      process.kill(cli.pid, 'SIGTERM');
+      const r = await cli.done;
+      expect(r.signal).toBeNull();
+      // 143: quit on the second signal, once the drop finished; 1: the first signal's clean stop
+      // was done before the second arrived. Either way the database is gone.
+      expect([1, 143]).toContain(r.code);
+      expect(await databases(name)).toEqual([]);
+    } finally {
+      p.remove();
+    }
+  });
 });

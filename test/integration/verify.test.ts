@@ -130,6 +130,29 @@ describe.each(backends)('verify on %s', (_label, makeBackend) => {
     expect(d.message).toMatch(/^function `bump\(integer\)`: its definition differs at line \d+: `RETURN x \+ 2;`, before the Up `RETURN x \+ 1;`$/);
   });
 
+  it('a Down that leaves a rule on a view', async () => {
+    const { result } = await verifyWith(
+      second(
+        `CREATE RULE active_users_insert AS ON INSERT TO active_users DO INSTEAD INSERT INTO users (email) VALUES (NEW.email);`,
+        'SELECT 1;',
+      ),
+    );
+    expect(schemaFailure(result).differences.map((d) => d.message)).toEqual(['rule `active_users_insert on active_users` still exists']);
+  });
+
+  it('a Down that leaves an INSTEAD OF trigger on a view', async () => {
+    const { result } = await verifyWith(
+      second(
+        `-- +migrate StatementBegin\nCREATE FUNCTION active_users_ins() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  INSERT INTO users (email) VALUES (NEW.email);\n  RETURN NEW;\nEND;\n$$;\n-- +migrate StatementEnd\nCREATE TRIGGER active_users_ins INSTEAD OF INSERT ON active_users FOR EACH ROW EXECUTE FUNCTION active_users_ins();`,
+        'SELECT 1;',
+      ),
+    );
+    expect(schemaFailure(result).differences.map((d) => d.message)).toEqual([
+      'function `active_users_ins()` still exists',
+      'trigger `active_users_ins on active_users` still exists',
+    ]);
+  });
+
   it('a table the Down drops that existed before: missing, without its columns listed again', async () => {
     const { result } = await verifyWith(second('CREATE TABLE extra (id int);', 'DROP TABLE extra;\nDROP VIEW active_users;'));
     expect(schemaFailure(result).differences.map((d) => d.message)).toEqual(['view `active_users` is missing (it existed before the Up)']);

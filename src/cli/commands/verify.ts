@@ -22,12 +22,12 @@ export default defineCommand({
   summary: "check that every migration's Down restores the schema its Up started from",
   usage: 'migrate-lens verify [-migrations DIR] [--database URL] [--json]',
   description: `Applies every migration, one at a time, then rolls each back, newest first, and checks after each Down
-that the schema (tables, columns, constraints, indexes, views, functions, triggers, sequences, enums,
-extensions...) is exactly the one before its Up; then applies everything again. Stops at the first Down
+that the schema (tables, columns, constraints, indexes, views, functions, triggers, rules, sequences,
+enums, extensions...) is exactly the one before its Up; then applies everything again. Stops at the first Down
 that does not restore it, naming its file and Down line and what differs; exit 1.
 Runs on a throwaway PGlite database in memory; never on the configured database.
 --database URL runs it on a server instead: the URL's database is created, used and dropped (also on
-failure and Ctrl-C); an existing one is used only if it holds no table, and is never dropped; without a
+failure, Ctrl-C and SIGTERM); an existing one is used only if it holds no table, and is never dropped; without a
 database name in the URL, a new one (migrate_lens_verify_<random>) is made.`,
   flags: [
     { name: 'database', type: 'string', value: 'URL', help: 'a PostgreSQL server (and scratch database) to run on instead of PGlite' },
@@ -52,9 +52,15 @@ database name in the URL, a new one (migrate_lens_verify_<random>) is made.`,
     await loadRequiredModules(settings.require);
     const url = ctx.string('database');
     const target: VerifyDatabase = url ? await openScratchDatabase(url) : await openThrowawayPglite();
-    // Ctrl-C: a scratch database goes at once (a running statement is ended by the server), not
-    // after the migration under way; PGlite stops between steps.
-    const onAbort = () => void (target.created && target.name ? target.dispose() : undefined);
+    // Ctrl-C or SIGTERM: a scratch database goes at once (a running statement is ended by the
+    // server), not after the migration under way, and a second signal waits for the drop; PGlite
+    // stops between steps.
+    const onAbort = () => {
+      if (!target.created || !target.name) return;
+      const drop = target.dispose();
+      drop.catch(() => undefined); // the same promise is awaited (and its error reported) below
+      io.finish?.(drop);
+    };
     io.signal?.addEventListener('abort', onAbort, { once: true });
     const show = (p: string) => {
       const rel = relative(io.cwd, p);

@@ -21,7 +21,7 @@ const OWNER_KINDS: readonly ObjectKind[] = ['table', 'view', 'materialized view'
 
 /**
  * Every difference between `before` (the schema before a migration's Up) and `after` (after its
- * Down), in the order of OBJECT_KINDS, then by name. A column, constraint, index, trigger or policy
+ * Down), in the order of OBJECT_KINDS, then by name. A column, constraint, index, trigger, rule or policy
  * of a table that is itself left over or missing is not listed again.
  */
 export function diffSnapshots(before: Snapshot, after: Snapshot): SchemaDifference[] {

@@ -18,6 +18,7 @@ export const OBJECT_KINDS = [
   'sequence',
   'function',
   'trigger',
+  'rule',
   'policy',
 ] as const;
 
@@ -28,7 +29,7 @@ export type ObjectKind = (typeof OBJECT_KINDS)[number];
 export interface SchemaObject {
   /** `users`, `users.email`, `users_pkey on users`, `app.touch(integer)` (schema left out when it is `public`). */
   name: string;
-  /** The table, view or type a column, constraint, index, trigger or policy belongs to; absent otherwise. */
+  /** The table, view or type a column, constraint, index, trigger, rule or policy belongs to; absent otherwise. */
   parent?: string;
   /** Compared one by one; null: not set. */
   props: Record<string, string | null>;
@@ -146,6 +147,10 @@ SELECT
        CASE g.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END AS enabled,
        ${comment('pg_catalog.pg_trigger', 'g.oid')} AS comment
      FROM rels r JOIN pg_catalog.pg_trigger g ON g.tgrelid = r.oid WHERE NOT g.tgisinternal`)} AS triggers,
+  ${agg(`SELECT w.rulename || ' on ' || r.name AS name, r.name AS parent, pg_get_ruledef(w.oid) AS definition,
+       CASE w.ev_enabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END AS enabled,
+       ${comment('pg_catalog.pg_rewrite', 'w.oid')} AS comment
+     FROM rels r JOIN pg_catalog.pg_rewrite w ON w.ev_class = r.oid WHERE w.rulename <> '_RETURN'`)} AS rules,
   ${agg(`SELECT y.polname || ' on ' || r.name AS name, r.name AS parent,
        CASE y.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' ELSE 'ALL' END AS command,
        CASE WHEN y.polpermissive THEN 'permissive' ELSE 'restrictive' END AS mode,
@@ -169,6 +174,7 @@ const KEYS: Record<string, ObjectKind | 'views'> = {
   sequences: 'sequence',
   functions: 'function',
   triggers: 'trigger',
+  rules: 'rule',
   policies: 'policy',
 };
 

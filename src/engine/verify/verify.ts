@@ -1,9 +1,9 @@
 // Round trip of every migration: Up one by one, then each Down newest first, checking after each
 // that the schema is the one its Up started from, then Up again. The Ups and Downs run through the
-// Migrator like any `up` and `down`; this file only orders them and compares snapshots.
+// Migrator like any `up` and `down` (in one locked session); this file only orders them and compares snapshots.
 import type { Database } from '../database';
 import { MigrateError, MigrationFailedError, NoDownError, StateError } from '../errors';
-import { Migrator, type MigratorOptions } from '../migrator';
+import { Migrator, type MigratorOptions, type MigratorSession } from '../migrator';
 import { databaseErrorInfo } from '../database';
 import type { CodeMigrationDefinition, Migration } from '../types';
 import { diffSnapshots, type SchemaDifference } from './diff';
@@ -101,8 +101,13 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
   const migrator = new Migrator(migratorOptions);
   for (const d of options.codeMigrations ?? []) migrator.register(d);
   const snapshots = new Snapshotter(db, { trackingSchema: schema, trackingTable: table });
-  const snap = () => snapshots.take();
-  const migrations = (await migrator.status()).flatMap((e) => (e.migration ? [e.migration] : []));
+  // One locked session for every step: the folder is read and the tracking table checked once.
+  return migrator.session((session) => roundTrip(session, db, () => snapshots.take(), options, started));
+}
+
+/** The three passes, in one migrator session. */
+async function roundTrip(session: MigratorSession, db: Database, snap: () => Promise<Snapshot>, options: VerifyOptions, started: number): Promise<VerifyResult> {
+  const migrations = session.migrations;
   const result = (failure: VerifyFailure | null, verified: number, cancelled = false): VerifyResult => ({
     ok: !failure && !cancelled,
     migrations: migrations.length,
@@ -121,7 +126,7 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
     if (options.signal?.aborted) return result(null, 0, true);
     progress('up', m, i, migrations.length);
     before.push(await snap());
-    const failure = await step(db, 'up', m, () => migrator.up({ only: m.version }));
+    const failure = await step(db, 'up', m, () => session.up({ only: m.version }));
     if (failure === 'cancelled') return result(null, 0, true);
     if (failure) return result(failure, 0);
   }
@@ -133,7 +138,7 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
     const m = migrations[i];
     if (options.signal?.aborted) return result(null, verified, true);
     progress('down', m, migrations.length - 1 - i, migrations.length);
-    const failure = await step(db, 'down', m, () => migrator.down({ only: m.version }));
+    const failure = await step(db, 'down', m, () => session.down({ only: m.version }));
     if (failure === 'cancelled') return result(null, verified, true);
     if (failure) return result(failure, verified);
     const differences = diffSnapshots(before[i], await snap());
@@ -145,7 +150,7 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
   if (migrations.length) {
     if (options.signal?.aborted) return result(null, verified, true);
     progress('reapply', null, 0, 1);
-    const failure = await step(db, 'reapply', null, () => migrator.up());
+    const failure = await step(db, 'reapply', null, () => session.up());
     if (failure === 'cancelled') return result(null, verified, true);
     if (failure) return result(failure, verified);
     const differences = diffSnapshots(applied, await snap());
