@@ -253,18 +253,47 @@ async function runHostTests(browser, vsix, { name, server, target, testsFile, re
 }
 
 /**
- * Steps asked for by an in-host test: `{ waitFor: selector, hasText? }` (until visible), `{ type: text }`,
- * `{ press: key }`, `{ read: selector }` (its text goes into the result under that selector).
+ * Steps asked for by an in-host test: `{ waitFor: selector, hasText?, focused? }` (until visible; with
+ * `focused`, until it has the keyboard focus too), `{ type: text }`, `{ press: key }`, `{ read: selector }`
+ * (its text goes into the result under that selector).
  */
 async function workbenchKeys(page, steps) {
   const out = {};
   for (const step of steps) {
-    if (step.waitFor) await page.locator(step.waitFor, step.hasText ? { hasText: step.hasText } : {}).first().waitFor({ state: 'visible', timeout: 20_000 });
+    if (step.waitFor) {
+      const target = page.locator(step.waitFor, step.hasText ? { hasText: step.hasText } : {}).first();
+      await target.waitFor({ state: 'visible', timeout: 20_000 });
+      if (step.focused) await focusOn(page, target, step.waitFor);
+    }
     if (step.type !== undefined) await page.keyboard.type(step.type);
     if (step.press) await page.keyboard.press(step.press);
     if (step.read) out[step.read] = await page.locator(step.read).first().innerText({ timeout: 5_000 }).catch(() => '');
   }
   return out;
+}
+
+/**
+ * Waits until `target` has the keyboard focus. An input box that ignores focus-out stays on screen
+ * when something else takes the focus after it opened (seen once: the protected-name box of
+ * suite "environments" open and empty, "stagin" typed elsewhere); keys typed then go elsewhere.
+ * If the focus has not come within 5 s, says where it is and clicks the box, as a user would.
+ */
+async function focusOn(page, target, what) {
+  const focused = () => target.evaluate((e) => e === document.activeElement).catch(() => false);
+  const deadline = Date.now() + 5_000;
+  while (!(await focused())) {
+    if (Date.now() > deadline) {
+      const where = await page.evaluate(() => {
+        const a = document.activeElement;
+        return a ? `${a.tagName.toLowerCase()}.${String(a.className).trim().split(/\s+/).slice(0, 3).join('.')} in ${a.closest('.part, iframe, .quick-input-widget')?.className.split(' ').slice(0, 3).join('.') ?? '?'}` : 'nothing';
+      }).catch(() => '?');
+      report.log(`  [keys] ${what} is shown but the focus is on ${where}; clicking it`);
+      await target.click({ timeout: 10_000 });
+      if (!(await focused())) throw new Error(`${what} does not take the focus (it is on ${where})`);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Runs test/e2e/host/index.js inside the extension host of the packaged extension. */

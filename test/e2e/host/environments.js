@@ -87,7 +87,7 @@ exports.run = async function run() {
     // Wrong: the box says what to type and does not take Enter; Escape gives up.
     let up = Promise.resolve(vscode.commands.executeCommand('migrateLens.up'));
     const wrong = await workbenchKeys([
-      { waitFor: '.quick-input-widget input' },
+      { waitFor: '.quick-input-widget input', focused: true },
       { type: 'stagin' },
       { press: 'Enter' },
       { waitFor: '.quick-input-widget .quick-input-message', hasText: 'Type exactly "staging"' },
@@ -100,7 +100,7 @@ exports.run = async function run() {
     // Right: the exact name, Enter: Up runs on staging (and only there).
     const devBefore = await trackingRows(dbs.dev);
     up = Promise.resolve(vscode.commands.executeCommand('migrateLens.up'));
-    await workbenchKeys([{ waitFor: '.quick-input-widget input' }, { type: 'staging' }, { press: 'Enter' }]);
+    await workbenchKeys([{ waitFor: '.quick-input-widget input', focused: true }, { type: 'staging' }, { press: 'Enter' }]);
     await up;
     assert.deepEqual((await trackingRows(dbs.staging)).map((r) => r.status), ['applied', 'applied']);
     assert.equal(await tableExists(dbs.staging, 'accounts'), true);
