@@ -1,17 +1,12 @@
 // verify's round trip on both databases: Downs that do not undo their Up, each in the words the
 // user reads, with the file and the Down's line; what must pass (notransaction, code migrations, a
 // column dropped and added back); what cannot run (no Down, a broken Down, a PGlite extension).
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { clearRegisteredMigrations, StateError, verifyFailureText, verifyMigrations, type Database, type VerifyResult } from '../../src/engine/internal';
 import { createMigrator } from '../../src/engine/index';
-import { pgBackend, pgliteBackend, type Backend } from '../support/backends';
+import { BACKENDS, pgliteBackend, useBackend } from '../support/backends';
 import { getServer, randomName, withClient } from '../support/pg';
 import { migrationsFolder } from '../support/files';
-
-const backends: [string, () => Promise<Backend>][] = [
-  ['PostgreSQL', pgBackend],
-  ['PGlite', pgliteBackend],
-];
 
 const BASE = `-- +migrate Up
 CREATE TYPE mood AS ENUM ('sad', 'ok');
@@ -37,33 +32,13 @@ function second(up: string, down: string): string {
   return `-- +migrate Up\n${up}\n\n-- +migrate Down\n${down}\n`;
 }
 
-describe.each(backends)('verify on %s', (_label, makeBackend) => {
-  let backend: Backend;
+describe.each(BACKENDS)('verify on %s', (_label, makeBackend) => {
+  const suite = useBackend(makeBackend, clearRegisteredMigrations);
   let db: Database;
-  let folders: { remove(): void }[] = [];
-
-  beforeAll(async () => {
-    backend = await makeBackend();
+  beforeEach(() => {
+    db = suite.db;
   });
-  afterAll(async () => {
-    await backend?.close();
-  });
-  beforeEach(async () => {
-    await backend.clean();
-    db = await backend.open();
-  });
-  afterEach(async () => {
-    await db.close();
-    for (const f of folders) f.remove();
-    folders = [];
-    clearRegisteredMigrations();
-  });
-
-  function folder(files: Record<string, string>) {
-    const f = migrationsFolder(files);
-    folders.push(f);
-    return f;
-  }
+  const folder = (files: Record<string, string>) => suite.folder(files);
 
   async function verifyWith(secondText: string): Promise<{ result: VerifyResult; dir: string }> {
     const f = folder({ '20240101000001_base.sql': BASE, '20240102000001_change.sql': secondText });
@@ -183,7 +158,7 @@ describe.each(backends)('verify on %s', (_label, makeBackend) => {
     expect(result.failure).toMatchObject({ kind: 'schema', version: '20240103000001', file: null, line: null });
     expect(verifyFailureText(result.failure!)).toMatch(/^code migration 20240103000001_code_table: the Down .*\n  table `from_code` still exists$/);
 
-    await backend.clean();
+    await suite.backend.clean();
     const fine = { ...codeLeaves, down: async (h: { query(sql: string): Promise<unknown> }) => void (await h.query('DROP TABLE from_code')) };
     expect(await verifyMigrations({ db, migrationsDir: f.dir, useGlobalRegistry: false, codeMigrations: [fine] })).toMatchObject({ ok: true, verified: 3 });
   });
