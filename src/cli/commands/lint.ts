@@ -1,8 +1,7 @@
 // `migrate-lens lint`: the linter of src/lint over a folder, some files, or the pending migrations.
-import { readdirSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { Migrator, openDatabase, type Settings } from '../../engine/internal';
+import { ConfigError, Migrator, openDatabase, type Settings } from '../../engine/internal';
 import { CONFIG, DDL_LOCK_TIMEOUT, ENV, MIGRATIONS, SCHEMA, TABLE } from './flags';
 import { settingsOf } from './shared';
 import { defineCommand, UsageError } from './types';
@@ -36,7 +35,7 @@ Silence one on a statement or a file: -- migrate-lens-ignore rule-id[, rule-id]`
   ],
   positionals: { value: 'FILE...', help: 'lint these files instead of the migrations folder' },
   run: async (ctx) => {
-    const { formatFindings, lintFiles, readLintRules } = require('../../lint') as typeof import('../../lint');
+    const { formatFindings, lintFiles, migrationFilesIn, readLintRules } = require('../../lint') as typeof import('../../lint');
     const io = ctx.io;
     const format = (ctx.string('format') ?? 'text') as (typeof FORMATS)[number];
     if (!FORMATS.includes(format)) throw new UsageError(`--format expects text, json or sarif, got "${format}"`);
@@ -49,7 +48,15 @@ Silence one on a statement or a file: -- migrate-lens-ignore rule-id[, rule-id]`
     let paths: string[];
     if (files.length) paths = files.map((f) => resolve(io.cwd, f));
     else if (ctx.bool('pending')) paths = await pendingFiles(settings);
-    else paths = folderFiles(settings.migrationsDir);
+    else {
+      try {
+        paths = migrationFilesIn(settings.migrationsDir);
+      } catch (err) {
+        // A folder that cannot be read is the command line's fault here: exit 2, with the usage.
+        if (err instanceof ConfigError) throw new UsageError(err.message);
+        throw err;
+      }
+    }
 
     // A lint run is a short process that calls libpg_query's grammar a few hundred times: V8's
     // optimising WebAssembly tier (TurboFan recompiling the hot parts of a 1 MB module) costs more
@@ -79,19 +86,6 @@ Silence one on a statement or a file: -- migrate-lens-ignore rule-id[, rule-id]`
     return errors > 0 || (ctx.bool('strict') && warnings > 0) ? 1 : 0;
   },
 });
-
-function folderFiles(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch (err) {
-    throw new UsageError(`cannot read the migrations folder ${dir} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  return names
-    .filter((n) => /\.sql$/i.test(n) && !n.startsWith('.'))
-    .sort()
-    .map((n) => join(dir, n));
-}
 
 async function pendingFiles(settings: Settings): Promise<string[]> {
   const db = await openDatabase(settings.connection);
