@@ -4,35 +4,28 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Migrator, MigrationFailedError, type Database, type LockPolicy, type RunEvent } from '../../src/engine/internal';
-import { pgBackend, pgliteBackend, type Backend } from '../support/backends';
+import { pgBackend, pgliteBackend, useBackend } from '../support/backends';
 import { migrationsFolder } from '../support/files';
 
 type RetryEvent = Extract<RunEvent, { type: 'lock-retry' }>;
 
 describe('lock timeouts with retry on PostgreSQL', () => {
-  let backend: Backend;
+  const suite = useBackend(pgBackend);
   let db: Database;
   let blocker: pg.Client;
   let blockerPid: number;
-  const folders: { remove(): void }[] = [];
 
-  beforeAll(async () => {
-    backend = await pgBackend();
-  });
-  afterAll(async () => {
-    await backend?.close();
-  });
+  // Registered after useBackend's, so it runs before it (vitest runs after-hooks last-in first-out):
+  // the blocking session ends before the session is closed and the folders are removed.
   afterEach(async () => {
     await blocker?.end().catch(() => undefined);
-    await db?.close();
-    for (const f of folders.splice(0)) f.remove();
   });
 
   /** A second session that holds ACCESS SHARE on `t` in an open transaction (a long SELECT's lock). */
   async function block(): Promise<void> {
-    blocker = new pg.Client({ connectionString: backend.url });
+    blocker = new pg.Client({ connectionString: suite.backend.url });
     await blocker.connect();
     blockerPid = (await blocker.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
     await blocker.query('BEGIN');
@@ -40,12 +33,9 @@ describe('lock timeouts with retry on PostgreSQL', () => {
   }
 
   async function setup(files: Record<string, string>) {
-    await backend.clean();
-    db = await backend.open();
+    db = suite.db;
     await db.exec('CREATE TABLE t (id int PRIMARY KEY); CREATE TABLE log (id int PRIMARY KEY);');
-    const folder = migrationsFolder(files);
-    folders.push(folder);
-    return folder.dir;
+    return suite.folder(files).dir;
   }
 
   /** A migrator over `dir` with `lockPolicy`, and the lock-retry events it emits. */
@@ -116,7 +106,7 @@ describe('lock timeouts with retry on PostgreSQL', () => {
     const dir = await setup({ '20240101000000_add.sql': '-- +migrate Up\nALTER TABLE t ADD COLUMN c int;\n-- +migrate Down\nALTER TABLE t DROP COLUMN c;\n' });
     await block();
     const cli = resolve(__dirname, '..', '..', 'dist', 'cli.js');
-    const env = { ...process.env, MIGRATE_LENS_COMPILE_CACHE: 'off', DATABASE_URL: backend.url, PGHOST: undefined, PGDATABASE: undefined, PGUSER: undefined };
+    const env = { ...process.env, MIGRATE_LENS_COMPILE_CACHE: 'off', DATABASE_URL: suite.backend.url, PGHOST: undefined, PGDATABASE: undefined, PGUSER: undefined };
     const r = await promisify(execFile)(process.execPath, [cli, 'up', '-migrations', dir, '--ddl-lock-timeout', '3s', '--ddl-retries', '1'], { env: env as NodeJS.ProcessEnv }).catch((e) => e);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`Lock timeout in 20240101000000_add; blocked by pid ${blockerPid} (idle in transaction: SELECT count(*) FROM t); retry 1/1 in 1 s`);
