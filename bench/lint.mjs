@@ -141,13 +141,17 @@ export async function lintBench({ reps = 5, unset = [], log = () => {} } = {}) {
     const files = lintWorkload(dir);
     const cli = join(distDir(), 'cli.js');
     const binary = squawkBinary();
-    const ours = [], squawk = [], squawkBinaryTimes = [];
+    const ours = [], squawk = [], squawkBinaryTimes = [], nodeStart = [], parserAlone = [];
     for (let i = 0; i < reps; i++) {
       // interleaved, so that load on the machine falls on all of them
       ours.push(await timed(process.execPath, [cli, 'lint', '-migrations', dir, '--format', 'json'], unset));
       squawk.push(await timed(squawkCli, ['--reporter', 'json', ...files], unset));
       if (binary) squawkBinaryTimes.push(await timed(binary, ['--reporter', 'json', ...files], unset));
-      log(`  rep ${i + 1}  migrate-lens ${(ours.at(-1) * 1000).toFixed(0)} ms  squawk-cli ${(squawk.at(-1) * 1000).toFixed(0)} ms${binary ? `  squawk binary ${(squawkBinaryTimes.at(-1) * 1000).toFixed(0)} ms` : ''}`);
+      // The floors: Node starting (squawk-cli's launcher pays it too), and Node plus the grammar
+      // parsing the same files with no rule at all (bench/parser-floor.cjs).
+      nodeStart.push(await timed(process.execPath, ['-e', ''], unset));
+      parserAlone.push(await timed(process.execPath, [join(root, 'bench', 'parser-floor.cjs'), ...files], unset));
+      log(`  rep ${i + 1}  migrate-lens ${(ours.at(-1) * 1000).toFixed(0)} ms  squawk-cli ${(squawk.at(-1) * 1000).toFixed(0)} ms${binary ? `  squawk binary ${(squawkBinaryTimes.at(-1) * 1000).toFixed(0)} ms` : ''}  node alone ${(nodeStart.at(-1) * 1000).toFixed(0)} ms  parser alone ${(parserAlone.at(-1) * 1000).toFixed(0)} ms`);
     }
     const oursFindings = JSON.parse(output(process.execPath, [cli, 'lint', '-migrations', dir, '--format', 'json']));
     const squawkFindings = JSON.parse(output(squawkCli, ['--reporter', 'json', ...files]) || '[]');
@@ -162,9 +166,10 @@ export async function lintBench({ reps = 5, unset = [], log = () => {} } = {}) {
       migrations: files.length,
       reps,
       squawkVersion: squawkVersion(),
-      seconds: { ours, squawk, squawkBinary: squawkBinaryTimes },
-      median: { ours: median(ours), squawk: median(squawk), squawkBinary: binary ? median(squawkBinaryTimes) : null },
+      seconds: { ours, squawk, squawkBinary: squawkBinaryTimes, nodeStart, parserAlone },
+      median: { ours: median(ours), squawk: median(squawk), squawkBinary: binary ? median(squawkBinaryTimes) : null, nodeStart: median(nodeStart), parserAlone: median(parserAlone) },
       ratio: median(ours) / median(squawk),
+      parserAloneRatio: median(parserAlone) / median(squawk),
       precision: {
         ours: precision(files, oursFindings.map((f) => ({ ...f, file: resolve(dir, '..', f.file) })), {
           line: (f) => f.line,
@@ -187,6 +192,7 @@ export function lintLines(r) {
   const p = r.precision;
   return [
     `lint of ${r.migrations} migrations, median of ${r.reps}: migrate-lens ${ms(r.median.ours)}, squawk-cli ${r.squawkVersion} ${ms(r.median.squawk)} (its Rust binary alone ${r.median.squawkBinary == null ? 'not found' : ms(r.median.squawkBinary)}), ratio ${r.ratio.toFixed(2)}× (target ≤ 1.00×: ${r.ratio <= 1 ? 'met' : 'missed'})`,
+    `the floors, in the same runs: Node starting alone ${ms(r.median.nodeStart)}; Node loading libpg-query and parsing the same files with no rule at all (bench/parser-floor.cjs) ${ms(r.median.parserAlone)}, ${r.parserAloneRatio.toFixed(2)}× squawk-cli`,
     `findings in all: migrate-lens ${p.ours.total}, squawk ${p.squawk.total}`,
     `findings in Down sections: migrate-lens ${p.ours.inDown}, squawk ${p.squawk.inDown}`,
     `"index not concurrent" on a table created in the same migration: migrate-lens ${p.ours.sameTableIndex}, squawk ${p.squawk.sameTableIndex}`,

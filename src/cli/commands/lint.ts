@@ -1,6 +1,5 @@
 // `migrate-lens lint`: the linter of src/lint over a folder, some files, or the pending migrations.
 import { isAbsolute, relative, resolve } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { ConfigError, Migrator, openDatabase, type Settings } from '../../engine/internal';
 import { CONFIG, DDL_LOCK_TIMEOUT, ENV, MIGRATIONS, SCHEMA, TABLE } from './flags';
 import { settingsOf } from './shared';
@@ -63,6 +62,9 @@ Silence one on a statement or a file: -- migrate-lens-ignore rule-id[, rule-id]`
     // than it wins back in that time. Baseline (Liftoff) code only, set just before the grammar
     // loads (after --pending has read the database, which may be PGlite's WebAssembly):
     // 100 migrations 0.84 s -> 0.27 s wall, 0.76 s -> 0.19 s CPU (2026-11-30, Node 20, 2 cores).
+    // node:v8 is required here, not imported at the top: the CLI is one bundle, and every other
+    // command would load it at start for nothing.
+    const { setFlagsFromString } = require('node:v8') as typeof import('node:v8');
     setFlagsFromString('--liftoff-only');
     // The same holds for the JavaScript of up to about a thousand files: TurboFan spends longer
     // compiling the linter's hot functions (readSection, which inlines the grammar's JS glue, took
