@@ -1,3 +1,4 @@
+import { lineOf, lineStarts } from '../engine/lines';
 import { normaliseText } from '../engine/text';
 import { ParseError } from '../engine/errors';
 import { parseMigration } from '../engine/parser';
@@ -108,10 +109,19 @@ export function readMigration(rawText: string, file: string, cache: ParseCache =
     throw err;
   }
   let cursor = 0;
-  const place = (sql: string): number => {
-    const at = text.indexOf(sql, cursor);
-    // The parser's statements are slices of this text, in order; indexOf cannot miss.
-    const found = at === -1 ? cursor : at;
+  let starts: number[] | null = null;
+  const place = (sql: string, line: number): number => {
+    // The parser's statements are slices of this text, in order. The same text can also stand
+    // earlier in a comment that belongs to no statement (before StatementBegin or Down), so the
+    // statement's own copy is the one whose code starts on the line the parser gives.
+    const first = text.indexOf(sql, cursor);
+    let at = first;
+    if (at !== -1) {
+      starts ??= lineStarts(text);
+      const code = codeStart(sql);
+      while (at !== -1 && lineOf(starts, at + code) + 1 !== line) at = text.indexOf(sql, at + 1);
+    }
+    const found = at !== -1 ? at : first !== -1 ? first : cursor;
     cursor = found + sql.length;
     return found;
   };
@@ -125,7 +135,7 @@ function readSection(
   name: 'up' | 'down',
   section: Section,
   text: string,
-  place: (sql: string) => number,
+  place: (sql: string, line: number) => number,
   out: LintMigration,
   cache: ParseCache,
 ): LintSection {
@@ -142,7 +152,7 @@ function readSection(
   // Table name → index of the statement that created it, for createdBefore.
   const created = new Map<string, number>();
   for (const raw of section.statements) {
-    const textStart = place(raw.sql);
+    const textStart = place(raw.sql, raw.line);
     out.statementSpans.push({ textStart, end: textStart + raw.sql.length });
     const parsed = cache.parse(raw.sql);
     if (parsed instanceof SqlSyntaxError) {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { formatFindings, lintText, loadPgParser, ParseCache, parseLintRules, RULES } from '../../../src/lint';
+import { applyFix, formatFindings, lintText, loadPgParser, ParseCache, parseLintRules, RULES } from '../../../src/lint';
 import { FIXTURES, sqlFiles } from './rule-fixtures';
 
 beforeAll(() => loadPgParser());
@@ -56,6 +56,31 @@ describe('syntax errors', () => {
       'DROP FUNCTION f();',
     ].join('\n');
     expect(rulesOf(text)).toContain('index-without-concurrently@4:1');
+  });
+});
+
+describe('statement places', () => {
+  it('are the statements\' own, not the same text earlier in a comment the parser dropped', () => {
+    // The comment before StatementBegin (and the one before Down) belongs to no statement; the
+    // statement's text also appears in it, and the finding and its fix must not land there.
+    const text = [
+      '-- +migrate Up',
+      '-- create index i on t (a)',
+      '-- +migrate StatementBegin',
+      'create index i on t (a)',
+      '-- +migrate StatementEnd',
+      '-- alter table t drop column b',
+      '-- +migrate Down',
+      'alter table t drop column b;',
+    ].join('\n');
+    const found = lintText(text, 'm.sql').filter((f) => f.rule === 'index-without-concurrently');
+    expect(found.map((f) => `${f.line}:${f.column}`)).toEqual(['4:1']);
+    expect(applyFix(text, found[0].fix!).split('\n').slice(0, 4)).toEqual([
+      '-- +migrate Up notransaction',
+      '-- create index i on t (a)',
+      '-- +migrate StatementBegin',
+      'create index CONCURRENTLY i on t (a)',
+    ]);
   });
 });
 
