@@ -126,6 +126,31 @@ describe('lint --pending', () => {
     expect(r.code).toBe(0);
   });
 
+  it('lints what the next up runs again: a failed migration and a rolled-back one', async () => {
+    const other = await createDatabase(server, 'ml_lint_failed');
+    // Fails at run time (division by zero) and has a finding the linter must not skip.
+    const failing = '-- +migrate Up\nALTER TABLE a ADD COLUMN n int NOT NULL;\nSELECT 1/0;\n\n-- +migrate Down\nSELECT 1;\n';
+    const local = migrationsFolder({ '20240101000000_a.sql': SAFE, '20240102000000_risky.sql': RISKY });
+    try {
+      expect((await cli(['up', '-migrations', local.dir], { DATABASE_URL: other.url })).code).toBe(0);
+      local.write('20240103000000_failing.sql', failing);
+      expect((await cli(['up', '-migrations', local.dir], { DATABASE_URL: other.url })).code).toBe(1);
+      expect((await cli(['down', '-migrations', local.dir], { DATABASE_URL: other.url })).code).toBe(0);
+      const status = await cli(['status', '-migrations', local.dir], { DATABASE_URL: other.url });
+      expect(status.stdout).toMatch(/20240102000000 +rollback/);
+      expect(status.stdout).toMatch(/20240103000000 +failed/);
+      const r = await cli(['lint', '--pending', '-migrations', local.dir], { DATABASE_URL: other.url });
+      expect(r.stdout.trim().split('\n')).toEqual([
+        expect.stringMatching(/20240102000000_risky\.sql:2:1 error index-without-concurrently/),
+        expect.stringMatching(/20240103000000_failing\.sql:2:26 error adding-not-null-column-without-default/),
+      ]);
+      expect(r.code).toBe(1);
+    } finally {
+      local.remove();
+      await other.drop();
+    }
+  });
+
   it('on the embedded PGlite database: the same', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'ml-lint-pglite-'));
     const local = migrationsFolder({ '20240101000000_a.sql': SAFE });

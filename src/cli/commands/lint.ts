@@ -23,7 +23,7 @@ Silence one on a statement or a file: -- migrate-lens-ignore rule-id[, rule-id]`
       value: 'F',
       help: 'text (default), json (array of {file, line, column, severity, rule, message}) or sarif (2.1.0)',
     },
-    { name: 'pending', type: 'boolean', help: 'only the migrations not yet applied to the database (connects like status)' },
+    { name: 'pending', type: 'boolean', help: 'only what the next up would run: not applied, rolled back, failed or partial (connects like status)' },
     { name: 'strict', type: 'boolean', help: 'warnings fail too (exit 1)' },
     DDL_LOCK_TIMEOUT,
     CONFIG,
@@ -93,7 +93,10 @@ async function pendingFiles(settings: Settings): Promise<string[]> {
   const db = await openDatabase(settings.connection);
   try {
     const entries = await Migrator.fromSettings(db, settings).status();
-    return entries.filter((e) => e.status === 'pending' && e.migration?.path).map((e) => e.migration!.path!);
+    // What the next `up` runs: never applied, rolled back, failed (run again once fixed), or partial
+    // (resumed). Only 'pending' was read before, so a failed migration being fixed went unchecked.
+    const waiting = new Set(['pending', 'rollback', 'failed', 'partial']);
+    return entries.filter((e) => waiting.has(e.status) && e.migration?.path).map((e) => e.migration!.path!);
   } finally {
     await db.close();
   }
