@@ -21,6 +21,11 @@ export interface LintStatement {
   end: number;
   kind: string;
   node: Node;
+  /**
+   * Sent to the server in one query with other statements (a StatementBegin block holding several):
+   * PostgreSQL runs such a query as one transaction, even in a `notransaction` section.
+   */
+  sharesQuery: boolean;
   /** Byte offset (libpg_query location) → file offset, for locations inside this statement. */
   at(location: number | undefined): number;
   /** Tables (lower-case names, schema left out) created by earlier statements of the same section. */
@@ -175,6 +180,7 @@ function readSection(
         end: textStart + to,
         kind: p.kind,
         node: p.node,
+        sharesQuery: parsed.length > 1,
         at: (location) => textStart + (typeof location === 'number' && location >= 0 ? toChar(location) : from),
         createdBefore: { has: (table) => (created.get(table) ?? index) < index },
       };
