@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, getServer, type PgServer, type TestDatabase } from '../support/pg';
@@ -81,6 +81,20 @@ describe('lint (no database)', () => {
     const s = JSON.parse((await cli(['lint', '--format', 'sarif', file])).stdout);
     expect(s.runs[0].columnKind).toBe('unicodeCodePoints');
     expect(s.runs[0].results[0].locations[0].physicalLocation.region).toEqual({ startLine: 3, startColumn: 14 });
+  });
+
+  it('a folder among the files stands for its .sql files; a file named twice is linted once; a missing one is named', async () => {
+    const risky = join(folder.dir, '20240102000000_risky.sql');
+    const twice = await cli(['lint', risky, risky, `${folder.dir}/./20240102000000_risky.sql`]);
+    expect(twice.stdout.trim().split('\n')).toHaveLength(1);
+    expect(twice.stderr).toBe('1 file: 1 error, 0 warnings\n');
+    const name = basename(folder.dir);
+    const dir = await cli(['lint', name], {}, cwd);
+    expect(dir.stdout).toBe((await cli(['lint', '-migrations', name], {}, cwd)).stdout);
+    expect(dir.stdout).toMatch(/risky\.sql:2:1 error index-without-concurrently/);
+    const missing = await cli(['lint', 'nope.sql'], {}, cwd);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^error: cannot read nope\.sql \(ENOENT\)/);
   });
 
   it('reads lint.rules from config.yaml', async () => {

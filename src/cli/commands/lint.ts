@@ -1,4 +1,5 @@
 // `migrate-lens lint`: the linter of src/lint over a folder, some files, or the pending migrations.
+import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError, Migrator, openDatabase, type Settings } from '../../engine/internal';
 import { CONFIG, DDL_LOCK_TIMEOUT, ENV, MIGRATIONS, SCHEMA, TABLE } from './flags';
@@ -32,7 +33,7 @@ Silence one on a statement or a file: -- migrate-lens-ignore rule-id[, rule-id]`
     TABLE,
     SCHEMA,
   ],
-  positionals: { value: 'FILE...', help: 'lint these files instead of the migrations folder' },
+  positionals: { value: 'FILE...', help: 'lint these files (a folder: its .sql files) instead of the migrations folder' },
   run: async (ctx) => {
     const { formatFindings, lintFiles, migrationFilesIn, readLintRules } = require('../../lint') as typeof import('../../lint');
     const io = ctx.io;
@@ -45,7 +46,7 @@ Silence one on a statement or a file: -- migrate-lens-ignore rule-id[, rule-id]`
     const rules = readLintRules(io.cwd, ctx.string('config'));
 
     let paths: string[];
-    if (files.length) paths = files.map((f) => resolve(io.cwd, f));
+    if (files.length) paths = filesToLint(io.cwd, files, migrationFilesIn);
     else if (ctx.bool('pending')) paths = await pendingFiles(settings);
     else {
       try {
@@ -88,6 +89,23 @@ Silence one on a statement or a file: -- migrate-lens-ignore rule-id[, rule-id]`
     return errors > 0 || (ctx.bool('strict') && warnings > 0) ? 1 : 0;
   },
 });
+
+/** FILE... as paths: a folder stands for its .sql files, and a file named twice is linted once. */
+function filesToLint(cwd: string, args: readonly string[], migrationFilesIn: (dir: string) => string[]): string[] {
+  const paths = new Set<string>();
+  for (const arg of args) {
+    const path = resolve(cwd, arg);
+    let isFolder: boolean;
+    try {
+      isFolder = statSync(path).isDirectory();
+    } catch (err) {
+      throw new UsageError(`cannot read ${arg} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+    if (isFolder) for (const file of migrationFilesIn(path)) paths.add(file);
+    else paths.add(path);
+  }
+  return [...paths];
+}
 
 async function pendingFiles(settings: Settings): Promise<string[]> {
   const db = await openDatabase(settings.connection);
