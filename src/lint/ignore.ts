@@ -1,4 +1,7 @@
 import type { LintMigration } from './migration';
+import { RULES } from './rules';
+
+const KNOWN = new Set(RULES.map((r) => r.meta.id));
 
 /**
  * `-- migrate-lens-ignore rule-id[, rule-id]` on a statement (the line before it, a line inside it,
@@ -6,13 +9,15 @@ import type { LintMigration } from './migration';
  * (before `-- +migrate Up`), or written `-- migrate-lens-ignore-file`, for the whole file.
  * sql-migrate and PostgreSQL read it as a comment.
  */
-const IGNORE = /--[ \t]*migrate-lens-ignore(-file)?(?=[ \t]|$)([^\n]*)/g;
+const IGNORE = /--[ \t]*(migrate-lens-ignore[^\s:,]*)(:?)([^\n]*)/g;
 
 export interface IgnoreComment {
   offset: number;
   rules: string[];
   /** The statement span it applies to, or null for the whole file. */
   span: { textStart: number; end: number } | null;
+  /** Why the comment ignores nothing (no rule id, a misspelt marker), or null. */
+  problem: string | null;
 }
 
 export interface Ignores {
@@ -27,13 +32,17 @@ export function readIgnores(m: LintMigration): Ignores {
   for (const match of text.matchAll(IGNORE)) {
     const offset = match.index!;
     if (insideCode(m, offset)) continue;
-    const rules = match[2]
-      .split(',')
-      .map((r) => r.trim().split(/\s+/)[0] ?? '')
-      .filter(Boolean);
+    const marker = match[1];
+    if (marker !== 'migrate-lens-ignore' && marker !== 'migrate-lens-ignore-file') {
+      const problem = `"${marker}" is not a migrate-lens comment: write -- migrate-lens-ignore rule-id (or -- migrate-lens-ignore-file rule-id)`;
+      comments.push({ offset, rules: [], span: null, problem });
+      continue;
+    }
+    const rules = match[3].split(',').flatMap(ruleIds);
+    const problem = rules.length ? null : `${marker} names no rule: write -- ${marker} rule-id[, rule-id]`;
     let span: IgnoreComment['span'] = null;
-    if (!match[1] && offset > upStart) span = spanOf(m, offset);
-    comments.push({ offset, rules, span });
+    if (marker === 'migrate-lens-ignore' && offset > upStart) span = spanOf(m, offset);
+    comments.push({ offset, rules, span, problem });
   }
   return {
     comments,
@@ -43,6 +52,21 @@ export function readIgnores(m: LintMigration): Ignores {
       );
     },
   };
+}
+
+/**
+ * The rule ids of one comma-separated part: its first word, and the words after it while they are
+ * rule ids too (`drop-column drop-table`); the rest is the reason, free text.
+ */
+function ruleIds(part: string): string[] {
+  const words = part.trim().split(/\s+/).filter(Boolean);
+  if (!words.length) return [];
+  const ids = [words[0]];
+  for (const w of words.slice(1)) {
+    if (!KNOWN.has(w)) break;
+    ids.push(w);
+  }
+  return ids;
 }
 
 /** The statement an ignore comment belongs to: one ending earlier on the same line, else the next. */

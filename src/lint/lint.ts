@@ -69,6 +69,7 @@ export function lintMigration(m: LintMigration, options: LintOptions = {}): Find
   const ignores = readIgnores(m);
   const known = new Set(RULES.map((r) => r.meta.id));
   for (const c of ignores.comments) {
+    if (c.problem) add(c.offset, c.offset, 'warning', 'unknown-rule', c.problem);
     for (const id of c.rules) {
       if (!known.has(id) && !(id in BUILTIN_FINDINGS)) add(c.offset, c.offset, 'warning', 'unknown-rule', `migrate-lens-ignore names no rule "${id}"`);
     }

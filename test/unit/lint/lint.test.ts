@@ -132,6 +132,23 @@ describe('migrate-lens-ignore', () => {
     ]);
   });
 
+  it('without a rule id, or misspelt, says so instead of silently ignoring nothing', () => {
+    expect(rulesOf(body('-- migrate-lens-ignore'))).toEqual(['unknown-rule@2:1', 'index-without-concurrently@3:1', 'index-without-concurrently@4:1']);
+    expect(lintText(body('-- migrate-lens-ignore'), 'm.sql')[0].message).toMatch(/names no rule: write -- migrate-lens-ignore rule-id/);
+    expect(rulesOf(body('-- migrate-lens-ignore-next-line index-without-concurrently'))).toEqual([
+      'unknown-rule@2:1',
+      'index-without-concurrently@3:1',
+      'index-without-concurrently@4:1',
+    ]);
+    expect(lintText(body('-- migrate-lens-ignores index-without-concurrently'), 'm.sql')[0].message).toMatch(/"migrate-lens-ignores" is not a migrate-lens comment/);
+  });
+
+  it('takes a colon after the marker, and several ids separated by spaces before the reason', () => {
+    expect(rulesOf(body('-- migrate-lens-ignore: index-without-concurrently'))).toEqual(['index-without-concurrently@4:1']);
+    const text = '-- +migrate Up\n-- migrate-lens-ignore-file drop-column drop-table both go in this release, drop-table\nALTER TABLE a DROP COLUMN x;\nDROP TABLE a;\n-- +migrate Down\nSELECT 1;\n';
+    expect(rulesOf(text)).toEqual([]);
+  });
+
   it('inside a string literal is not a comment', () => {
     const text = "-- +migrate Up\nUPDATE users SET note = '-- migrate-lens-ignore update-or-delete-without-where';\n-- +migrate Down\nSELECT 1;\n";
     expect(rulesOf(text)).toEqual(['update-or-delete-without-where@2:1']);
