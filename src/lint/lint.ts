@@ -60,7 +60,7 @@ export function lintMigration(m: LintMigration, options: LintOptions = {}): Find
     findings.push({ file: m.file, line, column, severity, rule, message, offset, end, fix });
   };
   if (m.formatError) {
-    const offset = lines[m.formatError.line - 1] ?? 0;
+    const offset = m.formatError.offset ?? lines[m.formatError.line - 1] ?? 0;
     add(offset, offset, 'error', 'file-format', m.formatError.message);
     return findings;
   }

@@ -55,7 +55,7 @@ export interface LintMigration {
   up: LintSection | null;
   down: LintSection | null;
   /** The file is not a migration (sql-migrate format): line and reason, and nothing else is checked. */
-  formatError: { line: number; message: string } | null;
+  formatError: { line: number; message: string; offset?: number } | null;
   syntaxErrors: SyntaxProblem[];
   /** Offsets where each raw statement's text begins (comments included), in file order, for ignore comments. */
   statementSpans: { textStart: number; end: number }[];
@@ -108,7 +108,7 @@ export function readMigration(rawText: string, file: string, cache: ParseCache =
     parsed = parseMigration(text, file);
   } catch (err) {
     if (err instanceof ParseError) {
-      out.formatError = { line: Math.max(1, err.line), message: err.reason };
+      out.formatError = { line: Math.max(1, err.line), message: err.reason, offset: err.offset };
       return out;
     }
     throw err;

@@ -45,6 +45,14 @@ describe('syntax errors', () => {
     expect(rulesOf('-- +migrate Up\nSELECT 1;\n-- +migrate Sideways\n')).toEqual(['file-format@3:1']);
   });
 
+  it('an unterminated string, identifier, dollar quote or comment is reported at the column where it opens', () => {
+    expect(rulesOf("-- +migrate Up\nSELECT 'é', 'abc;\n-- +migrate Down\nSELECT 1;\n")).toEqual(['file-format@2:13']);
+    expect(rulesOf('-- +migrate Up\nSELECT 1;\n-- +migrate Down\n  SELECT "abc;\n')).toEqual(['file-format@4:10']);
+    expect(rulesOf('-- +migrate Up\nSELECT 1; /* 🚀 */ SELECT $f$ x;\n')).toEqual(['file-format@2:26']);
+    expect(rulesOf('-- +migrate Up\nSELECT 1; /* x\n')).toEqual(['file-format@2:11']);
+    expect(rulesOf('-- +migrate Up\n  -- +migrate Sideways\n')).toEqual(['file-format@2:3']);
+  });
+
   it('a StatementBegin block is parsed as the statements it holds', () => {
     const text = [
       '-- +migrate Up',
