@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../engine/errors';
+import { ConfigError, ParseError } from '../engine/errors';
+import { checkedText } from '../engine/source';
 import { lintText, type Finding, type LintOptions } from './lint';
 import { loadPgParser } from './pg-parser';
 
@@ -13,7 +14,19 @@ export async function lintFiles(paths: string[], options: LintOptions & { name?:
   const texts = paths.map((p) => readFileSync(p, 'utf8'));
   await parserReady;
   const out: Finding[] = [];
-  paths.forEach((p, i) => out.push(...lintText(texts[i], options.name ? options.name(p) : p, options)));
+  paths.forEach((p, i) => {
+    const file = options.name ? options.name(p) : p;
+    let text: string;
+    try {
+      text = checkedText(texts[i], p);
+    } catch (err) {
+      // Not UTF-8 text, or binary: up refuses the file, so nothing in it can be checked.
+      if (!(err instanceof ParseError)) throw err;
+      out.push({ file, line: Math.max(1, err.line), column: 1, severity: 'error', rule: 'file-format', message: err.reason, offset: 0, end: 0 });
+      return;
+    }
+    out.push(...lintText(text, file, options));
+  });
   return out;
 }
 

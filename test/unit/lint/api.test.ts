@@ -30,6 +30,15 @@ describe('lint (library)', () => {
     expect(findings.map((f) => [f.file, f.rule, f.severity])).toEqual([['db/20240101000001_a.sql', 'update-or-delete-without-where', 'error']]);
   });
 
+  it('a file up would refuse as not UTF-8 text (Latin-1, a NUL byte) is a file-format finding at its line', async () => {
+    writeFileSync(join(project, 'latin1.sql'), Buffer.from('-- +migrate Up\n-- caf\xe9\nCREATE TABLE a (id int);\n-- +migrate Down\nDROP TABLE a;\n', 'latin1'));
+    writeFileSync(join(project, 'nul.sql'), '-- +migrate Up\nCREATE TABLE a (id int);\0\n-- +migrate Down\nDROP TABLE a;\n');
+    expect(await lint(['latin1.sql', 'nul.sql'], { cwd: project })).toEqual([
+      { file: 'latin1.sql', line: 2, column: 1, severity: 'error', rule: 'file-format', message: 'not valid UTF-8 text; save the file as UTF-8' },
+      { file: 'nul.sql', line: 2, column: 1, severity: 'error', rule: 'file-format', message: 'binary file: NUL byte; a migration is UTF-8 text' },
+    ]);
+  });
+
   it('says which folder it cannot read, and which rule it does not know', async () => {
     await expect(lint('nope', { cwd: project })).rejects.toThrow(ConfigError);
     await expect(lint('nope', { cwd: project })).rejects.toThrow(`cannot read the migrations folder ${join(project, 'nope')} (ENOENT)`);
