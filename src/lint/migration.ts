@@ -186,6 +186,11 @@ function readSection(
       };
       result.statements.push(stmt);
       for (const t of tablesCreatedBy(stmt)) if (!created.has(t)) created.set(t, index);
+      // A table this section created keeps being new under the name it is renamed to.
+      if (stmt.kind === 'RenameStmt' && stmt.node.renameType === 'OBJECT_TABLE' && stmt.createdBefore.has(relName(stmt.node.relation))) {
+        const to = String(stmt.node.newname ?? '');
+        if (!created.has(to)) created.set(to, index);
+      }
     }
   }
   return result;

@@ -12,8 +12,11 @@ function tablesOf(stmt: LintStatement): string[] {
       const a = alterTableCmds(stmt);
       return a ? [a.table, ...referencedTables(n.cmds)] : [];
     }
-    case 'IndexStmt':
     case 'RenameStmt':
+      // A renamed table is one table under two names (rename-and-replace is one change).
+      if (n.renameType === 'OBJECT_TABLE') return [relName(n.relation), String(n.newname ?? '')];
+      return n.relation ? [relName(n.relation)] : [];
+    case 'IndexStmt':
     case 'UpdateStmt':
     case 'DeleteStmt':
     case 'InsertStmt':
