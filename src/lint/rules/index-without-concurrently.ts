@@ -22,7 +22,9 @@ export const rule: Rule = {
     let message: string;
     if (stmt.kind === 'IndexStmt') {
       const table = relName(stmt.node.relation);
-      if (stmt.node.concurrent || stmt.createdBefore.has(table)) return;
+      // ON ONLY (relation.inh false) builds nothing: it adds an invalid index to a partitioned parent at
+      // once, for the partitions' indexes to be attached to; CONCURRENTLY is refused there anyway.
+      if (stmt.node.concurrent || stmt.createdBefore.has(table) || !stmt.node.relation?.inh) return;
       message = `CREATE INDEX${stmt.node.idxname ? ` "${stmt.node.idxname}"` : ''} on existing table "${table}" without CONCURRENTLY blocks writes to it while the index builds`;
       const at = afterPrefix(stmt, /create\s+(unique\s+)?index/i);
       if (at !== null) edits.push(insert(at, ' CONCURRENTLY'));
