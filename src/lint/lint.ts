@@ -10,7 +10,7 @@ import { RULES } from './rules';
 export const BUILTIN_FINDINGS = {
   'syntax-error': 'a statement PostgreSQL\'s grammar rejects (it would fail at run time)',
   'file-format': 'a file that is not a valid sql-migrate migration (unknown directive, unterminated string, …)',
-  'unknown-rule': 'a migrate-lens-ignore comment or a lint.rules key naming no rule',
+  'unknown-rule': 'a migrate-lens-ignore comment that names no rule, or is on no statement',
 } as const;
 
 export type RuleSetting = Severity | 'off';

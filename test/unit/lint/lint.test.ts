@@ -157,6 +157,12 @@ describe('migrate-lens-ignore', () => {
     expect(rulesOf(text)).toEqual([]);
   });
 
+  it('after the last statement belongs to no statement: it silences nothing (it silenced the whole file) and says so', () => {
+    const text = '-- +migrate Up\nDROP TABLE a;\n-- +migrate Down\nSELECT 1;\n-- migrate-lens-ignore drop-table\n';
+    expect(rulesOf(text)).toEqual(['drop-table@2:1', 'unknown-rule@5:1']);
+    expect(lintText(text, 'm.sql')[1].message).toMatch(/is on no statement/);
+  });
+
   it('inside a string literal is not a comment', () => {
     const text = "-- +migrate Up\nUPDATE users SET note = '-- migrate-lens-ignore update-or-delete-without-where';\n-- +migrate Down\nSELECT 1;\n";
     expect(rulesOf(text)).toEqual(['update-or-delete-without-where@2:1']);
