@@ -208,6 +208,14 @@ describe('output formats', () => {
     expect(run.tool.driver.rules[run.results[1].ruleIndex].id).toBe('drop-table');
   });
 
+  it('sarif gives each file as a URI reference: spaces, %, # and non-ASCII letters escaped, folders kept', () => {
+    const found = lintText('-- +migrate Up\nDROP TABLE x;\n-- +migrate Down\nSELECT 1;\n', 'my migrations\\1 a#b%c é.sql');
+    const uri = JSON.parse(formatFindings(found, 'sarif')).runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri;
+    expect(uri).toBe('my%20migrations/1%20a%23b%25c%20%C3%A9.sql');
+    expect(decodeURIComponent(uri)).toBe('my migrations/1 a#b%c é.sql');
+    expect(JSON.parse(formatFindings(lintText('-- +migrate Up\nDROP TABLE x;\n', '/tmp/db/1_a.sql'), 'sarif')).runs[0].results[1].locations[0].physicalLocation.artifactLocation.uri).toBe('/tmp/db/1_a.sql');
+  });
+
   it('every format gives the column in code points, and SARIF says so (columnKind)', () => {
     const found = lintText('-- +migrate Up\n/* 🚀 é */ DROP TABLE x;\n-- +migrate Down\nSELECT 1;\n', 'migrations/1_a.sql');
     expect(formatFindings(found, 'text')).toMatch(/^migrations\/1_a\.sql:2:11 error drop-table /);
