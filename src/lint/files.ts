@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, ParseError } from '../engine/errors';
 import { checkedText } from '../engine/source';
@@ -30,16 +30,29 @@ export async function lintFiles(paths: string[], options: LintOptions & { name?:
   return out;
 }
 
-/** The `.sql` files of a migrations folder, sorted by name (what `up` would read). */
+/**
+ * The `.sql` files of a migrations folder, sorted by name: what `up` would read. Like up, only regular
+ * files and links to them: reading a FIFO named like a migration would wait for a writer for ever, and
+ * a folder named like one is no file (it stopped the lint with EISDIR, naming nothing).
+ */
 export function migrationFilesIn(dir: string): string[] {
-  let names: string[];
+  let entries: Dirent[];
   try {
-    names = readdirSync(dir);
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch (err) {
     throw new ConfigError(`cannot read the migrations folder ${dir} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
-  return names
-    .filter((n) => /\.sql$/i.test(n) && !n.startsWith('.'))
+  return entries
+    .filter((d) => /\.sql$/i.test(d.name) && !d.name.startsWith('.') && (d.isFile() || (d.isSymbolicLink() && isFile(join(dir, d.name)))))
+    .map((d) => d.name)
     .sort()
     .map((n) => join(dir, n));
+}
+
+export function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }

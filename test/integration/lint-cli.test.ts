@@ -1,6 +1,6 @@
 // `migrate-lens lint` as a user runs it: the built CLI, a folder, files, formats, exit codes, and
 // --pending against PostgreSQL and against the embedded PGlite database.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -12,10 +12,10 @@ import { migrationsFolder } from '../support/files';
 const CLI = resolve(__dirname, '..', '..', 'dist', 'cli.js');
 const run = promisify(execFile);
 
-async function cli(args: string[], env: Record<string, string | undefined> = {}, cwd = process.cwd()) {
+async function cli(args: string[], env: Record<string, string | undefined> = {}, cwd = process.cwd(), options: { timeout?: number; killSignal?: NodeJS.Signals } = {}) {
   const clean = { ...process.env, MIGRATE_LENS_COMPILE_CACHE: 'off', DATABASE_URL: undefined, PGHOST: undefined, PGDATABASE: undefined, PGUSER: undefined, PGPORT: undefined, PGPASSWORD: undefined, ...env };
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: clean as NodeJS.ProcessEnv, cwd });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: clean as NodeJS.ProcessEnv, cwd, ...options });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -95,6 +95,17 @@ describe('lint (no database)', () => {
     const missing = await cli(['lint', 'nope.sql'], {}, cwd);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^error: cannot read nope\.sql \(ENOENT\)/);
+    // Reading a FIFO waits for a writer for ever (and a blocked read cannot even take SIGTERM): the
+    // kill is only the safety net of a failing test.
+    const fifo = join(folder.dir, 'fifo.sql');
+    execFileSync('mkfifo', [fifo]);
+    try {
+      const r = await cli(['lint', fifo], {}, cwd, { timeout: 60_000, killSignal: 'SIGKILL' });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/fifo\.sql is not a regular file/);
+    } finally {
+      rmSync(fifo);
+    }
   });
 
   it('reads lint.rules from config.yaml', async () => {

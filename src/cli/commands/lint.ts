@@ -95,14 +95,16 @@ function filesToLint(cwd: string, args: readonly string[], migrationFilesIn: (di
   const paths = new Set<string>();
   for (const arg of args) {
     const path = resolve(cwd, arg);
-    let isFolder: boolean;
+    let stat;
     try {
-      isFolder = statSync(path).isDirectory();
+      stat = statSync(path);
     } catch (err) {
       throw new UsageError(`cannot read ${arg} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
     }
-    if (isFolder) for (const file of migrationFilesIn(path)) paths.add(file);
-    else paths.add(path);
+    if (stat.isDirectory()) for (const file of migrationFilesIn(path)) paths.add(file);
+    else if (stat.isFile()) paths.add(path);
+    // A FIFO or a device: reading it would wait for a writer for ever.
+    else throw new UsageError(`${arg} is not a regular file`);
   }
   return [...paths];
 }
