@@ -196,10 +196,11 @@ function readSection(
   return result;
 }
 
-/** Names of the tables a statement creates (CREATE TABLE, CREATE TABLE AS, CREATE MATERIALIZED VIEW). */
+/** Names of the tables a statement creates (CREATE TABLE, CREATE TABLE AS, CREATE MATERIALIZED VIEW, SELECT INTO). */
 export function tablesCreatedBy(stmt: { kind: string; node: Node }): string[] {
   if (stmt.kind === 'CreateStmt') return [relName(stmt.node.relation)];
   if (stmt.kind === 'CreateTableAsStmt') return [relName(stmt.node.into?.rel)];
+  if (stmt.kind === 'SelectStmt' && stmt.node.intoClause) return [relName(stmt.node.intoClause.rel)];
   return [];
 }
 

@@ -16,10 +16,18 @@ function tablesOf(stmt: LintStatement): string[] {
       // A renamed table is one table under two names (rename-and-replace is one change).
       if (n.renameType === 'OBJECT_TABLE') return [relName(n.relation), String(n.newname ?? '')];
       return n.relation ? [relName(n.relation)] : [];
-    case 'IndexStmt':
-    case 'UpdateStmt':
-    case 'DeleteStmt':
+    // A table filled from others is one change with them (a split, a merge, a copy).
     case 'InsertStmt':
+      return n.relation ? [relName(n.relation), ...tablesRead(n.withClause, n.selectStmt)] : [];
+    case 'UpdateStmt':
+      return n.relation ? [relName(n.relation), ...tablesRead(n.withClause, n.fromClause)] : [];
+    case 'DeleteStmt':
+      return n.relation ? [relName(n.relation), ...tablesRead(n.withClause, n.usingClause)] : [];
+    case 'CreateTableAsStmt':
+      return [relName(n.into?.rel), ...tablesRead(n.query)];
+    case 'SelectStmt':
+      return n.intoClause ? [relName(n.intoClause.rel), ...tablesRead(n.withClause, n.fromClause)] : [];
+    case 'IndexStmt':
     case 'CreateTrigStmt':
       return n.relation ? [relName(n.relation)] : [];
     case 'DropStmt':
@@ -28,6 +36,23 @@ function tablesOf(stmt: LintStatement): string[] {
     default:
       return [];
   }
+}
+
+/** Names of the tables (RangeVar) a query tree reads, without the names of its WITH queries. */
+function tablesRead(...trees: unknown[]): string[] {
+  const names: string[] = [];
+  const ctes = new Set<string>();
+  const walk = (tree: unknown) => {
+    if (Array.isArray(tree)) for (const t of tree) walk(t);
+    else if (tree && typeof tree === 'object') {
+      const o = tree as Node;
+      if (o.RangeVar) names.push(relName(o.RangeVar));
+      if (o.CommonTableExpr?.ctename) ctes.add(String(o.CommonTableExpr.ctename));
+      for (const v of Object.values(o)) if (v && typeof v === 'object') walk(v);
+    }
+  };
+  walk(trees);
+  return names.filter((n) => !ctes.has(n));
 }
 
 /** Tables that foreign keys point to, among CREATE TABLE elements or ALTER TABLE commands. */
@@ -53,7 +78,7 @@ export const rule: Rule = {
     explanation:
       'A migration that changes several unrelated tables cannot be rolled back, retried or reviewed one change at a time: ' +
       'when one part fails or must be undone, the others go with it, and the locks of all of them are held together until it commits.',
-    fix: 'Split it: one migration per table (a table and the tables its foreign keys reference count as one change).',
+    fix: 'Split it: one migration per table (a table, the tables its foreign keys reference, its old name and the tables it is filled from count as one change).',
   },
   check() {},
   checkMigration(ctx) {
