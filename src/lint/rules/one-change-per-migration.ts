@@ -2,8 +2,13 @@ import { alterTableCmds } from '../ast';
 import { relName, type LintStatement, type Node } from '../migration';
 import type { Rule } from '../rule';
 
-/** The tables a statement is about: its target plus the tables it references (foreign keys). */
-function tablesOf(stmt: LintStatement): string[] {
+const TABLE_PARTS = new Set(['OBJECT_COLUMN', 'OBJECT_TABCONSTRAINT', 'OBJECT_TRIGGER', 'OBJECT_POLICY', 'OBJECT_RULE']);
+
+/**
+ * The tables a statement is about: its target plus the tables it references (foreign keys).
+ * `indexTables` maps the indexes created so far in the migration to their tables.
+ */
+function tablesOf(stmt: LintStatement, indexTables: Map<string, string>): string[] {
   const n = stmt.node;
   switch (stmt.kind) {
     case 'CreateStmt':
@@ -15,7 +20,14 @@ function tablesOf(stmt: LintStatement): string[] {
     case 'RenameStmt':
       // A renamed table is one table under two names (rename-and-replace is one change).
       if (n.renameType === 'OBJECT_TABLE') return [relName(n.relation), String(n.newname ?? '')];
-      return n.relation ? [relName(n.relation)] : [];
+      // A renamed index: its table, when this migration created the index (else no table is known).
+      if (n.renameType === 'OBJECT_INDEX') {
+        const table = indexTables.get(relName(n.relation));
+        if (table) indexTables.set(String(n.newname ?? ''), table);
+        return table ? [table] : [];
+      }
+      // Renames of a table's parts name the table; of a view or a sequence, no table.
+      return n.relation && TABLE_PARTS.has(String(n.renameType)) ? [relName(n.relation)] : [];
     // A table filled from others is one change with them (a split, a merge, a copy).
     case 'InsertStmt':
       return n.relation ? [relName(n.relation), ...tablesRead(n.withClause, n.selectStmt)] : [];
@@ -28,6 +40,8 @@ function tablesOf(stmt: LintStatement): string[] {
     case 'SelectStmt':
       return n.intoClause ? [relName(n.intoClause.rel), ...tablesRead(n.withClause, n.fromClause)] : [];
     case 'IndexStmt':
+      if (n.idxname && n.relation) indexTables.set(String(n.idxname), relName(n.relation));
+      return n.relation ? [relName(n.relation)] : [];
     case 'CreateTrigStmt':
       return n.relation ? [relName(n.relation)] : [];
     case 'DropStmt':
@@ -93,8 +107,9 @@ export const rule: Rule = {
       return p;
     };
     const firstStatement = new Map<string, LintStatement>();
+    const indexTables = new Map<string, string>();
     for (const stmt of up.statements) {
-      const tables = tablesOf(stmt).filter(Boolean);
+      const tables = tablesOf(stmt, indexTables).filter(Boolean);
       for (const t of tables) {
         if (!parent.has(t)) parent.set(t, t);
         if (!firstStatement.has(t)) firstStatement.set(t, stmt);
