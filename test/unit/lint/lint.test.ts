@@ -180,6 +180,7 @@ describe('lint.rules in config.yaml', () => {
   it('rejects an unknown rule or severity with the line', () => {
     expect(() => parseLintRules('lint:\n  rules:\n    drop-tabel: off\n', 'config.yaml')).toThrow(/config\.yaml:3: unknown lint rule "drop-tabel"/);
     expect(() => parseLintRules('lint:\n  rules:\n    drop-table: fatal\n', 'config.yaml')).toThrow(/config\.yaml:3: lint\.rules\.drop-table must be error, warning or off/);
+    expect(() => parseLintRules('lint:\n  rules:\n    up-without-down: off\n    syntax-error: off\n', 'config.yaml')).toThrow(/config\.yaml:4: "syntax-error" is always on and has no setting/);
   });
 });
 
