@@ -1,4 +1,4 @@
-import { alterTableCmds } from '../ast';
+import { alterTableCmds, forEachNode } from '../ast';
 import { relName, type LintStatement, type Node } from '../migration';
 import type { Rule } from '../rule';
 
@@ -56,16 +56,10 @@ function tablesOf(stmt: LintStatement, indexTables: Map<string, string>): string
 function tablesRead(...trees: unknown[]): string[] {
   const names: string[] = [];
   const ctes = new Set<string>();
-  const walk = (tree: unknown) => {
-    if (Array.isArray(tree)) for (const t of tree) walk(t);
-    else if (tree && typeof tree === 'object') {
-      const o = tree as Node;
-      if (o.RangeVar) names.push(relName(o.RangeVar));
-      if (o.CommonTableExpr?.ctename) ctes.add(String(o.CommonTableExpr.ctename));
-      for (const v of Object.values(o)) if (v && typeof v === 'object') walk(v);
-    }
-  };
-  walk(trees);
+  forEachNode(trees, (o) => {
+    if (o.RangeVar) names.push(relName(o.RangeVar));
+    if (o.CommonTableExpr?.ctename) ctes.add(String(o.CommonTableExpr.ctename));
+  });
   return names.filter((n) => !ctes.has(n));
 }
 

@@ -92,6 +92,22 @@ describe('statement places', () => {
   });
 });
 
+describe('deep expressions', () => {
+  it('a default, a copy and a check nested 3,000 calls deep (PostgreSQL runs them) are linted, not a stack overflow', () => {
+    const deep = 'coalesce('.repeat(3000) + '1' + ')'.repeat(3000);
+    const text = [
+      '-- +migrate Up',
+      `ALTER TABLE t ADD COLUMN c int DEFAULT ${deep};`,
+      `INSERT INTO t2 SELECT ${deep} FROM t3;`,
+      `ALTER TABLE t ADD CONSTRAINT c_ok CHECK (c = ${deep});`,
+      'ALTER TABLE t ALTER COLUMN c SET NOT NULL;',
+      '-- +migrate Down',
+      'SELECT 1;',
+    ].join('\n');
+    expect(rulesOf(text)).toEqual(['one-change-per-migration@3:1', 'constraint-without-not-valid@4:19']);
+  });
+});
+
 describe('Down sections', () => {
   it('report nothing for the destructive statements that are their purpose', () => {
     const text = [
