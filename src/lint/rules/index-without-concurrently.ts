@@ -12,7 +12,8 @@ export const rule: Rule = {
     explanation:
       'CREATE INDEX holds a SHARE lock on the table until it finishes, so every INSERT, UPDATE and DELETE waits for the whole build; ' +
       'DROP INDEX takes an ACCESS EXCLUSIVE lock that blocks reads too. On a busy table that is an outage for as long as the build runs. ' +
-      'A table created earlier in the same migration is empty and invisible to others, so it is exempt.',
+      'A table created earlier in the same migration is empty and invisible to others, so it is exempt, and so is CREATE INDEX ON ONLY, ' +
+      'which builds nothing (an invalid index on a partitioned parent, for the partitions\' indexes to be attached to).',
     fix:
       'Write CREATE INDEX CONCURRENTLY (or DROP INDEX CONCURRENTLY) and mark the section `notransaction` (`-- +migrate Up notransaction`), ' +
       'since PostgreSQL refuses CONCURRENTLY inside a transaction; add IF NOT EXISTS / IF EXISTS so that a resumed run can repeat it.',
