@@ -102,6 +102,23 @@ describe('lock timeouts with retry on PostgreSQL', () => {
     expect(await db.query('SELECT status, error FROM schema_migrations')).toEqual([{ status: 'failed', error: expect.stringMatching(/lock timeout/) }]);
   });
 
+  it('a stop asked for during the pause between tries ends the run at once, the failure recorded', async () => {
+    const dir = await setup({ '20240101000000_add.sql': '-- +migrate Up\nALTER TABLE t ADD COLUMN c int;\n-- +migrate Down\nALTER TABLE t DROP COLUMN c;\n' });
+    await block();
+    const stop = new AbortController();
+    // A pause that only the stop can end (a 30 s backoff, for the test's purpose).
+    const m = new Migrator({
+      db,
+      migrationsDir: dir,
+      signal: stop.signal,
+      onEvent: (e) => e.type === 'lock-retry' && stop.abort(),
+      lockPolicy: { timeoutMs: 200, retries: 3, sleep: () => new Promise(() => undefined) },
+    });
+    const err = await m.up().catch((e) => e);
+    expect(err).toBeInstanceOf(MigrationFailedError);
+    expect(await db.query('SELECT status, error FROM schema_migrations')).toEqual([{ status: 'failed', error: 'canceling statement due to lock timeout' }]);
+  });
+
   it('the CLI prints each retry with the blocking pid and query (--ddl-lock-timeout, --ddl-retries)', async () => {
     const dir = await setup({ '20240101000000_add.sql': '-- +migrate Up\nALTER TABLE t ADD COLUMN c int;\n-- +migrate Down\nALTER TABLE t DROP COLUMN c;\n' });
     await block();

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveSettings } from '../../src/engine/internal';
 import { backoffMs, isLockTimeout } from '../../src/engine/internal';
+import { pause } from '../../src/engine/run/retry';
 
 describe('migrations.ddl_lock_timeout and ddl_retries', () => {
   let dir: string;
@@ -38,5 +39,25 @@ describe('retry helpers', () => {
     expect(isLockTimeout({ code: '55P03' })).toBe(true);
     expect(isLockTimeout(new Error('x', { cause: { code: '55P03' } }))).toBe(true);
     expect(isLockTimeout({ code: '57014' })).toBe(false);
+  });
+  it('end the pause between tries when the run is stopped, leaving no timer behind', async () => {
+    vi.useFakeTimers();
+    try {
+      const stop = new AbortController();
+      let ended = false;
+      const p = pause(30_000, stop.signal).then(() => void (ended = true));
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(ended).toBe(false);
+      stop.abort();
+      await p;
+      expect(vi.getTimerCount()).toBe(0);
+      // and a pause that a test's own sleep never ends
+      const other = new AbortController();
+      const q = pause(1000, other.signal, () => new Promise(() => undefined));
+      other.abort();
+      await q;
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

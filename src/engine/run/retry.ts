@@ -43,8 +43,23 @@ export function backoffMs(attempt: number): number {
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export function sleepFor(policy: LockPolicy): (ms: number) => Promise<void> {
-  return policy.sleep ?? realSleep;
+/**
+ * The pause between tries, cut short by the signal: a Ctrl-C during a 30 s backoff stops the run
+ * now, not when the pause ends (and leaves no timer to keep the process alive).
+ */
+export function pause(ms: number, signal: AbortSignal | undefined, sleep?: (ms: number) => Promise<void>): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const end = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', end);
+      resolve();
+    };
+    signal?.addEventListener('abort', end, { once: true });
+    if (sleep) sleep(ms).then(end, end);
+    else timer = setTimeout(end, ms);
+  });
 }
 
 /** The policy asks for retries here: a lock timeout is set and there are tries to spend. */
@@ -67,7 +82,7 @@ export async function retryAfterLockTimeout(
   if (!policy || !retrying(ctx) || !isLockTimeout(err) || tries > policy.retries || ctx.signal?.aborted) return false;
   const waitMs = backoffMs(tries);
   ctx.onEvent?.({ type: 'lock-retry', ...what, attempt: tries, retries: policy.retries, waitMs, blockers });
-  await sleepFor(policy)(waitMs);
+  await pause(waitMs, ctx.signal, policy.sleep);
   return !ctx.signal?.aborted;
 }
 
