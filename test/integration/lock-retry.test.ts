@@ -76,6 +76,18 @@ describe('lock timeouts with retry on PostgreSQL', () => {
     expect(await db.query("SELECT status FROM schema_migrations")).toEqual([{ status: 'applied' }]);
   });
 
+  it("never prints the blocking session's secrets: its ALTER ROLE ... PASSWORD shows as '***'", async () => {
+    const dir = await setup({ '20240101000000_add.sql': '-- +migrate Up\nALTER TABLE t ADD COLUMN c int;\n-- +migrate Down\nALTER TABLE t DROP COLUMN c;\n' });
+    await block();
+    // Its last query, in the transaction that holds the lock (rolled back: the role never exists).
+    await blocker.query(`CREATE ROLE ml_locksecret_${blockerPid}`);
+    await blocker.query(`ALTER ROLE ml_locksecret_${blockerPid} PASSWORD 'hunter2-in-the-log'`);
+    const { m, events } = retrying(dir, { timeoutMs: 3000, retries: 1, watchAfterMs: 0, sleep: async () => void (await blocker.query('ROLLBACK')) });
+    await m.up();
+    expect(events).toHaveLength(1);
+    expect(events[0].blockers).toEqual([{ pid: blockerPid, query: `ALTER ROLE ml_locksecret_${blockerPid} PASSWORD '***'`, state: 'idle in transaction' }]);
+  });
+
   it('in a notransaction migration retries only the statement that timed out', async () => {
     const dir = await setup({
       // Run twice, the INSERT would fail on the primary key.

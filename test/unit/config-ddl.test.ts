@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveSettings } from '../../src/engine/internal';
 import { backoffMs, isLockTimeout } from '../../src/engine/internal';
-import { pause } from '../../src/engine/run/retry';
+import { blockerQuery, pause } from '../../src/engine/run/retry';
 
 describe('migrations.ddl_lock_timeout and ddl_retries', () => {
   let dir: string;
@@ -59,5 +59,13 @@ describe('retry helpers', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+  it("print a blocking session's query without its secrets, cut to a line, marked as cut", () => {
+    expect(blockerQuery("ALTER ROLE app PASSWORD 'hunter2'")).toBe("ALTER ROLE app PASSWORD '***'");
+    const long = `SELECT ${'x, '.repeat(200)}1`;
+    expect(blockerQuery(long)).toBe(`${long.slice(0, 300)}…`);
+    // a password cut by the limit is still scrubbed: the scrub comes first
+    expect(blockerQuery(`${'-'.repeat(290)} ALTER ROLE a PASSWORD 'hunter2hunter2'`)).not.toMatch(/hunter/);
+    expect(blockerQuery(`${'x'.repeat(299)}😀`)).toBe(`${'x'.repeat(299)}…`);
   });
 });
