@@ -28,6 +28,11 @@ describe('migrations.ddl_lock_timeout and ddl_retries', () => {
   it('reject what is not a duration or a count, with the line', () => {
     expect(() => settings('migrations:\n  ddl_lock_timeout: soon\n')).toThrow(/config\.yaml: migrations\.ddl_lock_timeout: expected a duration/);
     expect(() => settings('migrations:\n  ddl_retries: -1\n')).toThrow(/migrations\.ddl_retries: expected a whole number/);
+    // out of PostgreSQL's range: SET would fail in every migration, each recorded as failed
+    expect(() => settings('migrations:\n  ddl_lock_timeout: 3000000s\n')).toThrow(/migrations\.ddl_lock_timeout: expected 0 \(none\) up to 2147483647 ms/);
+    expect(() => settings('migrations:\n  ddl_lock_timeout: 0.4ms\n')).toThrow(/ddl_lock_timeout: counted in whole milliseconds/);
+    expect(() => settings(null, { ddlLockTimeoutMs: Infinity })).toThrow(/the DDL lock timeout: expected 0/);
+    expect(() => settings(null, { ddlLockTimeoutMs: -5 })).toThrow(/the DDL lock timeout: expected 0/);
   });
 });
 
