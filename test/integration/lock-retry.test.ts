@@ -64,6 +64,26 @@ describe('lock timeouts with retry on PostgreSQL', () => {
     expect(await db.query("SELECT current_setting('lock_timeout') AS v")).toEqual([{ v: '0' }]);
   });
 
+  it.each([
+    ['the default 5 s', undefined, '5s'],
+    ['none (0)', { timeoutMs: 0, retries: 0 }, '0'],
+  ])("a migration's own SET lock_timeout holds for it alone, with %s set", async (_label, lockPolicy, ours) => {
+    const seen = (table: string) => `CREATE TABLE ${table} AS SELECT current_setting('lock_timeout') AS v;`;
+    const dir = await setup({
+      '20240101000000_a.sql': `-- +migrate Up\nSET lock_timeout = '1ms';\n${seen('seen_a')}\n`,
+      '20240102000000_b.sql': `-- +migrate Up\n${seen('seen_b')}\n`,
+      '20240103000000_c.sql': `-- +migrate Up notransaction\nSET lock_timeout = '2ms';\n${seen('seen_c')}\n`,
+      '20240104000000_d.sql': `-- +migrate Up\n${seen('seen_d')}\n`,
+      '20240106000000_f.sql': `-- +migrate Up\n${seen('seen_f')}\n`,
+    });
+    const m = new Migrator({ db, migrationsDir: dir, lockPolicy, useGlobalRegistry: false });
+    m.register({ version: '20240105000000', name: 'code', up: async (h) => void (await h.query("SET lock_timeout = '3ms'")) });
+    await m.up();
+    const rows = await db.query("SELECT (SELECT v FROM seen_a) a, (SELECT v FROM seen_b) b, (SELECT v FROM seen_c) c, (SELECT v FROM seen_d) d, (SELECT v FROM seen_f) f, current_setting('lock_timeout') AS after");
+    // The file's own SET wins over ours in that migration; the next one starts from ours (or the server's) again.
+    expect(rows).toEqual([{ a: '1ms', b: ours, c: '2ms', d: ours, f: ours, after: '0' }]);
+  });
+
   it('retries a migration that hit the lock timeout, naming the blocking session and its query', async () => {
     const dir = await setup({ '20240101000000_add.sql': '-- +migrate Up\nALTER TABLE t ADD COLUMN c int;\n-- +migrate Down\nALTER TABLE t DROP COLUMN c;\n' });
     await block();
