@@ -30,12 +30,14 @@ export function previewText(result: RunResult, header: PreviewHeader): string {
     );
     if (p.statements.length === 0) out.push('-- (no statements: only the history record changes)');
     if (!p.noTransaction) out.push('BEGIN;');
+    if (p.lockTimeoutMs) out.push(`${p.noTransaction ? 'SET' : 'SET LOCAL'} lock_timeout = '${p.lockTimeoutMs}ms';`);
     for (const s of p.statements) {
       const sql = s.sql.trim();
       // A statement ending in a line comment gets its semicolon on the next line.
       const tail = sql.slice(sql.lastIndexOf('\n') + 1).includes('--') ? '\n;' : ';';
       out.push('', `-- file line ${s.line}`, sql + tail);
     }
+    if (p.noTransaction && p.lockTimeoutMs) out.push('', 'RESET lock_timeout;');
     if (!p.noTransaction) out.push('', 'COMMIT;');
   }
   return out.join('\n') + '\n';

@@ -36,4 +36,12 @@ describe('previewText', () => {
     expect(nt).toContain('-- file line 7\nDROP INDEX CONCURRENTLY i;');
     expect(previewText({ batch: null, applied: [], cancelled: false, planned: [] }, header)).toContain('-- nothing to do');
   });
+
+  it('shows the lock_timeout the run sets: SET LOCAL in the transaction, SET and RESET around a notransaction one', () => {
+    const planned = (noTransaction: boolean) => previewText({ batch: null, applied: [], cancelled: false, planned: [
+      { version: '1', name: 'a', direction: 'up', noTransaction, lockTimeoutMs: 5000, statements: [{ sql: 'ALTER TABLE t ADD c int', line: 2 }] },
+    ] }, header);
+    expect(planned(false)).toContain("BEGIN;\nSET LOCAL lock_timeout = '5000ms';\n\n-- file line 2\nALTER TABLE t ADD c int;\n\nCOMMIT;\n");
+    expect(planned(true)).toContain("SET lock_timeout = '5000ms';\n\n-- file line 2\nALTER TABLE t ADD c int;\n\nRESET lock_timeout;\n");
+  });
 });
