@@ -121,6 +121,25 @@ describe('lock timeouts with retry on PostgreSQL', () => {
     expect(await db.query("SELECT status FROM schema_migrations")).toEqual([{ status: 'applied' }]);
   });
 
+  it('a notransaction migration is watched for blockers statement by statement, not a second time as a whole', async () => {
+    const dir = await setup({ '20240101000000_nt.sql': '-- +migrate Up notransaction\nSELECT pg_sleep(0.3);\n-- +migrate Down\nSELECT 1;\n' });
+    let opened = 0;
+    const counting: Database = {
+      ...db,
+      query: db.query.bind(db),
+      exec: db.exec.bind(db),
+      close: db.close.bind(db),
+      inTransaction: db.inTransaction?.bind(db),
+      openSibling: async () => {
+        opened++;
+        return db.openSibling!();
+      },
+    };
+    // Watching from the start: the statement's watcher opens its session while pg_sleep runs.
+    await new Migrator({ db: counting, migrationsDir: dir, lockPolicy: { timeoutMs: 5000, retries: 1, watchAfterMs: 0 } }).up();
+    expect(opened).toBe(2); // the tracking table's writer and the statement's watcher
+  });
+
   it('gives up after N retries with backoff and records the failure', async () => {
     const dir = await setup({ '20240101000000_add.sql': '-- +migrate Up\nALTER TABLE t ADD COLUMN c int;\n-- +migrate Down\nALTER TABLE t DROP COLUMN c;\n' });
     await block();
