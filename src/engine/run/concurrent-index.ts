@@ -1,0 +1,247 @@
+// CREATE INDEX CONCURRENTLY commits its index to the catalog before it builds it, so when it fails
+// part-way (a lock timeout, a deadlock, a unique violation, a cancel) the index stays behind,
+// INVALID: never used by queries, still updated by every write, and in the way of a retry ("already
+// exists", or kept as it is by IF NOT EXISTS). PostgreSQL's recovery is to drop it and build it again.
+//
+// What the runner drops is only what the failed statement left: an index of the statement's table
+// that is invalid now and was not invalid (or did not exist) just before the statement ran, named as
+// the statement names it, and that no other session holds a lock on (a build in progress does).
+// The statement is recognised the way the engine recognises statement kinds elsewhere (chunk.ts):
+// by its leading words, without a SQL parser; what the words do not cover is left alone.
+import { databaseErrorInfo, type Database } from '../database';
+import { quoteIdent } from '../sql';
+import type { Direction } from '../types';
+import type { RunContext } from './context';
+
+/** A CREATE INDEX CONCURRENTLY statement, as far as the runner needs it. */
+export interface ConcurrentIndex {
+  /** The index name as written (quoted or not); null when PostgreSQL chooses it. */
+  name: string | null;
+  /** The table as written, for to_regclass (quoted parts kept quoted). */
+  table: string;
+  ifNotExists: boolean;
+}
+
+/** An index found in the catalog. */
+export interface IndexRef {
+  schema: string;
+  name: string;
+  /** Another session holds a lock on it, or indexes its table: it may be theirs, and is left alone. */
+  busy?: boolean;
+}
+
+/**
+ * Another session holds a lock on the index, or SHARE UPDATE EXCLUSIVE on its table (which every
+ * CREATE or DROP INDEX CONCURRENTLY holds for all of its run; autovacuum's is not one of them).
+ */
+const BUSY = `EXISTS (SELECT 1 FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+                WHERE l.pid <> pg_backend_pid() AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                  AND (l.relation = i.indexrelid
+                       OR (l.relation = i.indrelid AND l.mode = 'ShareUpdateExclusiveLock' AND a.backend_type IS DISTINCT FROM 'autovacuum worker')))`;
+
+const GAP = String.raw`(?:\s|--[^\n]*(?:\n|$)|/\*[\s\S]*?\*/)`;
+const IDENT = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*)`;
+const CIC = new RegExp(
+  `^${GAP}*create${GAP}+(?:unique${GAP}+)?index${GAP}+concurrently${GAP}+(if${GAP}+not${GAP}+exists${GAP}+)?` +
+    `(?:(?!on\\b)(${IDENT})${GAP}*)?on${GAP}+(?:only${GAP}+)?(${IDENT}(?:${GAP}*\\.${GAP}*${IDENT}){0,2})`,
+  'i',
+);
+const PART = new RegExp(IDENT, 'g');
+
+/** The statement's CREATE INDEX CONCURRENTLY, or null for any other statement. */
+export function concurrentIndexOf(sql: string): ConcurrentIndex | null {
+  const m = CIC.exec(sql);
+  if (!m) return null;
+  // The table's parts without the blanks or comments around their dots; quoted parts stay quoted.
+  const table = (m[3].match(PART) ?? []).join('.');
+  return { name: m[2] ?? null, table, ifNotExists: !!m[1] };
+}
+
+/** The catalog name an identifier as written stands for (before PostgreSQL cuts it to 63 bytes). */
+export function identifierName(written: string): string {
+  return written.startsWith('"') ? written.slice(1, -1).replace(/""/g, '"') : written.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
+
+export function qualifiedIndex(ix: IndexRef): string {
+  return `${quoteIdent(ix.schema)}.${quoteIdent(ix.name)}`;
+}
+
+/** What is true just before the statement runs: its table, and which of its indexes are invalid. */
+export interface Before {
+  table: string | null;
+  invalid: string[];
+}
+
+/** Read just before the statement runs, on its own session (so with its search_path). */
+export async function before(db: Database, cic: ConcurrentIndex): Promise<Before> {
+  const [row] = await db.query<{ table: string | null; invalid: string[] | null }>(
+    `SELECT to_regclass($1)::oid::text AS table,
+            ARRAY(SELECT indexrelid::oid::text FROM pg_index WHERE indrelid = to_regclass($1) AND NOT indisvalid) AS invalid`,
+    [cic.table],
+  );
+  return { table: row?.table ?? null, invalid: row?.invalid ?? [] };
+}
+
+/**
+ * Indexes of the statement's table that are invalid now and were not before it ran, named as the
+ * statement names its index. Those another session may be working on come back `busy`.
+ */
+export async function leftBehind(db: Database, cic: ConcurrentIndex, was: Before): Promise<IndexRef[]> {
+  if (!was.table) return [];
+  return db.query<IndexRef>(
+    `SELECT n.nspname AS schema, c.relname AS name, ${BUSY} AS busy
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE i.indrelid = $1::oid AND NOT i.indisvalid AND NOT (i.indexrelid = ANY($2::oid[]))
+        AND ($3::text IS NULL OR c.relname = $3::name)
+
+      ORDER BY c.relname`,
+    [was.table, was.invalid, cic.name === null ? null : identifierName(cic.name)],
+  );
+}
+
+/** The index the statement names, on its table, when it exists and is invalid (whoever made it). */
+export async function invalidNamed(db: Database, cic: ConcurrentIndex): Promise<IndexRef | null> {
+  if (cic.name === null) return null;
+  const rows = await db.query<IndexRef>(
+    `SELECT n.nspname AS schema, c.relname AS name, ${BUSY} AS busy
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE i.indrelid = to_regclass($1) AND NOT i.indisvalid AND c.relname = $2::name
+`,
+    [cic.table, identifierName(cic.name)],
+  );
+  return rows[0] ?? null;
+}
+
+export async function dropIndex(db: Database, ix: IndexRef): Promise<void> {
+  await db.exec(`DROP INDEX CONCURRENTLY IF EXISTS ${qualifiedIndex(ix)}`);
+}
+
+/**
+ * Appended to the recorded error of a statement that failed on an invalid index it did not make
+ * (its name was taken): a resume reads it and leaves that index alone too. Our words, not the
+ * server's, so it holds whatever language the server speaks.
+ */
+export function existedBeforeNote(ix: IndexRef): string {
+  return `; the invalid index ${qualifiedIndex(ix)} existed before this statement ran and is not dropped (drop it yourself if it is not wanted)`;
+}
+
+export const EXISTED_BEFORE = 'existed before this statement ran and is not dropped';
+
+/**
+ * The invalid index one CREATE INDEX CONCURRENTLY statement of a run may leave: found after each
+ * failed try, dropped before the next one, or at once when no try follows; and, on a resume, the
+ * one an earlier run left in it. Reports each drop as one line naming the index.
+ */
+export class LeftIndex {
+  private was: Before | null = null;
+  private left: IndexRef[] = [];
+  private leftBy: 'failed' | 'stopped' = 'failed';
+  private dropping: IndexRef | null = null;
+  private note = '';
+
+  constructor(
+    private readonly ctx: RunContext,
+    private readonly cic: ConcurrentIndex,
+    private readonly where: string,
+    private readonly direction: Direction,
+  ) {}
+
+  /**
+   * Resuming at this statement: it did not complete in an earlier run. An invalid index of the name
+   * it gives, on its table, is what it left when that run stopped in it (a kill, a lost connection,
+   * an older release that did not drop it), unless that run recorded the index as older than the
+   * statement. An unnamed one cannot be told from another: it is named in a warning, not dropped.
+   */
+  async resuming(recordedError: string | null): Promise<void> {
+    try {
+      if (this.cic.name === null) {
+        const was = await before(this.ctx.db, this.cic);
+        const invalid = await leftBehind(this.ctx.db, this.cic, { ...was, invalid: [] });
+        if (invalid.length) {
+          this.info(
+            `Warning: resuming at ${this.where}: table ${this.cic.table} has invalid ${invalid.length === 1 ? 'index' : 'indexes'} ${invalid.map(qualifiedIndex).join(', ')}; ` +
+              `the statement names no index, so which one (if any) it left cannot be told, and none is dropped: check them and drop the one it left (DROP INDEX CONCURRENTLY)`,
+          );
+        }
+        return;
+      }
+      const found = await invalidNamed(this.ctx.db, this.cic);
+      if (!found) return;
+      if (found.busy) this.info(`Resuming at ${this.where}: the index ${qualifiedIndex(found)} is invalid, but another session is working on it or on its table: not dropped`);
+      else if (recordedError?.includes(EXISTED_BEFORE)) this.info(`Resuming at ${this.where}: the index ${qualifiedIndex(found)} is invalid, but it existed before this statement first ran: not dropped`);
+      else this.leave([found], 'stopped');
+    } catch (err) {
+      this.info(`Warning: resuming at ${this.where}: whether an earlier run left an invalid index could not be checked (${databaseErrorInfo(err).message})`);
+    }
+  }
+
+  /** Before a try: drops what the last one (or an earlier run) left. Throws the drop's error. */
+  async dropLeft(): Promise<void> {
+    while (this.left.length) {
+      this.dropping = this.left[0];
+      await dropIndex(this.ctx.db, this.dropping);
+      this.left.shift();
+      const when = this.leftBy === 'stopped' ? 'when an earlier run stopped in it' : 'when it failed';
+      this.info(`Dropped the invalid index ${qualifiedIndex(this.dropping)} left by ${this.where} ${when}, so that it is built again from the start`);
+    }
+    this.dropping = null;
+  }
+
+  /** Just before the statement runs. */
+  async before(): Promise<void> {
+    this.was = await before(this.ctx.db, this.cic).catch(() => null);
+  }
+
+  /** The statement failed: finds the invalid index it left, to drop before the next try. */
+  async afterFailure(err: unknown): Promise<void> {
+    this.note = '';
+    if (!this.was) return;
+    try {
+      const found = await leftBehind(this.ctx.db, this.cic, this.was);
+      const busy = found.filter((ix) => ix.busy);
+      this.leave(found.filter((ix) => !ix.busy), 'failed');
+      if (busy.length) this.note = `; the invalid index ${busy.map(qualifiedIndex).join(', ')} is not dropped: another session is working on it or on its table`;
+      if (databaseErrorInfo(err).code === DUPLICATE_TABLE) {
+        const named = await invalidNamed(this.ctx.db, this.cic);
+        if (named && !found.some((ix) => ix.name === named.name && ix.schema === named.schema)) this.note += existedBeforeNote(named);
+      }
+    } catch (checkErr) {
+      this.note = `; whether it left an invalid index could not be checked (${databaseErrorInfo(checkErr).message}): check the indexes of ${this.cic.table}`;
+    }
+  }
+
+  /** No try follows: drops what the statement left now, and returns what to add to its error. */
+  async finalNote(): Promise<string> {
+    try {
+      await this.dropLeft();
+      return this.note;
+    } catch (err) {
+      return `${this.note}; and the invalid index ${qualifiedIndex(this.dropping!)} it left could not be dropped (${databaseErrorInfo(err).message}): "${this.direction} --resume" drops it before running the statement again`;
+    }
+  }
+
+  /** The error of a drop before a try, as the statement's failure. */
+  dropFailedText(message: string): string {
+    return `the invalid index ${qualifiedIndex(this.dropping!)} it left could not be dropped before running it again: ${message}`;
+  }
+
+  /** It succeeded: IF NOT EXISTS may have kept an invalid index of its name that was there before. */
+  async checkKept(): Promise<void> {
+    if (!this.cic.ifNotExists || this.cic.name === null) return;
+    const kept = await invalidNamed(this.ctx.db, this.cic).catch(() => null);
+    if (!kept) return;
+    const ix = qualifiedIndex(kept);
+    this.info(`Warning: ${this.where}: the index ${ix} already existed and is INVALID (IF NOT EXISTS kept it): queries do not use it; drop it (DROP INDEX CONCURRENTLY ${ix}) and build it again`);
+  }
+
+  private leave(indexes: IndexRef[], by: 'failed' | 'stopped'): void {
+    this.left = indexes;
+    this.leftBy = by;
+  }
+
+  private info(message: string): void {
+    this.ctx.onEvent?.({ type: 'info', message });
+  }
+}
+
+const DUPLICATE_TABLE = '42P07';
