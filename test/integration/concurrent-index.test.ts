@@ -85,6 +85,22 @@ describe('CREATE INDEX CONCURRENTLY that fails part-way, on PostgreSQL', () => {
     expect(await db.query('SELECT status FROM schema_migrations')).toEqual([{ status: 'applied' }]);
   });
 
+  it.each([
+    ['REINDEX INDEX CONCURRENTLY t_v;', ['t_v_ccnew']],
+    ['REINDEX TABLE CONCURRENTLY public.t;', ['t_pkey_ccnew', 't_v_ccnew']],
+    ['REINDEX (CONCURRENTLY) TABLE t;', ['t_pkey_ccnew', 't_v_ccnew']],
+  ])('%s that hit the lock timeout: the copies it left (…_ccnew) are dropped before the retry', async (reindex, copies) => {
+    const dir = await setup({ [`${V}_re.sql`]: `-- +migrate Up notransaction\n${reindex}\n` });
+    await db.exec('CREATE INDEX t_v ON t (v)');
+    await block();
+    const events: RunEvent[] = [];
+    const m = new Migrator({ db, migrationsDir: dir, onEvent: (e) => events.push(e), lockPolicy: unblockInFirstPause(2) });
+    await m.up();
+    expect(infos(events)).toEqual(copies.map((c) => `Dropped the invalid index "public"."${c}" left by ${dir}/${V}_re.sql:2 (statement 1) when it failed`));
+    expect(await indexes(db)).toEqual({ t_v: true });
+    expect(await db.query('SELECT status FROM schema_migrations')).toEqual([{ status: 'applied' }]);
+  });
+
   it('a unique violation in CREATE UNIQUE INDEX CONCURRENTLY: partial at its line, with no invalid index left', async () => {
     const dir = await setup({ [`${V}_uniq.sql`]: '-- +migrate Up notransaction\nCREATE TABLE seen (x int);\nCREATE UNIQUE INDEX CONCURRENTLY "T_u" ON public.t (v);\n' });
     await db.exec('INSERT INTO t VALUES (-1, 1)');

@@ -2,10 +2,11 @@
 // part-way (a lock timeout, a deadlock, a unique violation, a cancel) the index stays behind,
 // INVALID: never used by queries, still updated by every write, and in the way of a retry ("already
 // exists", or kept as it is by IF NOT EXISTS). PostgreSQL's recovery is to drop it and build it again.
+// REINDEX ... CONCURRENTLY leaves its copies the same way (…_ccnew, or the swapped-out …_ccold).
 //
 // What the runner drops is only what the failed statement left: an index of the statement's table
 // that is invalid now and was not invalid (or did not exist) just before the statement ran, named as
-// the statement names it, and that no other session holds a lock on (a build in progress does).
+// the statement names it (as REINDEX names its copies), and that no other session is working on.
 // The statement is recognised the way the engine recognises statement kinds elsewhere (chunk.ts):
 // by its leading words, without a SQL parser; what the words do not cover is left alone.
 import { databaseErrorInfo, type Database } from '../database';
@@ -13,12 +14,13 @@ import { quoteIdent } from '../sql';
 import type { Direction } from '../types';
 import type { RunContext } from './context';
 
-/** A CREATE INDEX CONCURRENTLY statement, as far as the runner needs it. */
+/** A CREATE INDEX CONCURRENTLY or REINDEX INDEX|TABLE CONCURRENTLY statement, as far as the runner needs it. */
 export interface ConcurrentIndex {
-  /** The index name as written (quoted or not); null when PostgreSQL chooses it. */
+  kind: 'create' | 'reindex-index' | 'reindex-table';
+  /** CREATE: the index name as written (quoted or not); null when PostgreSQL chooses it, and for REINDEX. */
   name: string | null;
-  /** The table as written, for to_regclass (quoted parts kept quoted). */
-  table: string;
+  /** The table (CREATE, REINDEX TABLE) or index (REINDEX INDEX) as written, for to_regclass. */
+  relation: string;
   ifNotExists: boolean;
 }
 
@@ -32,7 +34,7 @@ export interface IndexRef {
 
 /**
  * Another session holds a lock on the index, or SHARE UPDATE EXCLUSIVE on its table (which every
- * CREATE or DROP INDEX CONCURRENTLY holds for all of its run; autovacuum's is not one of them).
+ * CREATE, DROP or REINDEX ... CONCURRENTLY holds for all of its run; autovacuum's is not one of them).
  */
 const BUSY = `EXISTS (SELECT 1 FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
                 WHERE l.pid <> pg_backend_pid() AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
@@ -41,20 +43,31 @@ const BUSY = `EXISTS (SELECT 1 FROM pg_locks l LEFT JOIN pg_stat_activity a ON a
 
 const GAP = String.raw`(?:\s|--[^\n]*(?:\n|$)|/\*[\s\S]*?\*/)`;
 const IDENT = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*)`;
-const CIC = new RegExp(
+const QUALIFIED = `(${IDENT}(?:${GAP}*\\.${GAP}*${IDENT}){0,2})`;
+const CREATE = new RegExp(
   `^${GAP}*create${GAP}+(?:unique${GAP}+)?index${GAP}+concurrently${GAP}+(if${GAP}+not${GAP}+exists${GAP}+)?` +
-    `(?:(?!on\\b)(${IDENT})${GAP}*)?on${GAP}+(?:only${GAP}+)?(${IDENT}(?:${GAP}*\\.${GAP}*${IDENT}){0,2})`,
+    `(?:(?!on\\b)(${IDENT})${GAP}*)?on${GAP}+(?:only${GAP}+)?${QUALIFIED}`,
   'i',
 );
-const PART = new RegExp(IDENT, 'g');
+// REINDEX INDEX|TABLE CONCURRENTLY x, or (PostgreSQL 14) REINDEX (…, CONCURRENTLY, …) INDEX|TABLE x.
+const REINDEX = new RegExp(`^${GAP}*reindex${GAP}*(?:\\(([^)]*)\\)${GAP}*)?(index|table)${GAP}+(concurrently${GAP}+)?${QUALIFIED}`, 'i');
+// Identifiers, and the comments between them (skipped): a comment's words are not a name.
+const TOKEN = new RegExp(`${IDENT}|--[^\\n]*|/\\*[\\s\\S]*?\\*/`, 'g');
 
-/** The statement's CREATE INDEX CONCURRENTLY, or null for any other statement. */
+/** The statement's CREATE INDEX CONCURRENTLY or REINDEX INDEX|TABLE CONCURRENTLY, or null for any other. */
 export function concurrentIndexOf(sql: string): ConcurrentIndex | null {
-  const m = CIC.exec(sql);
-  if (!m) return null;
-  // The table's parts without the blanks or comments around their dots; quoted parts stay quoted.
-  const table = (m[3].match(PART) ?? []).join('.');
-  return { name: m[2] ?? null, table, ifNotExists: !!m[1] };
+  const m = CREATE.exec(sql);
+  if (m) return { kind: 'create', name: m[2] ?? null, relation: qualified(m[3]), ifNotExists: !!m[1] };
+  const r = REINDEX.exec(sql);
+  if (!r) return null;
+  const concurrently = !!r[3] || (r[1] !== undefined && /(?:^|,)\s*concurrently\s*(?:true|on|1)?\s*(?:,|$)/i.test(r[1]));
+  if (!concurrently) return null;
+  return { kind: r[2].toLowerCase() === 'index' ? 'reindex-index' : 'reindex-table', name: null, relation: qualified(r[4]), ifNotExists: false };
+}
+
+/** A qualified name's parts without the blanks or comments around their dots; quoted parts stay quoted. */
+function qualified(written: string): string {
+  return (written.match(TOKEN) ?? []).filter((t) => !t.startsWith('--') && !t.startsWith('/*')).join('.');
 }
 
 /** The catalog name an identifier as written stands for (before PostgreSQL cuts it to 63 bytes). */
@@ -66,48 +79,57 @@ export function qualifiedIndex(ix: IndexRef): string {
   return `${quoteIdent(ix.schema)}.${quoteIdent(ix.name)}`;
 }
 
-/** What is true just before the statement runs: its table, and which of its indexes are invalid. */
+/** What is true just before the statement runs: the tables whose indexes it works on, and which of those indexes are invalid. */
 export interface Before {
-  table: string | null;
+  tables: string[];
   invalid: string[];
 }
 
-/** Read just before the statement runs, on its own session (so with its search_path). */
+/**
+ * Read just before the statement runs, on its own session (so with its search_path). The tables: the
+ * one it names, or the index's; for REINDEX TABLE also its TOAST table, whose index it rebuilds too.
+ */
 export async function before(db: Database, cic: ConcurrentIndex): Promise<Before> {
-  const [row] = await db.query<{ table: string | null; invalid: string[] | null }>(
-    `SELECT to_regclass($1)::oid::text AS table,
-            ARRAY(SELECT indexrelid::oid::text FROM pg_index WHERE indrelid = to_regclass($1) AND NOT indisvalid) AS invalid`,
-    [cic.table],
+  const [row] = await db.query<{ tables: string[] | null; invalid: string[] | null }>(
+    `WITH named AS (
+       SELECT CASE WHEN $2 = 'reindex-index' THEN (SELECT indrelid FROM pg_index WHERE indexrelid = to_regclass($1)) ELSE to_regclass($1)::oid END AS rel
+     ), tables AS (
+       SELECT rel FROM named WHERE rel IS NOT NULL
+       UNION ALL SELECT c.reltoastrelid FROM pg_class c JOIN named ON c.oid = named.rel WHERE $2 = 'reindex-table' AND c.reltoastrelid <> 0
+     )
+     SELECT ARRAY(SELECT rel::text FROM tables) AS tables,
+            ARRAY(SELECT indexrelid::text FROM pg_index WHERE indrelid IN (SELECT rel FROM tables) AND NOT indisvalid) AS invalid`,
+    [cic.relation, cic.kind],
   );
-  return { table: row?.table ?? null, invalid: row?.invalid ?? [] };
+  return { tables: row?.tables ?? [], invalid: row?.invalid ?? [] };
 }
 
 /**
- * Indexes of the statement's table that are invalid now and were not before it ran, named as the
- * statement names its index. Those another session may be working on come back `busy`.
+ * Indexes of the statement's tables that are invalid now and were not before it ran: for CREATE,
+ * named as the statement names its index (any name when it gives none); for REINDEX, named as
+ * REINDEX names the copies it builds (…_ccnew) and the old indexes it has swapped out (…_ccold).
+ * Those another session may be working on come back `busy`.
  */
 export async function leftBehind(db: Database, cic: ConcurrentIndex, was: Before): Promise<IndexRef[]> {
-  if (!was.table) return [];
+  if (!was.tables.length) return [];
   return db.query<IndexRef>(
     `SELECT n.nspname AS schema, c.relname AS name, ${BUSY} AS busy
        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE i.indrelid = $1::oid AND NOT i.indisvalid AND NOT (i.indexrelid = ANY($2::oid[]))
-        AND ($3::text IS NULL OR c.relname = $3::name)
-
+      WHERE i.indrelid = ANY($1::oid[]) AND NOT i.indisvalid AND NOT (i.indexrelid = ANY($2::oid[]))
+        AND CASE WHEN $4 THEN c.relname ~ '_cc(new|old)[0-9]*$' ELSE ($3::text IS NULL OR c.relname = $3::name) END
       ORDER BY c.relname`,
-    [was.table, was.invalid, cic.name === null ? null : identifierName(cic.name)],
+    [was.tables, was.invalid, cic.name === null ? null : identifierName(cic.name), cic.kind !== 'create'],
   );
 }
 
-/** The index the statement names, on its table, when it exists and is invalid (whoever made it). */
+/** CREATE: the index the statement names, on its table, when it exists and is invalid (whoever made it). */
 export async function invalidNamed(db: Database, cic: ConcurrentIndex): Promise<IndexRef | null> {
-  if (cic.name === null) return null;
+  if (cic.kind !== 'create' || cic.name === null) return null;
   const rows = await db.query<IndexRef>(
     `SELECT n.nspname AS schema, c.relname AS name, ${BUSY} AS busy
        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE i.indrelid = to_regclass($1) AND NOT i.indisvalid AND c.relname = $2::name
-`,
-    [cic.table, identifierName(cic.name)],
+      WHERE i.indrelid = to_regclass($1) AND NOT i.indisvalid AND c.relname = $2::name`,
+    [cic.relation, identifierName(cic.name)],
   );
   return rows[0] ?? null;
 }
@@ -155,12 +177,12 @@ export class LeftIndex {
   async resuming(recordedError: string | null): Promise<void> {
     try {
       if (this.cic.name === null) {
-        const was = await before(this.ctx.db, this.cic);
-        const invalid = await leftBehind(this.ctx.db, this.cic, { ...was, invalid: [] });
+        const invalid = await leftBehind(this.ctx.db, this.cic, { ...(await before(this.ctx.db, this.cic)), invalid: [] });
         if (invalid.length) {
+          const which = this.cic.kind === 'create' ? 'the statement names no index, so which one (if any) it left cannot be told' : 'REINDEX may have left them, or another run of it';
           this.info(
-            `Warning: resuming at ${this.where}: table ${this.cic.table} has invalid ${invalid.length === 1 ? 'index' : 'indexes'} ${invalid.map(qualifiedIndex).join(', ')}; ` +
-              `the statement names no index, so which one (if any) it left cannot be told, and none is dropped: check them and drop the one it left (DROP INDEX CONCURRENTLY)`,
+            `Warning: resuming at ${this.where}: ${this.cic.relation} has invalid ${invalid.length === 1 ? 'index' : 'indexes'} ${invalid.map(qualifiedIndex).join(', ')}; ` +
+              `${which}, and none is dropped: check them and drop the ones it left (DROP INDEX CONCURRENTLY)`,
           );
         }
         return;
@@ -182,7 +204,8 @@ export class LeftIndex {
       await dropIndex(this.ctx.db, this.dropping);
       this.left.shift();
       const when = this.leftBy === 'stopped' ? 'when an earlier run stopped in it' : 'when it failed';
-      this.info(`Dropped the invalid index ${qualifiedIndex(this.dropping)} left by ${this.where} ${when}, so that it is built again from the start`);
+      const again = this.cic.kind === 'create' ? ', so that it is built again from the start' : '';
+      this.info(`Dropped the invalid index ${qualifiedIndex(this.dropping)} left by ${this.where} ${when}${again}`);
     }
     this.dropping = null;
   }
@@ -206,7 +229,7 @@ export class LeftIndex {
         if (named && !found.some((ix) => ix.name === named.name && ix.schema === named.schema)) this.note += existedBeforeNote(named);
       }
     } catch (checkErr) {
-      this.note = `; whether it left an invalid index could not be checked (${databaseErrorInfo(checkErr).message}): check the indexes of ${this.cic.table}`;
+      this.note = `; whether it left an invalid index could not be checked (${databaseErrorInfo(checkErr).message}): check the indexes of ${this.cic.relation}`;
     }
   }
 
