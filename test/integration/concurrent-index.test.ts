@@ -194,23 +194,68 @@ describe('CREATE INDEX CONCURRENTLY that fails part-way, on PostgreSQL', () => {
     expect(await indexes(db)).toEqual({ t_v: true });
   });
 
-  it('the drop itself fails: the error says so, the migration stays partial; up --resume drops it, then builds it', async () => {
-    const dir = await setup({ [`${V}_idx.sql`]: '-- +migrate Up notransaction\nCREATE INDEX CONCURRENTLY t_v ON t (v);\n' });
+  /**
+   * The statement hits the lock timeout with no retries left, and the DROP that follows times out
+   * behind the same transaction: partial, with the index it left still there. The transaction ends.
+   */
+  async function leftAfterFailedDrop(statement: string, left: string): Promise<{ dir: string; err: Error }> {
+    const dir = await setup({ [`${V}_idx.sql`]: `-- +migrate Up notransaction\n${statement}\n` });
+    await db.exec('CREATE INDEX t_v ON t (v)');
     const b = await block();
-    // No retries: the DROP that follows the lock timeout times out behind the same transaction.
     const m = new Migrator({ db, migrationsDir: dir, lockPolicy: { timeoutMs: 300, retries: 0 } });
     const err = await rejection(m.up());
-    expect(err).toBeInstanceOf(MigrationFailedError);
-    expect(err.message).toMatch(/failed \(statement 1\): canceling statement due to lock timeout; and the invalid index "public"\."t_v" it left could not be dropped \(canceling statement due to lock timeout\): "up --resume" drops it before running the statement again/);
     expect((await m.status())[0].status).toBe('partial');
-    expect(await indexes(db)).toEqual({ t_v: false });
+    expect((await indexes(db))[left]).toBe(false);
     await b.query('COMMIT');
+    return { dir, err };
+  }
+
+  it.each([
+    ['CREATE INDEX CONCURRENTLY t_v2 ON t (v);', 't_v2', { t_v: true, t_v2: true }],
+    ['CREATE INDEX CONCURRENTLY ON t (v);', 't_v_idx', { t_v: true, t_v_idx: true }],
+    ['REINDEX INDEX CONCURRENTLY t_v;', 't_v_ccnew', { t_v: true }],
+  ])('%s: the drop itself fails: the error names the index, the migration stays partial; up --resume drops it, then runs the statement', async (statement, left, after) => {
+    const { dir, err } = await leftAfterFailedDrop(statement, left);
+    expect(err).toBeInstanceOf(MigrationFailedError);
+    expect(err.message).toContain(
+      `failed (statement 1): canceling statement due to lock timeout; and the invalid index "public"."${left}" it left could not be dropped (canceling statement due to lock timeout): "up --resume" drops it before running the statement again`,
+    );
     const events: RunEvent[] = [];
     const r = new Migrator({ db, migrationsDir: dir, onEvent: (e) => events.push(e) });
     await r.up({ resume: true });
-    expect(infos(events)).toContain(`Dropped the invalid index "public"."t_v" left by ${dir}/${V}_idx.sql:2 (statement 1) when an earlier run stopped in it, so that it is built again from the start`);
-    expect(await indexes(db)).toEqual({ t_v: true });
+    expect(infos(events).filter((t) => t.startsWith('Dropped'))).toEqual([
+      `Dropped the invalid index "public"."${left}" left by ${dir}/${V}_idx.sql:2 (statement 1) when an earlier run stopped in it${left === 't_v_ccnew' ? '' : ', so that it is built again from the start'}`,
+    ]);
+    expect(await indexes(db)).toEqual(after);
     expect((await r.status())[0].status).toBe('applied');
+  });
+
+  it('a resume leaves alone an invalid index that another session is working on (its table locked SHARE UPDATE EXCLUSIVE)', async () => {
+    const { dir } = await leftAfterFailedDrop('CREATE INDEX CONCURRENTLY t_v2 ON t (v);', 't_v2');
+    const other = new pg.Client({ connectionString: suite.backend.url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('LOCK TABLE t IN SHARE UPDATE EXCLUSIVE MODE');
+      const events: RunEvent[] = [];
+      const r = new Migrator({ db, migrationsDir: dir, onEvent: (e) => events.push(e), lockPolicy: { timeoutMs: 300, retries: 0 } });
+      await rejection(r.up({ resume: true }));
+      expect(infos(events)).toContain(`Resuming at ${dir}/${V}_idx.sql:2 (statement 1): the index "public"."t_v2" is invalid, but another session is working on it or on its table: not dropped`);
+      expect(await indexes(db)).toEqual({ t_v: true, t_v2: false });
+    } finally {
+      await other.end();
+    }
+  });
+
+  it('a resume of an unnamed CREATE INDEX CONCURRENTLY stopped by a kill (nothing recorded): names the invalid indexes of its table, drops none', async () => {
+    const { dir } = await leftAfterFailedDrop('CREATE INDEX CONCURRENTLY ON t (v);', 't_v_idx');
+    await db.exec('UPDATE schema_migrations SET error = NULL, error_statement = NULL, error_line = NULL'); // as a killed run leaves it
+    const events: RunEvent[] = [];
+    await new Migrator({ db, migrationsDir: dir, onEvent: (e) => events.push(e) }).up({ resume: true });
+    expect(infos(events)).toContain(
+      `Warning: resuming at ${dir}/${V}_idx.sql:2 (statement 1): t has invalid index "public"."t_v_idx"; the statement names no index, so which one (if any) it left cannot be told, and it is not dropped: check it, and drop it (DROP INDEX CONCURRENTLY) if the statement left it`,
+    );
+    expect(await indexes(db)).toEqual({ t_v: true, t_v_idx: false, t_v_idx1: true });
   });
 
   it('the CLI killed (SIGKILL) during the build, its session ended: up --resume drops the invalid index it left and builds it', async () => {

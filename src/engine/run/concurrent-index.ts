@@ -169,29 +169,37 @@ export class LeftIndex {
   ) {}
 
   /**
-   * Resuming at this statement: it did not complete in an earlier run. An invalid index of the name
-   * it gives, on its table, is what it left when that run stopped in it (a kill, a lost connection,
-   * an older release that did not drop it), unless that run recorded the index as older than the
-   * statement. An unnamed one cannot be told from another: it is named in a warning, not dropped.
+   * Resuming at this statement: it did not complete in an earlier run. Dropped before it runs again:
+   * the indexes that run recorded as left by it and not dropped (found then by the proof above), if
+   * still invalid; else, for a CREATE that names its index, an invalid index of that name on its
+   * table: what it left when that run stopped in it (a kill, a lost connection, an older release),
+   * unless that run recorded the index as older than the statement. Other invalid indexes of its
+   * table cannot be told from someone else's: they are named in a warning, not dropped.
    */
   async resuming(recordedError: string | null): Promise<void> {
+    const busy = (ix: IndexRef) => this.info(`Resuming at ${this.where}: the index ${qualifiedIndex(ix)} is invalid, but another session is working on it or on its table: not dropped`);
     try {
-      if (this.cic.name === null) {
+      const recorded = recordedLeft(recordedError);
+      if (recorded.length) {
+        const still = await stillInvalid(this.ctx.db, this.cic, recorded);
+        still.filter((ix) => ix.busy).forEach(busy);
+        this.leave(still.filter((ix) => !ix.busy), 'stopped');
+      } else if (this.cic.name !== null) {
+        const found = await invalidNamed(this.ctx.db, this.cic);
+        if (!found) return;
+        if (found.busy) busy(found);
+        else if (recordedError?.includes(EXISTED_BEFORE)) this.info(`Resuming at ${this.where}: the index ${qualifiedIndex(found)} is invalid, but it existed before this statement first ran: not dropped`);
+        else this.leave([found], 'stopped');
+      } else {
         const invalid = await leftBehind(this.ctx.db, this.cic, { ...(await before(this.ctx.db, this.cic)), invalid: [] });
-        if (invalid.length) {
-          const which = this.cic.kind === 'create' ? 'the statement names no index, so which one (if any) it left cannot be told' : 'REINDEX may have left them, or another run of it';
-          this.info(
-            `Warning: resuming at ${this.where}: ${this.cic.relation} has invalid ${invalid.length === 1 ? 'index' : 'indexes'} ${invalid.map(qualifiedIndex).join(', ')}; ` +
-              `${which}, and none is dropped: check them and drop the ones it left (DROP INDEX CONCURRENTLY)`,
-          );
-        }
-        return;
+        if (!invalid.length) return;
+        const which = this.cic.kind === 'create' ? 'the statement names no index, so which one (if any) it left cannot be told' : 'they may be copies this REINDEX or another one left';
+        const one = invalid.length === 1;
+        this.info(
+          `Warning: resuming at ${this.where}: ${this.cic.relation} has invalid ${one ? 'index' : 'indexes'} ${invalid.map(qualifiedIndex).join(', ')}; ` +
+            `${which}, and ${one ? 'it is not dropped: check it, and drop it' : 'none is dropped: check them, and drop the ones'} (DROP INDEX CONCURRENTLY) if the statement left ${one ? 'it' : 'them'}`,
+        );
       }
-      const found = await invalidNamed(this.ctx.db, this.cic);
-      if (!found) return;
-      if (found.busy) this.info(`Resuming at ${this.where}: the index ${qualifiedIndex(found)} is invalid, but another session is working on it or on its table: not dropped`);
-      else if (recordedError?.includes(EXISTED_BEFORE)) this.info(`Resuming at ${this.where}: the index ${qualifiedIndex(found)} is invalid, but it existed before this statement first ran: not dropped`);
-      else this.leave([found], 'stopped');
     } catch (err) {
       this.info(`Warning: resuming at ${this.where}: whether an earlier run left an invalid index could not be checked (${databaseErrorInfo(err).message})`);
     }
@@ -239,13 +247,19 @@ export class LeftIndex {
       await this.dropLeft();
       return this.note;
     } catch (err) {
-      return `${this.note}; and the invalid index ${qualifiedIndex(this.dropping!)} it left could not be dropped (${databaseErrorInfo(err).message}): "${this.direction} --resume" drops it before running the statement again`;
+      return `${this.note}; and ${this.notDropped(databaseErrorInfo(err).message)}`;
     }
   }
 
   /** The error of a drop before a try, as the statement's failure. */
   dropFailedText(message: string): string {
-    return `the invalid index ${qualifiedIndex(this.dropping!)} it left could not be dropped before running it again: ${message}`;
+    return this.notDropped(message);
+  }
+
+  /** Says which indexes are still to drop, in words a resume reads back (recordedLeft). */
+  private notDropped(why: string): string {
+    const one = this.left.length === 1;
+    return `the invalid ${one ? 'index' : 'indexes'} ${this.left.map(qualifiedIndex).join(', ')}${NOT_DROPPED}${why}): "${this.direction} --resume" drops ${one ? 'it' : 'them'} before running the statement again`;
   }
 
   /** It succeeded: IF NOT EXISTS may have kept an invalid index of its name that was there before. */
@@ -268,3 +282,27 @@ export class LeftIndex {
 }
 
 const DUPLICATE_TABLE = '42P07';
+const NOT_DROPPED = ' it left could not be dropped (';
+
+/** The indexes a failed run recorded as left by the statement and not dropped (see notDropped). */
+export function recordedLeft(error: string | null): IndexRef[] {
+  const end = error?.lastIndexOf(NOT_DROPPED) ?? -1;
+  if (!error || end < 0) return [];
+  const start = error.lastIndexOf('the invalid ', end);
+  const list = error.slice(start, end);
+  return [...list.matchAll(/"((?:[^"]|"")*)"\."((?:[^"]|"")*)"/g)].map((m) => ({ schema: m[1].replace(/""/g, '"'), name: m[2].replace(/""/g, '"') }));
+}
+
+/** Of `indexes`, those that are still there, invalid, on the statement's tables. */
+async function stillInvalid(db: Database, cic: ConcurrentIndex, indexes: IndexRef[]): Promise<IndexRef[]> {
+  const was = await before(db, cic);
+  if (!was.tables.length) return [];
+  return db.query<IndexRef>(
+    `SELECT n.nspname AS schema, c.relname AS name, ${BUSY} AS busy
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE i.indrelid = ANY($1::oid[]) AND NOT i.indisvalid
+        AND (n.nspname::text, c.relname::text) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+      ORDER BY c.relname`,
+    [was.tables, indexes.map((ix) => ix.schema), indexes.map((ix) => ix.name)],
+  );
+}
