@@ -122,6 +122,22 @@ describe('CREATE INDEX CONCURRENTLY that fails part-way, on PostgreSQL', () => {
     expect(await indexes(db)).toEqual({ T_u: true });
   });
 
+  it('through the search_path, in a schema and table whose names need quotes; in a Down, which says "down --resume"', async () => {
+    await setup({});
+    await db.exec('CREATE SCHEMA "My App"; CREATE TABLE "My App"."T" (v int); INSERT INTO "My App"."T" VALUES (1), (1);');
+    const dir = suite.folder({
+      [`${V}_a.sql`]: '-- +migrate Up\nSELECT 1;\n-- +migrate Down notransaction\nSET search_path = "My App";\nCREATE UNIQUE INDEX CONCURRENTLY "U" ON "T" (v);\n',
+    }).dir;
+    const events: RunEvent[] = [];
+    const m = new Migrator({ db, migrationsDir: dir, onEvent: (e) => events.push(e) });
+    await m.up();
+    const err = await rejection(m.down());
+    expect((err as MigrationFailedError).line).toBe(5);
+    expect(infos(events)).toEqual([`Dropped the invalid index "My App"."U" left by ${dir}/${V}_a.sql:5 (statement 2) when it failed, so that it is built again from the start`]);
+    expect(await indexes(db, '"My App"."T"')).toEqual({});
+    expect((await m.status())[0].hint).toContain('"down --resume"');
+  });
+
   it('an invalid index that existed before the statement is never dropped', async () => {
     await setup({});
     await invalidIndex('t_old');
