@@ -150,9 +150,10 @@ export function existedBeforeNote(ix: IndexRef): string {
 export const EXISTED_BEFORE = 'existed before this statement ran and is not dropped';
 
 /**
- * The invalid index one CREATE INDEX CONCURRENTLY statement of a run may leave: found after each
- * failed try, dropped before the next one, or at once when no try follows; and, on a resume, the
- * one an earlier run left in it. Reports each drop as one line naming the index.
+ * The invalid indexes one CREATE INDEX CONCURRENTLY (or REINDEX ... CONCURRENTLY) statement of a run
+ * may leave: found after each failed try, dropped before the next one, or at once when no try
+ * follows; and, on a resume, those an earlier run left in it. Reports each drop as one line naming
+ * the index.
  */
 export class LeftIndex {
   private was: Before | null = null;
@@ -160,6 +161,8 @@ export class LeftIndex {
   private leftBy: 'failed' | 'stopped' = 'failed';
   private dropping: IndexRef | null = null;
   private note = '';
+  /** Every index a try of this statement left (qualified names), dropped or not. */
+  private readonly mine = new Set<string>();
 
   constructor(
     private readonly ctx: RunContext,
@@ -228,14 +231,20 @@ export class LeftIndex {
     this.note = '';
     if (!this.was) return;
     try {
-      const found = await leftBehind(this.ctx.db, this.cic, this.was);
+      // "Already exists": the statement made nothing, so nothing new is its own.
+      const duplicate = databaseErrorInfo(err).code === DUPLICATE_TABLE;
+      const found = duplicate ? [] : await leftBehind(this.ctx.db, this.cic, this.was);
+      for (const ix of found) this.mine.add(qualifiedIndex(ix));
+      if (duplicate) {
+        // Its name is taken by an invalid index: one an earlier try left (another session was on it
+        // then), or one that was there before the statement first ran.
+        const named = await invalidNamed(this.ctx.db, this.cic);
+        if (named && this.mine.has(qualifiedIndex(named))) found.push(named);
+        else if (named) this.note += existedBeforeNote(named);
+      }
       const busy = found.filter((ix) => ix.busy);
       this.leave(found.filter((ix) => !ix.busy), 'failed');
-      if (busy.length) this.note = `; the invalid index ${busy.map(qualifiedIndex).join(', ')} is not dropped: another session is working on it or on its table`;
-      if (databaseErrorInfo(err).code === DUPLICATE_TABLE) {
-        const named = await invalidNamed(this.ctx.db, this.cic);
-        if (named && !found.some((ix) => ix.name === named.name && ix.schema === named.schema)) this.note += existedBeforeNote(named);
-      }
+      if (busy.length) this.note += `; the invalid index ${busy.map(qualifiedIndex).join(', ')} is not dropped: another session is working on it or on its table`;
     } catch (checkErr) {
       this.note = `; whether it left an invalid index could not be checked (${databaseErrorInfo(checkErr).message}): check the indexes of ${this.cic.relation}`;
     }
