@@ -31,6 +31,7 @@ export type {
   RowStatus,
   RunResult,
   Section,
+  SectionDirective,
   Statement,
   StatusEntry,
 } from './types';

@@ -170,6 +170,7 @@ class Scanner {
   }
 
   result(): ParsedMigration {
+    if (!this.up && this.down) throw new ParseError(this.file, this.down.line, 'missing -- +migrate Up: the file has only a Down section');
     if (!this.up) {
       const empty = this.src.trim() === '';
       throw new ParseError(this.file, 1, empty ? 'empty file: missing -- +migrate Up' : 'missing -- +migrate Up');
@@ -336,7 +337,7 @@ class Scanner {
     const line = this.lineAt(start);
     this.endStatement(start);
     this.pos = eol === this.n ? eol : eol + 1;
-    this.apply(directive, options, start, line);
+    this.apply(directive, options, start, line, 'migrate');
     return true;
   }
 
@@ -360,30 +361,25 @@ class Scanner {
     this.endStatement(start);
     this.pos = eol === this.n ? eol : eol + 1;
     if (directive === 'NO TRANSACTION') this.gooseNoTransaction = true;
-    else this.apply(directive, [], start, line);
+    else this.apply(directive, [], start, line, 'goose');
     return true;
   }
 
-  private apply(directive: Directive, options: string[], start: number, line: number): void {
+  private apply(directive: Directive, options: string[], start: number, line: number, tool: 'migrate' | 'goose'): void {
     switch (directive) {
       case 'Up':
       case 'Down': {
         const noTransaction = this.sectionOptions(start, directive, options);
-        if (directive === 'Up') {
-          if (this.up) this.fail(start, `duplicate -- +migrate Up (the first is on line ${this.up.line})`);
-          if (this.down) this.fail(start, `-- +migrate Up after -- +migrate Down (line ${this.down.line}); Up comes first`);
-          this.up = this.section = { line, noTransaction, statements: [] };
-        } else {
-          if (!this.up) this.fail(start, '-- +migrate Down before -- +migrate Up; Up comes first');
-          if (this.down) this.fail(start, `duplicate -- +migrate Down (the first is on line ${this.down.line})`);
-          this.down = this.section = { line, noTransaction, statements: [] };
-        }
+        if (tool === 'goose') this.gooseOrder(start, directive);
+        if (directive === 'Up') this.up = this.section = this.enter(this.up, line, noTransaction);
+        else this.down = this.section = this.enter(this.down, line, noTransaction);
         break;
       }
       case 'notransaction':
         if (options.length) this.fail(start, `unexpected "${options[0]}" after -- +migrate notransaction`);
         if (!this.section) this.fail(start, '-- +migrate notransaction before -- +migrate Up; it belongs to a section');
         this.section.noTransaction = true;
+        if (this.section.directives) this.section.directives[this.section.directives.length - 1].noTransaction = true;
         break;
       case 'StatementBegin':
         if (options.length) this.fail(start, `unexpected "${options[0]}" after -- +migrate StatementBegin`);
@@ -392,6 +388,30 @@ class Scanner {
         break;
       case 'StatementEnd':
         this.fail(start, '-- +migrate StatementEnd without a StatementBegin');
+    }
+  }
+
+  /**
+   * A `-- +migrate Up|Down` line: a new section, or more of the one this direction already has. sql-migrate
+   * reads any number of Up and Down directives, in any order: each direction's statements in file order,
+   * without a transaction when any of its directives says notransaction.
+   */
+  private enter(section: Section | null, line: number, noTransaction: boolean): Section {
+    if (!section) return { line, noTransaction, statements: [] };
+    section.directives ??= [{ line: section.line, noTransaction: section.noTransaction, firstStatement: 0 }];
+    section.directives.push({ line, noTransaction, firstStatement: section.statements.length });
+    if (noTransaction) section.noTransaction = true;
+    return section;
+  }
+
+  /** goose takes one Up, then at most one Down, and refuses anything else. */
+  private gooseOrder(start: number, directive: 'Up' | 'Down'): void {
+    if (directive === 'Up') {
+      if (this.up) this.fail(start, `duplicate -- +goose Up (the first is on line ${this.up.line})`);
+      if (this.down) this.fail(start, `-- +goose Up after -- +goose Down (line ${this.down.line}); Up comes first`);
+    } else {
+      if (!this.up) this.fail(start, '-- +goose Down before -- +goose Up; Up comes first');
+      if (this.down) this.fail(start, `duplicate -- +goose Down (the first is on line ${this.down.line})`);
     }
   }
 

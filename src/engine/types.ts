@@ -7,12 +7,27 @@ export interface Statement {
 /** Which section of a migration runs: `up` applies, `down` rolls back. */
 export type Direction = 'up' | 'down';
 
-/** One section (`-- +migrate Up` or `Down`) of a parsed migration file. */
+/**
+ * One direction (`-- +migrate Up` or `Down`) of a parsed migration file. A file may hold several
+ * directives of one direction, in any order, as sql-migrate allows: their statements are this one
+ * section, in file order, and it runs without a transaction when any of them says notransaction.
+ */
 export interface Section {
-  /** Line of the `-- +migrate Up|Down` directive. */
+  /** Line of the direction's first `-- +migrate Up|Down` directive. */
   line: number;
   noTransaction: boolean;
   statements: Statement[];
+  /** Every directive of this direction, in file order, when there are several; absent for the usual one. */
+  directives?: SectionDirective[];
+}
+
+/** One of several `-- +migrate Up` (or `Down`) lines of a file. */
+export interface SectionDirective {
+  line: number;
+  /** This directive says notransaction (on its line or on a `-- +migrate notransaction` line under it). */
+  noTransaction: boolean;
+  /** Index in the section's statements of the first statement under this directive. */
+  firstStatement: number;
 }
 
 /** A migration file's sections. */
