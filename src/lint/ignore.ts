@@ -6,7 +6,7 @@ const KNOWN = new Set(RULES.map((r) => r.meta.id));
 /**
  * `-- migrate-lens-ignore rule-id[, rule-id]` on a statement (the line before it, a line inside it,
  * or after its `;` on the same line) turns those rules off for that statement; in the file's header
- * (before `-- +migrate Up`), or written `-- migrate-lens-ignore-file`, for the whole file.
+ * (before the first `-- +migrate Up` or `Down`), or written `-- migrate-lens-ignore-file`, for the whole file.
  * sql-migrate and PostgreSQL read it as a comment.
  */
 const IGNORE = /--[ \t]*(migrate-lens-ignore[^\s:,]*)(:?)([^\n]*)/g;
@@ -28,7 +28,8 @@ export interface Ignores {
 export function readIgnores(m: LintMigration): Ignores {
   const comments: IgnoreComment[] = [];
   const { text } = m;
-  const upStart = m.up?.directiveOffset ?? text.length;
+  // The header ends at the first directive, which may be a Down (sql-migrate takes either order).
+  const headerEnd = Math.min(m.up?.directiveOffset ?? text.length, m.down?.directiveOffset ?? text.length);
   for (const match of text.matchAll(IGNORE)) {
     const offset = match.index!;
     if (insideCode(m, offset)) continue;
@@ -41,7 +42,7 @@ export function readIgnores(m: LintMigration): Ignores {
     const rules = match[3].split(',').flatMap(ruleIds);
     const problem = rules.length ? null : `${marker} names no rule: write -- ${marker} rule-id[, rule-id]`;
     let span: IgnoreComment['span'] = null;
-    if (marker === 'migrate-lens-ignore' && offset > upStart) {
+    if (marker === 'migrate-lens-ignore' && offset > headerEnd) {
       span = spanOf(m, offset);
       if (!span) {
         // After the last statement: it silenced the whole file, as if it were in the header.

@@ -81,7 +81,7 @@ export function lintMigration(m: LintMigration, options: LintOptions = {}): Find
     const report = (r: Report) => {
       const offset = r.offset ?? r.statement.offset;
       if (ignores.isIgnored(rule.meta.id, offset) || ignores.isIgnored(rule.meta.id, r.statement.offset)) return;
-      add(offset, r.statement.end, setting, rule.meta.id, r.message, r.fix);
+      add(offset, r.end ?? r.statement.end, setting, rule.meta.id, r.message, r.fix);
     };
     runRule(rule, m, { migration: m, ddlLockTimeoutMs: options.ddlLockTimeoutMs ?? DEFAULT_DDL_LOCK_TIMEOUT_MS, report });
   }

@@ -2,7 +2,7 @@ import { lineOf, lineStarts } from '../engine/lines';
 import { normaliseText } from '../engine/text';
 import { ParseError } from '../engine/errors';
 import { parseMigration } from '../engine/parser';
-import type { Section } from '../engine/types';
+import type { Section, Statement } from '../engine/types';
 import { parseSql, SqlSyntaxError, type Node, type ParsedStatement } from './pg-parser';
 
 export type { Node };
@@ -34,13 +34,27 @@ export interface LintStatement {
 
 export interface LintSection {
   name: 'up' | 'down';
-  /** Offset of the `-- +migrate Up|Down` line and of that line's end (where `notransaction` goes). */
+  /** Offset of the first `-- +migrate Up|Down` line and of that line's end (where `notransaction` goes). */
   directiveOffset: number;
   directiveEnd: number;
+  /** Every `-- +migrate Up|Down` line of this direction, in file order (one, unless the file repeats it). */
+  directives: LintDirective[];
   noTransaction: boolean;
   statements: LintStatement[];
   /** The parser's statements (one per `;` or StatementBegin block), before PostgreSQL parsed them. */
   rawCount: number;
+}
+
+/** One `-- +migrate Up|Down` line of a section. */
+export interface LintDirective {
+  /** Offsets of the line's start and end; its 1-based line. */
+  offset: number;
+  end: number;
+  line: number;
+  /** This directive itself says notransaction (the section runs without a transaction if any does). */
+  noTransaction: boolean;
+  /** Index in the section's `statements` of the first statement under it (= length when none follows). */
+  firstStatement: number;
 }
 
 export interface SyntaxProblem {
@@ -130,8 +144,17 @@ export function readMigration(rawText: string, file: string, cache: ParseCache =
     cursor = found + sql.length;
     return found;
   };
-  out.up = readSection('up', parsed.up, text, place, out, cache);
-  if (parsed.down) out.down = readSection('down', parsed.down, text, place, out, cache);
+  // Placed in file order: a Down may come first, and a direction may be split in several parts.
+  const textStarts = new Map<Statement, number>();
+  const all = [...parsed.up.statements, ...(parsed.down?.statements ?? [])].sort((a, b) => a.line - b.line);
+  for (const raw of all) {
+    const textStart = place(raw.sql, raw.line);
+    textStarts.set(raw, textStart);
+    out.statementSpans.push({ textStart, end: textStart + raw.sql.length });
+  }
+  const startOf = (raw: Statement) => textStarts.get(raw)!;
+  out.up = readSection('up', parsed.up, text, startOf, out, cache);
+  if (parsed.down) out.down = readSection('down', parsed.down, text, startOf, out, cache);
   cache.endRun();
   return out;
 }
@@ -140,25 +163,34 @@ function readSection(
   name: 'up' | 'down',
   section: Section,
   text: string,
-  place: (sql: string, line: number) => number,
+  startOf: (raw: Statement) => number,
   out: LintMigration,
   cache: ParseCache,
 ): LintSection {
-  const directiveOffset = lineStart(text, section.line);
-  const nl = text.indexOf('\n', directiveOffset);
+  const parts = section.directives ?? [{ line: section.line, noTransaction: section.noTransaction, firstStatement: 0 }];
+  const directives = parts.map((d): LintDirective => {
+    const offset = lineStart(text, d.line);
+    const nl = text.indexOf('\n', offset);
+    return { offset, end: nl === -1 ? text.length : nl, line: d.line, noTransaction: d.noTransaction, firstStatement: 0 };
+  });
   const result: LintSection = {
     name,
-    directiveOffset,
-    directiveEnd: nl === -1 ? text.length : nl,
+    directiveOffset: directives[0].offset,
+    directiveEnd: directives[0].end,
+    directives,
     noTransaction: section.noTransaction,
     statements: [],
     rawCount: section.statements.length,
   };
   // Table name → index of the statement that created it, for createdBefore.
   const created = new Map<string, number>();
-  for (const raw of section.statements) {
-    const textStart = place(raw.sql, raw.line);
-    out.statementSpans.push({ textStart, end: textStart + raw.sql.length });
+  // A directive's first statement, counted in PostgreSQL's statements (a block can hold several).
+  const markParts = (raw: number) => {
+    for (const [i, d] of parts.entries()) if (d.firstStatement === raw) directives[i].firstStatement = result.statements.length;
+  };
+  for (const [r, raw] of section.statements.entries()) {
+    markParts(r);
+    const textStart = startOf(raw);
     const parsed = cache.parse(raw.sql);
     if (parsed instanceof SqlSyntaxError) {
       // PostgreSQL's error cursor counts characters (code points), unlike node locations (bytes).
@@ -193,6 +225,7 @@ function readSection(
       }
     }
   }
+  markParts(section.statements.length);
   return result;
 }
 

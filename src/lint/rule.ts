@@ -37,6 +37,8 @@ export interface Report {
   message: string;
   /** Offset in the file (default: where the statement's code starts). */
   offset?: number;
+  /** Where the finding ends (default: the statement's end), for one not about a whole statement. */
+  end?: number;
   fix?: Fix;
 }
 

@@ -3,8 +3,8 @@
 import { DIRECTIVES, GOOSE_DIRECTIVES, type Directive, type GooseDirective } from '../../engine/parser';
 
 export const DIRECTIVE_DOCS: Record<Directive, string> = {
-  Up: 'Starts the **Up** section: the statements `up` applies. Required, and it comes first. Add `notransaction` to run them outside a transaction.',
-  Down: 'Starts the **Down** section: the statements that undo the Up section, run by `down`. Optional; without it the migration cannot be rolled back.',
+  Up: 'Starts the **Up** section: the statements `up` applies. Required. Add `notransaction` to run them outside a transaction. As in sql-migrate, a second `-- +migrate Up` adds to the same section (run in file order; `notransaction` on either covers all of it).',
+  Down: 'Starts the **Down** section: the statements that undo the Up section, run by `down`. Optional; without it the migration cannot be rolled back. As in sql-migrate, it may come before the Up, and a second `-- +migrate Down` adds to the same section.',
   StatementBegin: 'Everything up to `-- +migrate StatementEnd` is **one statement**, sent as written (functions, `DO` blocks). Needed only for compatibility: the splitter already understands `$$` bodies.',
   StatementEnd: 'Closes the block opened by `-- +migrate StatementBegin`.',
   notransaction: 'Runs this section **without a transaction**, statement by statement (e.g. `CREATE INDEX CONCURRENTLY`). A failure leaves the statements before it applied; the history says which statement broke.',

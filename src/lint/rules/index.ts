@@ -14,6 +14,7 @@ import { rule as oneChangePerMigration } from './one-change-per-migration';
 import { rule as renamingColumn } from './renaming-column';
 import { rule as renamingTable } from './renaming-table';
 import { rule as setNotNullWithoutCheck } from './set-not-null-without-check';
+import { rule as splitSection } from './split-section';
 import { rule as upWithoutDown } from './up-without-down';
 import { rule as updateOrDeleteWithoutWhere } from './update-or-delete-without-where';
 import { rule as volatileDefault } from './volatile-default';
@@ -32,6 +33,7 @@ export const RULES: readonly Rule[] = [
   renamingColumn,
   renamingTable,
   setNotNullWithoutCheck,
+  splitSection,
   upWithoutDown,
   updateOrDeleteWithoutWhere,
   volatileDefault,

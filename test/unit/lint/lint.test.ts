@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyFix, formatFindings, lintText, loadPgParser, ParseCache, parseLintRules, RULES } from '../../../src/lint';
+import { readMigration } from '../../../src/lint/migration';
 import { FIXTURES, sqlFiles } from './rule-fixtures';
 
 beforeAll(() => loadPgParser());
@@ -89,6 +90,43 @@ describe('statement places', () => {
       '-- +migrate StatementBegin',
       'create index CONCURRENTLY i on t (a)',
     ]);
+  });
+
+  it('in a file whose Down comes first, or whose sections are split, each statement keeps its own place and section', () => {
+    // sql-migrate runs such files: the Downs only on down, so their DROPs are no finding; the Ups'
+    // statements are found where they stand, after the Downs.
+    const text = [
+      '-- +migrate Down', //               1
+      'DROP TABLE a;',
+      '-- +migrate Up', //                 3
+      'CREATE TABLE a (id int);',
+      'DROP TABLE old;', //                5
+      '-- +migrate Down',
+      'ALTER TABLE b DROP COLUMN c;', //   7
+      'DROP TABLE b;',
+      '-- +migrate Up', //                 9
+      'CREATE TABLE b (id int, c int);',
+      'DROP TABLE old2;', //               11
+    ].join('\n');
+    const findings = lintText(text, 'm.sql', { rules: { 'one-change-per-migration': 'off' } });
+    expect(findings.map((f) => `${f.rule}@${f.line}:${f.column}`)).toEqual(['drop-table@5:1', 'split-section@6:1', 'split-section@9:1', 'drop-table@11:1']);
+    const m = readMigration(text, 'm.sql');
+    const placed = (s: { offset: number; end: number }) => text.slice(s.offset, s.end);
+    expect(m.up!.statements.map(placed)).toEqual(['CREATE TABLE a (id int)', 'DROP TABLE old', 'CREATE TABLE b (id int, c int)', 'DROP TABLE old2']);
+    expect(m.down!.statements.map(placed)).toEqual(['DROP TABLE a', 'ALTER TABLE b DROP COLUMN c', 'DROP TABLE b']);
+    expect(m.up!.directives.map((d) => [d.line, d.firstStatement])).toEqual([[3, 0], [9, 2]]);
+    expect(m.down!.directives.map((d) => [d.line, d.firstStatement])).toEqual([[1, 0], [6, 1]]);
+    // Spans in file order: an ignore comment finds its statement by binary search.
+    const starts = m.statementSpans.map((s) => s.textStart);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    const ignored = text.replace('DROP TABLE old2;', 'DROP TABLE old2; -- migrate-lens-ignore drop-table');
+    expect(lintText(ignored, 'm.sql').filter((f) => f.rule === 'drop-table').map((f) => f.line)).toEqual([5]);
+  });
+
+  it('the header ends at a leading Down: an ignore comment in that Down is its statement\'s, not the file\'s', () => {
+    const text = '-- +migrate Down\n-- migrate-lens-ignore concurrently-in-transaction\nDROP INDEX CONCURRENTLY i;\n-- +migrate Up\nCREATE INDEX CONCURRENTLY j ON t (a);\n';
+    expect(rulesOf(text)).toEqual(['concurrently-in-transaction@5:1']);
+    expect(rulesOf(`-- migrate-lens-ignore concurrently-in-transaction\n${text}`)).toEqual([]);
   });
 });
 

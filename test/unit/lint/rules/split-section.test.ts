@@ -1,0 +1,3 @@
+import { describeRuleFixtures } from '../rule-fixtures';
+
+describeRuleFixtures('split-section');
