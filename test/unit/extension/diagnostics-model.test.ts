@@ -65,6 +65,21 @@ describe('diagnosticsFor', () => {
     expect(diagnosticsFor(f, entries).get(good)?.find((d) => d.code === 'drift')?.line).toBe(2);
   });
 
+  it('finds a failing statement in any part of a split section, and a Down that comes first', () => {
+    const split = `${dir}/20240103000000_s.sql`;
+    const splitText = '-- +migrate Down\nDROP TABLE a;\n-- +migrate Up\nCREATE TABLE a (id int);\n-- +migrate Down\nDROP TABLE b;\n-- +migrate Up\nCREATE TABLE b (\n  id int\n);\n';
+    const f = folder([[split, splitText]]);
+    // Statement 1 of the Up (0-based) is the second part's, on line 8.
+    const failed = buildStatus(f.migrations, [row('20240103000000', { status: 'failed', error: 'boom', errorLine: 8, errorStatement: 1 })]);
+    expect(diagnosticsFor(f, failed).get(split)).toEqual([{ line: 7, endLine: 9, severity: 'error', code: 'failed', message: 'migration failed: boom' }]);
+    // A failed rollback of the first Down statement, above the Up; and without a line, the Up's first directive.
+    const checksum = f.migrations[0].checksum;
+    const down = buildStatus(f.migrations, [row('20240103000000', { checksum, error: 'down failed: nope', errorLine: 2 })]);
+    expect(diagnosticsFor(f, down).get(split)).toEqual([{ line: 1, endLine: 1, severity: 'error', code: 'failed', message: 'last rollback failed: nope' }]);
+    const unknown = buildStatus(f.migrations, [row('20240103000000', { status: 'failed', error: 'boom', errorLine: null })]);
+    expect(diagnosticsFor(f, unknown).get(split)?.[0].line).toBe(2);
+  });
+
   it('falls back to the Up line when the failing line is unknown', () => {
     const f = folder([[good, text]]);
     const entries = buildStatus(f.migrations, [row('20240101000000', { status: 'failed', error: 'boom', errorLine: null })]);

@@ -72,4 +72,20 @@ describe('lensesFor', () => {
     const upOnly = analyseFile(path, '-- +migrate Up\nSELECT 1;\n').parsed!;
     expect(summary(lensesFor(path, upOnly, entry('applied', v), v)).map((l) => l[1])).toEqual(['applied 2024-01-01 12:34 · batch 1 · 145 ms']);
   });
+
+  it('sits on the first directive of each direction in a file whose Down comes first and whose sections are split', () => {
+    // sql-migrate's reading: Down (line 0) + Down (line 6) are one Down; Up (line 2) + Up (line 4) one Up.
+    const split = analyseFile(path, '-- +migrate Down\nDROP TABLE t;\n-- +migrate Up\nCREATE TABLE t (id int);\n-- +migrate Up notransaction\nCREATE INDEX CONCURRENTLY t_id ON t (id);\n-- +migrate Down\nDROP INDEX t_id;\n').parsed!;
+    expect(summary(lensesFor(path, split, undefined, v))).toEqual([
+      [2, 'Run Up', 'migrateLens.runUp'],
+      [2, 'Preview SQL', 'migrateLens.previewSql'],
+      [0, 'Run Down', 'migrateLens.runDown'],
+      [0, 'Preview SQL', 'migrateLens.previewSql'],
+    ]);
+    const partial = entry('partial', v, 'x', { status: 'partial', noTransaction: true, progress: { direction: 'up', done: 1, total: 2 } });
+    expect(summary(lensesFor(path, split, partial, v))).toEqual([
+      [2, 'partial: 1 of 2 statements of its Up done', 'migrateLens.showError'],
+      [2, 'Resume Partial Migration', 'migrateLens.resume'],
+    ]);
+  });
 });
