@@ -24,18 +24,21 @@ export const rule: Rule = {
   },
 };
 
+/** At most two findings per direction: on its second directive, and on the first notransaction of a mixed one. */
 function reportSection(section: LintSection, ctx: RuleContext): void {
   const word = WORD[section.name];
   const { directives, statements } = section;
   const without = directives.filter((d) => !d.noTransaction).map((d) => d.line);
-  const mixed = without.length > 0 && without.length < directives.length;
+  const firstNoTransaction = without.length > 0 ? directives.find((d) => d.noTransaction) : undefined;
   for (const [i, d] of directives.entries()) {
     const parts: string[] = [];
-    if (i > 0) {
-      parts.push(`-- +migrate ${word} again (the first is on line ${directives[0].line}): every ${word} part of the file runs on ${section.name}, in file order`);
+    if (i === 1) {
+      const count = directives.length > 2 ? `${directives.length} in this file, ` : '';
+      parts.push(`-- +migrate ${word} again (${count}the first on line ${directives[0].line}): every ${word} part runs on ${section.name}, one after the other, in file order`);
     }
-    if (mixed && d.noTransaction) {
-      parts.push(`this notransaction applies to the whole ${word}: the part${without.length > 1 ? 's' : ''} under line${without.length > 1 ? 's' : ''} ${without.join(', ')} run${without.length > 1 ? '' : 's'} without a transaction too`);
+    if (d === firstNoTransaction) {
+      const many = without.length > 1;
+      parts.push(`this notransaction applies to the whole ${word}: the part${many ? 's' : ''} under line${many ? 's' : ''} ${without.join(', ')} run${many ? '' : 's'} without a transaction too`);
     }
     // The finding marks the directive line; its statement (the first under it, else the last before it) is for ignore comments.
     const statement = statements[Math.min(d.firstStatement, statements.length - 1)];
