@@ -69,6 +69,17 @@ describe.each(BACKENDS)('verify on %s', (_label, makeBackend) => {
     expect(await db.query(`SELECT 1 FROM pg_indexes WHERE indexname = 'users_email_idx'`)).toHaveLength(1);
   });
 
+  it('a Down written first and split in two (as sql-migrate allows): passes when its parts undo the Up, else names the first Down line', async () => {
+    const split = (secondDown: string) =>
+      ['-- +migrate Down', 'DROP INDEX users_email_idx;', '', '-- +migrate Up', 'CREATE INDEX users_email_idx ON users (email);', '', '-- +migrate Up', 'CREATE INDEX users_legacy_idx ON users (legacy);', '', '-- +migrate Down', secondDown, ''].join('\n');
+    expect((await verifyWith(split('DROP INDEX users_legacy_idx;'))).result).toMatchObject({ ok: true, verified: 2 });
+    await suite.backend.clean();
+    const { result, dir } = await verifyWith(split('SELECT 1;'));
+    const failure = schemaFailure(result);
+    expect(failure).toMatchObject({ version: '20240102000001', file: `${dir}/20240102000001_change.sql`, line: 1 });
+    expect(failure.differences.map((d) => d.message)).toEqual(['index `users_legacy_idx` still exists']);
+  });
+
   it('a Down that leaves an index: names the index, the file and the Down line', async () => {
     const { result, dir } = await verifyWith(second('CREATE INDEX users_email_idx ON users (email);', 'SELECT 1;'));
     const failure = schemaFailure(result);
