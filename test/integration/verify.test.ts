@@ -133,6 +133,14 @@ describe.each(BACKENDS)('verify on %s', (_label, makeBackend) => {
     expect(schemaFailure(result).differences.map((d) => d.message)).toEqual(['view `active_users` is missing (it existed before the Up)']);
   });
 
+  it('session settings a migration leaves behind (time zone, DateStyle, quoting) do not change how the schema reads', async () => {
+    const f = folder({
+      '20240101000001_base.sql': second(`CREATE TABLE events (at timestamptz DEFAULT '2024-01-01 00:00+00', day date DEFAULT '2024-03-04');`, 'DROP TABLE events;'),
+      '20240102000001_settings.sql': second(`SET TIME ZONE 'Asia/Tokyo';\nSET DateStyle = 'SQL, DMY';\nSET quote_all_identifiers = on;`, 'SELECT 1;'),
+    });
+    expect(await verifyMigrations({ db, migrationsDir: f.dir, useGlobalRegistry: false })).toMatchObject({ ok: true, verified: 2, failure: null });
+  });
+
   it('stops at the first (newest) failing Down and counts the newer ones that passed', async () => {
     const f = folder({
       '20240101000001_base.sql': BASE,

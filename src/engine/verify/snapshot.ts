@@ -183,9 +183,38 @@ export function emptySnapshot(): Snapshot {
   return Object.fromEntries(OBJECT_KINDS.map((k) => [k, new Map()])) as Snapshot;
 }
 
+/**
+ * Session settings that change how the catalogs' definitions read: a migration may leave any of them
+ * set (`SET TIME ZONE` for a backfill, `SET DateStyle`), and a default of `'2024-01-01 00:00+00'`
+ * would then read as another time, `date` as `"date"`; so every snapshot reads with the same ones,
+ * set for its own transaction only.
+ */
+const STABLE_OUTPUT = `SET LOCAL search_path = pg_catalog, public;
+SET LOCAL TimeZone = 'UTC';
+SET LOCAL DateStyle = 'ISO, MDY';
+SET LOCAL IntervalStyle = 'postgres';
+SET LOCAL extra_float_digits = 1;
+SET LOCAL bytea_output = 'hex';
+SET LOCAL standard_conforming_strings = on;
+SET LOCAL quote_all_identifiers = off`;
+
+/** Runs `read` (one query) in a read-only transaction with STABLE_OUTPUT; the session's own settings are untouched. */
+async function withStableOutput<T>(db: Database, read: () => Promise<T>): Promise<T> {
+  await db.exec(`BEGIN READ ONLY;\n${STABLE_OUTPUT}`);
+  let value: T;
+  try {
+    value = await read();
+  } catch (err) {
+    await db.exec('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+  await db.exec('COMMIT');
+  return value;
+}
+
 /** Reads the schema of the database `db` is connected to, once. */
 export async function takeSnapshot(db: Database, options: SnapshotOptions): Promise<Snapshot> {
-  const [row] = await db.query<Row>(snapshotSql(sqlLiteral(options.trackingSchema), sqlLiteral(options.trackingTable)));
+  const [row] = await withStableOutput(db, () => db.query<Row>(snapshotSql(sqlLiteral(options.trackingSchema), sqlLiteral(options.trackingTable))));
   return snapshotFromRow(row);
 }
 
@@ -212,7 +241,7 @@ export class Snapshotter {
         this.prepared = true;
       }
       try {
-        const [row] = await this.db.query<Row>(`EXECUTE ${this.name}`);
+        const [row] = await withStableOutput(this.db, () => this.db.query<Row>(`EXECUTE ${this.name}`));
         return snapshotFromRow(row);
       } catch (err) {
         // 26000: invalid_sql_statement_name, the statement is gone.
