@@ -20,9 +20,15 @@ export const OBJECT_KINDS = [
   'trigger',
   'rule',
   'policy',
+  'object',
 ] as const;
 
-/** A kind of schema object that verify compares: `table`, `column`, `index`, `enum`, `function`, … */
+/**
+ * A kind of schema object that verify compares: `table`, `column`, `index`, `enum`, `function`, …;
+ * `object`: any other (statistics object, default privileges, event trigger, collation, cast,
+ * operator, text search configuration, publication, foreign server, …), named by PostgreSQL's own
+ * words for it (`label`).
+ */
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 
 /** One object: what it is called in messages, the table or type it belongs to, and its compared properties. */
@@ -31,6 +37,8 @@ export interface SchemaObject {
   name: string;
   /** The table, view or type a column, constraint, index, trigger, rule or policy belongs to; absent otherwise. */
   parent?: string;
+  /** How messages name it, where `kind \`name\`` would not say what it is: ``statistics object `public.users_stats` ``. */
+  label?: string;
   /** Compared one by one; null: not set. */
   props: Record<string, string | null>;
 }
@@ -59,6 +67,21 @@ const comment = (catalog: string, oid: string, sub = '0') =>
   `(SELECT d.description FROM pg_catalog.pg_description d WHERE d.objoid = ${oid} AND d.classoid = '${catalog}'::regclass AND d.objsubid = ${sub})`;
 const display = (ns: string, name: string) => `CASE WHEN ${ns} = 'public' THEN ${name} ELSE ${ns} || '.' || ${name} END`;
 const agg = (select: string) => `(SELECT coalesce(json_agg(x), '[]'::json) FROM (${select}) x)`;
+
+// Every other kind of object a migration can create in a database: compared by name (and, where it
+// is cheap to read, definition), so one a Down leaves behind is reported at that Down, not later as
+// "already exists" when the Up runs again. Not here: pg_user_mapping and pg_subscription, which only
+// superusers may read, and roles and tablespaces, which belong to the server, not the database.
+const OTHER_OBJECTS = [
+  `SELECT 'pg_catalog.pg_statistic_ext'::regclass AS classid, s.oid, pg_get_statisticsobjdef(s.oid) AS definition FROM pg_catalog.pg_statistic_ext s`,
+  `SELECT 'pg_catalog.pg_default_acl'::regclass, a.oid, a.defaclacl::text FROM pg_catalog.pg_default_acl a`,
+  `SELECT 'pg_catalog.pg_event_trigger'::regclass, e.oid, concat_ws(' ', 'on ' || e.evtevent, 'execute ' || e.evtfoid::regprocedure,
+     CASE e.evtenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END, 'tags ' || array_to_string(e.evttags, ', ')) FROM pg_catalog.pg_event_trigger e`,
+  ...[
+    'pg_collation', 'pg_conversion', 'pg_operator', 'pg_opclass', 'pg_opfamily', 'pg_cast', 'pg_ts_config', 'pg_ts_dict', 'pg_ts_parser', 'pg_ts_template',
+    'pg_foreign_data_wrapper', 'pg_foreign_server', 'pg_publication', 'pg_publication_rel', 'pg_language', 'pg_am', 'pg_transform',
+  ].map((catalog) => `SELECT 'pg_catalog.${catalog}'::regclass, x.oid, NULL FROM pg_catalog.${catalog} x WHERE x.oid >= ${USER_OID}`),
+].join('\n  UNION ALL ');
 
 /**
  * One statement, one row: a JSON array per kind. Each kind is one catalog query (not one per
@@ -178,7 +201,10 @@ SELECT
        CASE WHEN y.polpermissive THEN 'permissive' ELSE 'restrictive' END AS mode,
        (SELECT string_agg(CASE WHEN o = 0 THEN 'public' ELSE pg_get_userbyid(o) END, ', ' ORDER BY 1) FROM unnest(y.polroles) o) AS roles,
        pg_get_expr(y.polqual, y.polrelid) AS using, pg_get_expr(y.polwithcheck, y.polrelid) AS "with check"
-     FROM rels r JOIN pg_catalog.pg_policy y ON y.polrelid = r.oid`)} AS policies
+     FROM rels r JOIN pg_catalog.pg_policy y ON y.polrelid = r.oid`)} AS policies,
+  ${agg(`SELECT o.type || ' ' || o.identity AS name, o.type AS object_type, o.identity, c.definition
+     FROM (${OTHER_OBJECTS}) c CROSS JOIN LATERAL pg_catalog.pg_identify_object(c.classid, c.oid, 0) o
+     WHERE c.oid >= ${USER_OID} AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = c.classid AND e.objid = c.oid AND e.deptype = 'e')`)} AS others
 `;
 
 type Row = Record<string, unknown>;
@@ -198,6 +224,7 @@ const KEYS: Record<string, ObjectKind | 'views'> = {
   triggers: 'trigger',
   rules: 'rule',
   policies: 'policy',
+  others: 'object',
 };
 
 /** An empty snapshot (every kind, no object). */
@@ -281,12 +308,13 @@ export function snapshotFromRow(row: Row): Snapshot {
     const value = row[column];
     const items = (typeof value === 'string' ? JSON.parse(value) : value ?? []) as Row[];
     for (const item of items) {
-      const { name, parent, relkind, ...rest } = item;
+      const { name, parent, relkind, object_type, identity, ...rest } = item;
       const kind: ObjectKind = target === 'views' ? (relkind === 'm' ? 'materialized view' : 'view') : target;
       const props: Record<string, string | null> = {};
       for (const [k, v] of Object.entries(rest)) props[k] = v === null || v === undefined ? null : String(v);
       const object: SchemaObject = { name: String(name), props };
       if (typeof parent === 'string') object.parent = parent;
+      if (typeof object_type === 'string') object.label = `${object_type} \`${identity}\``;
       snapshot[kind].set(object.name, object);
     }
   }

@@ -74,6 +74,19 @@ describe('diffSnapshots', () => {
   });
 });
 
+describe('other objects, named in PostgreSQL\'s words', () => {
+  it('reads a label from the object type and identity, and says it in every message', () => {
+    const row = (definition: string) => ({ others: [{ name: 'statistics object public.st', object_type: 'statistics object', identity: 'public.st', definition }] });
+    const s = snapshotFromRow(row('CREATE STATISTICS public.st ON a, b FROM t'));
+    expect(s.object.get('statistics object public.st')).toEqual({ name: 'statistics object public.st', label: 'statistics object `public.st`', props: { definition: 'CREATE STATISTICS public.st ON a, b FROM t' } });
+    expect(diffSnapshots(emptySnapshot(), s).map((d) => [d.kind, d.name, d.message])).toEqual([['object', 'statistics object public.st', 'statistics object `public.st` still exists']]);
+    expect(diffSnapshots(s, emptySnapshot())[0].message).toBe('statistics object `public.st` is missing (it existed before the Up)');
+    expect(diffSnapshots(s, snapshotFromRow(row('CREATE STATISTICS public.st ON a FROM t')))[0].message).toBe(
+      'statistics object `public.st`: definition is `CREATE STATISTICS public.st ON a FROM t`, before the Up it was `CREATE STATISTICS public.st ON a, b FROM t`',
+    );
+  });
+});
+
 describe('snapshotFromRow', () => {
   it('reads the JSON arrays of the catalog query, views and materialized views apart', () => {
     const s = snapshotFromRow({
