@@ -149,7 +149,8 @@ describe.each(BACKENDS)('verify on %s', (_label, makeBackend) => {
     ['replica identity', '', '', 'ALTER TABLE users REPLICA IDENTITY FULL;', /^table `users`: replica identity `full` is still set/],
     ['a table\'s owner', 'CREATE TABLE plain (id int);', 'DROP TABLE plain;', 'ALTER TABLE plain OWNER TO pg_monitor;', /^table `plain`: owner is `pg_monitor`, before the Up it was `\w+`$/],
     ['function owner', '', '', 'ALTER FUNCTION bump(int) OWNER TO pg_monitor;', /^function `bump\(integer\)`: owner is `pg_monitor`/],
-    ['privileges on a type', '', '', 'REVOKE USAGE ON TYPE mood FROM PUBLIC;', /^enum `mood`: privileges `\{\w+=U\/\w+\}` is still set/],
+    ['privileges on a type', '', '', 'REVOKE USAGE ON TYPE mood FROM PUBLIC;', /^enum `mood`: privileges is `\w+=U\/\w+`, before the Up it was `default`$/],
+    ['privileges on a column', '', '', 'GRANT SELECT (email) ON users TO PUBLIC;', /^column `users\.email`: privileges is `=r\/\w+`, before the Up it was `default`$/],
     ['a comment on the public schema', '', '', "COMMENT ON SCHEMA public IS 'x';", /^schema `public`: comment (is `x`, before the Up it was `standard public schema`|`x` is still set)/],
     ['the index of a primary key: comment', '', '', "COMMENT ON INDEX users_pkey IS 'x';", /^constraint `users_pkey on users`: index is `users_pkey, comment x`, before the Up it was `users_pkey`$/],
     ['the index of a primary key: clustered', '', '', 'ALTER TABLE users CLUSTER ON users_pkey;', /^constraint `users_pkey on users`: index is `users_pkey, clustered`/],
@@ -182,6 +183,19 @@ describe.each(BACKENDS)('verify on %s', (_label, makeBackend) => {
   }
   it.each(unrestored)('a Down that does not put back %s', async (_what, setUp, tearDown, change, message) => leavesOne(setUp, tearDown, change, message));
   it.each(leftBehind)('a Down that leaves %s', async (_what, setUp, tearDown, change, message) => leavesOne(setUp, tearDown, change, message));
+
+  it('privileges granted and revoked again, or granted back in another order, are the same privileges: no false failure', async () => {
+    const f = folder({
+      '20240101000001_base.sql': BASE,
+      '20240102000001_grant.sql': second(
+        'GRANT SELECT ON users TO PUBLIC;\nGRANT SELECT ON users TO pg_monitor;\nGRANT EXECUTE ON FUNCTION bump(int) TO PUBLIC;',
+        'REVOKE SELECT ON users FROM PUBLIC, pg_monitor;',
+      ),
+      '20240103000001_regrant.sql': second('REVOKE SELECT ON users FROM PUBLIC, pg_monitor;', 'GRANT SELECT ON users TO pg_monitor;\nGRANT SELECT ON users TO PUBLIC;'),
+      '20240104000001_column.sql': second('GRANT SELECT (email) ON users TO pg_monitor;', 'REVOKE SELECT (email) ON users FROM pg_monitor;'),
+    });
+    expect(await verifyMigrations({ db, migrationsDir: f.dir, useGlobalRegistry: false })).toMatchObject({ ok: true, verified: 4, failure: null });
+  });
 
   it('stops at the first (newest) failing Down and counts the newer ones that passed', async () => {
     const f = folder({

@@ -65,6 +65,16 @@ const notExtensionMember = (catalog: string, oid: string) =>
 // it for each of hundreds of columns costs more than the rest of their query.
 const comment = (catalog: string, oid: string, sub = '0') =>
   `(SELECT d.description FROM pg_catalog.pg_description d WHERE d.objoid = ${oid} AND d.classoid = '${catalog}'::regclass AND d.objsubid = ${sub})`;
+// The privileges in effect, not as stored: an object's ACL is NULL (the owner's default) until the
+// first GRANT or REVOKE, a REVOKE that undoes a GRANT leaves the default written out, and the entries
+// are in the order they were granted. So: 'default' when they are the owner's default (however
+// stored; and so an owner change is one difference, not two), else the entries sorted ('none' when
+// every privilege was revoked). `kind` is acldefault's: r table or view, s sequence, f function, T
+// type, n schema, c column.
+const sortedAcl = (acl: string) => `(SELECT coalesce(string_agg(i::text, ', ' ORDER BY i::text), 'none') FROM unnest(${acl}) i)`;
+const privileges = (acl: string, kind: string, owner: string) =>
+  `(SELECT CASE WHEN x.granted = x.owners THEN 'default' ELSE x.granted END
+    FROM (SELECT ${sortedAcl(`coalesce(${acl}, acldefault('${kind}', ${owner}))`)} AS granted, ${sortedAcl(`acldefault('${kind}', ${owner})`)} AS owners) x)`;
 const display = (ns: string, name: string) => `CASE WHEN ${ns} = 'public' THEN ${name} ELSE ${ns} || '.' || ${name} END`;
 const agg = (select: string) => `(SELECT coalesce(json_agg(x), '[]'::json) FROM (${select}) x)`;
 
@@ -100,11 +110,11 @@ WITH rels AS (
 SELECT
   ${agg(`SELECT x.extname AS name, x.extversion AS version, n.nspname AS schema
      FROM pg_catalog.pg_extension x JOIN pg_catalog.pg_namespace n ON n.oid = x.extnamespace`)} AS extensions,
-  ${agg(`SELECT n.nspname AS name, pg_get_userbyid(n.nspowner) AS owner, n.nspacl::text AS privileges, ${comment('pg_catalog.pg_namespace', 'n.oid')} AS comment
+  ${agg(`SELECT n.nspname AS name, pg_get_userbyid(n.nspowner) AS owner, ${privileges('n.nspacl', 'n', 'n.nspowner')} AS privileges, ${comment('pg_catalog.pg_namespace', 'n.oid')} AS comment
      FROM pg_catalog.pg_namespace n WHERE ${USER_NS} AND ${notExtensionMember('pg_catalog.pg_namespace', 'n.oid')}`)} AS schemas,
   ${agg(`SELECT ${display('n.nspname', 't.typname')} AS name,
        (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid)::text AS values,
-       pg_get_userbyid(t.typowner) AS owner, t.typacl::text AS privileges, ${comment('pg_catalog.pg_type', 't.oid')} AS comment
+       pg_get_userbyid(t.typowner) AS owner, ${privileges('t.typacl', 'T', 't.typowner')} AS privileges, ${comment('pg_catalog.pg_type', 't.oid')} AS comment
      FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
      WHERE t.oid >= ${USER_OID} AND ${USER_NS} AND t.typtype = 'e' AND ${notExtensionMember('pg_catalog.pg_type', 't.oid')}`)} AS enums,
   ${agg(`SELECT ${display('n.nspname', 't.typname')} AS name,
@@ -115,7 +125,7 @@ SELECT
        CASE WHEN t.typnotnull THEN 'not null' END AS "not null", t.typdefault AS default,
        (SELECT string_agg(k.conname || ' ' || pg_get_constraintdef(k.oid), '; ' ORDER BY k.conname)
           FROM pg_catalog.pg_constraint k WHERE k.contypid = t.oid) AS constraints,
-       pg_get_userbyid(t.typowner) AS owner, t.typacl::text AS privileges, ${comment('pg_catalog.pg_type', 't.oid')} AS comment
+       pg_get_userbyid(t.typowner) AS owner, ${privileges('t.typacl', 'T', 't.typowner')} AS privileges, ${comment('pg_catalog.pg_type', 't.oid')} AS comment
      FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
      WHERE t.oid >= ${USER_OID} AND ${USER_NS} AND (t.typtype IN ('d', 'r') OR (t.typtype = 'c' AND t.typrelid IN (SELECT oid FROM rels WHERE relkind = 'c')))
        AND ${notExtensionMember('pg_catalog.pg_type', 't.oid')}`)} AS types,
@@ -129,7 +139,7 @@ SELECT
        array_to_string(c.reloptions, ', ') AS options,
        CASE c.relreplident WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full'
          WHEN 'i' THEN 'using index ' || (SELECT i.relname FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = c.oid AND x.indisreplident) END AS "replica identity",
-       pg_get_userbyid(c.relowner) AS owner, c.relacl::text AS privileges, ${comment('pg_catalog.pg_class', 'c.oid')} AS comment
+       pg_get_userbyid(c.relowner) AS owner, ${privileges('c.relacl', 'r', 'c.relowner')} AS privileges, ${comment('pg_catalog.pg_class', 'c.oid')} AS comment
      FROM rels r JOIN pg_catalog.pg_class c ON c.oid = r.oid WHERE r.relkind IN ('r', 'p', 'f')`)} AS tables,
   ${agg(`SELECT r.name || '.' || a.attname AS name, r.name AS parent,
        format_type(a.atttypid, a.atttypmod) AS type,
@@ -144,7 +154,7 @@ SELECT
        CASE WHEN a.attstorage <> t.typstorage THEN CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main' WHEN 'x' THEN 'extended' END END AS storage,
        CASE to_jsonb(a) ->> 'attcompression' WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END AS compression, -- the column is PostgreSQL 14's
        CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::text END AS statistics,
-       a.attacl::text AS privileges, ${comment('pg_catalog.pg_class', 'a.attrelid', 'a.attnum')} AS comment
+       ${privileges('a.attacl', 'c', '0')} AS privileges, ${comment('pg_catalog.pg_class', 'a.attrelid', 'a.attnum')} AS comment
      FROM rels r JOIN pg_catalog.pg_attribute a ON a.attrelid = r.oid
      JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
      LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -164,14 +174,14 @@ SELECT
      JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid = i.relnamespace
      WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.oid AND k.conrelid = r.oid AND k.contype IN ('p', 'u', 'x'))`)} AS indexes,
   ${agg(`SELECT r.name, r.relkind, pg_get_viewdef(r.oid) AS definition,
-       array_to_string(c.reloptions, ', ') AS options, pg_get_userbyid(c.relowner) AS owner, c.relacl::text AS privileges, ${comment('pg_catalog.pg_class', 'r.oid')} AS comment
+       array_to_string(c.reloptions, ', ') AS options, pg_get_userbyid(c.relowner) AS owner, ${privileges('c.relacl', 'r', 'c.relowner')} AS privileges, ${comment('pg_catalog.pg_class', 'r.oid')} AS comment
      FROM rels r JOIN pg_catalog.pg_class c ON c.oid = r.oid WHERE r.relkind IN ('v', 'm')`)} AS views,
   ${agg(`SELECT r.name, format_type(s.seqtypid, NULL) AS type, s.seqstart::text AS start, s.seqincrement::text AS increment,
        s.seqmin::text AS minimum, s.seqmax::text AS maximum, s.seqcache::text AS cache, CASE WHEN s.seqcycle THEN 'cycle' END AS cycle,
        (SELECT o.name || '.' || a.attname FROM pg_catalog.pg_depend d JOIN rels o ON o.oid = d.refobjid
           JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
           WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = r.oid AND d.deptype = 'a' AND d.refobjsubid > 0 LIMIT 1) AS "owned by",
-       pg_get_userbyid(c.relowner) AS owner, c.relacl::text AS privileges, ${comment('pg_catalog.pg_class', 'r.oid')} AS comment
+       pg_get_userbyid(c.relowner) AS owner, ${privileges('c.relacl', 's', 'c.relowner')} AS privileges, ${comment('pg_catalog.pg_class', 'r.oid')} AS comment
      FROM rels r JOIN pg_catalog.pg_sequence s ON s.seqrelid = r.oid JOIN pg_catalog.pg_class c ON c.oid = r.oid
      WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = r.oid AND d.deptype = 'i')`)} AS sequences,
   ${agg(`SELECT ${display('n.nspname', 'p.proname')} || '(' || oidvectortypes(p.proargtypes) || ')' AS name,
@@ -183,7 +193,7 @@ SELECT
             'mfinalfunc ' || NULLIF(g.aggmfinalfn::oid, 0)::regprocedure, 'sortop ' || NULLIF(g.aggsortop, 0)::regoperator, CASE g.aggkind WHEN 'o' THEN 'ordered-set' WHEN 'h' THEN 'hypothetical-set' END,
             CASE p.proparallel WHEN 's' THEN 'parallel safe' WHEN 'r' THEN 'parallel restricted' END)
           FROM pg_catalog.pg_aggregate g WHERE g.aggfnoid = p.oid) END AS definition,
-       pg_get_userbyid(p.proowner) AS owner, p.proacl::text AS privileges, ${comment('pg_catalog.pg_proc', 'p.oid')} AS comment
+       pg_get_userbyid(p.proowner) AS owner, ${privileges('p.proacl', 'f', 'p.proowner')} AS privileges, ${comment('pg_catalog.pg_proc', 'p.oid')} AS comment
      FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
      WHERE p.oid >= ${USER_OID} AND ${USER_NS} AND ${notExtensionMember('pg_catalog.pg_proc', 'p.oid')}
        -- a range type's constructors are part of the type
