@@ -139,6 +139,30 @@ describe('verify --database', () => {
     }
   });
 
+  it('a role a migration makes (a server object, which dropping the database leaves) is dropped by its Down at the end, so the next run works too', async () => {
+    const role = randomName('ml_verify_role');
+    const roles = async () => withClient(server.url('postgres'), async (c) => (await c.query(`SELECT rolname FROM pg_roles WHERE rolname = $1`, [role])).rows);
+    const ROLE = `-- +migrate Up\nCREATE ROLE ${role};\nGRANT SELECT ON users TO ${role};\n\n-- +migrate Down\nREVOKE SELECT ON users FROM ${role};\nDROP ROLE ${role};\n`;
+    const p = project({ '20240101000001_base.sql': BASE, '20240102000001_role.sql': ROLE });
+    try {
+      for (const run of [1, 2]) {
+        const r = await runCli(['verify', '--database', server.url('').replace(/\/$/, '')], { cwd: p.root });
+        expect(r.stderr, `run ${run}`).toBe('');
+        expect(r.code, `run ${run}`).toBe(0);
+        expect(await roles(), `run ${run}`).toEqual([]);
+      }
+      // A failing Down after it: the role goes too.
+      p.write('20240103000001_index.sql', LEAVES_INDEX);
+      const r = await runCli(['verify', '--database', server.url('').replace(/\/$/, '')], { cwd: p.root });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('index `users_email_idx` still exists');
+      expect(await roles()).toEqual([]);
+    } finally {
+      await withClient(server.url('postgres'), (c) => c.query(`DROP ROLE IF EXISTS ${role}`));
+      p.remove();
+    }
+  });
+
   /** verify on a scratch database, sent `signals` while its slow Up runs; the database is gone after. */
   async function interrupted(prefix: string, signals: NodeJS.Signals[]): Promise<{ r: Awaited<ReturnType<typeof startCli>['done']>; name: string }> {
     const p = project({ '20240101000001_base.sql': BASE, '20240102000001_slow.sql': '-- +migrate Up\nSELECT pg_sleep(60);\n\n-- +migrate Down\nSELECT 1;\n' });

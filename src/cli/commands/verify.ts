@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import {
   ConfigError,
+  dropsAtEnd,
   loadRequiredModules,
   openScratchDatabase,
   openThrowawayPglite,
@@ -76,6 +77,7 @@ database name in the URL, a new one (migrate_lens_verify_<random>) is made.`,
         table: settings.table,
         schema: settings.schema,
         signal: io.signal,
+        rollBackAtEnd: dropsAtEnd(target),
         onProgress: (p) => {
           if (json) return;
           if (p.phase !== lastPhase) {

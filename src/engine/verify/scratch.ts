@@ -89,6 +89,15 @@ export async function openScratchDatabase(url: string, password?: string): Promi
   return { db, description, name, created, dispose };
 }
 
+/**
+ * Whether verify should roll every migration back before `dispose`: on a scratch database of a
+ * server that it drops, the roles (and tablespaces) migrations create belong to the server and
+ * would outlive the drop; their Downs drop them. Not on PGlite, which goes whole.
+ */
+export function dropsAtEnd(target: VerifyDatabase): boolean {
+  return target.created && target.db.kind === 'pg';
+}
+
 async function dropDatabase(admin: Database, name: string): Promise<void> {
   const [{ v }] = await admin.query<{ v: number }>(`SELECT current_setting('server_version_num')::int AS v`);
   if (v >= 130000) {
