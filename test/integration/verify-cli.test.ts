@@ -131,7 +131,7 @@ describe('verify --database', () => {
       expect(r.stdout).toContain(`Database: existing database`);
       expect(await db.query(`SELECT version::text AS version, status FROM schema_migrations`)).toEqual([{ version: '20240101000001', status: 'applied' }]);
       const own = await runCli(['verify', '--database', server.url('postgres')], { cwd: p.root });
-      expect(own.code).toBe(1);
+      expect(own.code).toBe(2);
       expect(own.stderr).toMatch(/"postgres" is the server's own database and is never used by verify/);
     } finally {
       await db.drop();
@@ -159,6 +159,33 @@ describe('verify --database', () => {
       expect(await roles()).toEqual([]);
     } finally {
       await withClient(server.url('postgres'), (c) => c.query(`DROP ROLE IF EXISTS ${role}`));
+      p.remove();
+    }
+  });
+
+  it('a URL verify cannot use is a usage error (exit 2); one it cannot reach, a failure (exit 1); the password is never printed, even with --verbose', async () => {
+    const p = project({ '20240101000001_base.sql': BASE });
+    const secret = 'pw_' + randomName('s').slice(-10);
+    const u = new URL(server.url('postgres'));
+    const at = (path: string) => `postgres://${u.username}:${secret}@${u.host}/${path}`;
+    try {
+      const cases: [string, number, RegExp][] = [
+        [at('postgres'), 2, /"postgres" is the server's own database/],
+        [at('template1'), 2, /"template1" is the server's own database/],
+        [at('ml_x').replace(/^postgres:/, 'http:'), 2, /expects a postgres:\/\/ URL .*, got a http:\/\/ URL/],
+        [at('ml_%ZZ'), 2, /the database name in the URL is not valid percent-encoding/],
+        [at('ml_a/b'), 2, /a database name cannot hold "\/" \(got "ml_a\/b"\)/],
+        [`postgres://postgres:${secret}@127.0.0.1:1/ml_x`, 1, /^error: cannot connect to the database \(ECONNREFUSED\)/],
+        [`postgres://ml_nobody:${secret}@${u.host}/ml_x`, 1, /^error: the database refused the login/],
+      ];
+      for (const [url, code, message] of cases) {
+        const r = await runCli(['verify', '--verbose', '--database', url], { cwd: p.root });
+        expect(r.stderr, url).toMatch(message);
+        expect(r.code, url).toBe(code);
+        expect(r.stdout + r.stderr, url).not.toContain(secret);
+      }
+      expect(await databases('ml\\_a/b')).toEqual([]);
+    } finally {
       p.remove();
     }
   });

@@ -16,7 +16,7 @@ import {
 import { formatMs } from '../format';
 import { CONFIG, ENV, MIGRATIONS, REQUIRE, SCHEMA, TABLE } from './flags';
 import { settingsOf } from './shared';
-import { defineCommand } from './types';
+import { defineCommand, UsageError } from './types';
 
 export default defineCommand({
   name: 'verify',
@@ -52,7 +52,9 @@ database name in the URL, a new one (migrate_lens_verify_<random>) is made.`,
     }
     await loadRequiredModules(settings.require);
     const url = ctx.string('database');
-    const target: VerifyDatabase = url ? await openScratchDatabase(url) : await openThrowawayPglite();
+    // A URL verify cannot use (not postgres://, the server's own database) is a usage error, exit 2.
+    const scratch = (u: string) => openScratchDatabase(u).catch((err) => Promise.reject(err instanceof ConfigError ? new UsageError(err.message) : err));
+    const target: VerifyDatabase = url ? await scratch(url) : await openThrowawayPglite();
     // Ctrl-C or SIGTERM: a scratch database goes at once (a running statement is ended by the
     // server), not after the migration under way, and a second signal waits for the drop; PGlite
     // stops between steps.

@@ -37,13 +37,22 @@ const RESERVED = new Set(['postgres', 'template0', 'template1']);
  */
 export async function openScratchDatabase(url: string, password?: string): Promise<VerifyDatabase> {
   let parsed: URL;
+  // Never the URL itself in these messages: it may hold a password (describeUrl would rewrite what is wrong with it).
+  const expects = '--database expects a postgres:// URL of a server (and optionally of a scratch database on it)';
   try {
     parsed = new URL(url);
-    if (!/^postgres(ql)?:$/.test(parsed.protocol)) throw new Error('not a postgres:// URL');
   } catch {
-    throw new ConfigError(`--database expects a postgres:// URL of a server (and optionally of a scratch database on it), got ${describeUrl(url)}`);
+    throw new ConfigError(`${expects}; what was given is not a URL`);
   }
-  const named = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  if (!/^postgres(ql)?:$/.test(parsed.protocol)) throw new ConfigError(`${expects}, got a ${parsed.protocol}// URL`);
+  let named: string;
+  try {
+    named = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  } catch {
+    throw new ConfigError(`--database: the database name in the URL is not valid percent-encoding`);
+  }
+  // The URL is opened again with the name put back in its path, and a client reads no "/" there.
+  if (named.includes('/')) throw new ConfigError(`--database: a database name cannot hold "/" (got "${named}")`);
   const { randomBytes } = require('node:crypto') as typeof import('node:crypto'); // on first use (see checksum.ts)
   const name = named || `migrate_lens_verify_${randomBytes(5).toString('hex')}`;
   if (RESERVED.has(name)) {
