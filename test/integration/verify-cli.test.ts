@@ -221,6 +221,31 @@ describe('verify --database', () => {
     expect(r.stderr).toContain(`verify cancelled; database ${name} dropped`);
   });
 
+  it('SIGKILL leaves the scratch database (marked as verify\'s); the next run on the same URL makes it again and drops it', async () => {
+    const p = project({ '20240101000001_base.sql': BASE, '20240102000001_slow.sql': '-- +migrate Up\nSELECT pg_sleep(60);\n\n-- +migrate Down\nSELECT 1;\n' });
+    const name = randomName('ml_verify_kill');
+    const sessions = (query: string) =>
+      withClient(server.url('postgres'), async (c) => (await c.query(`SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND query LIKE $2`, [name, query])).rowCount ?? 0);
+    try {
+      const cli = startCli(['verify', '--database', server.url(name)], { cwd: p.root, timeoutMs: 60_000 });
+      await waitFor('the slow Up to run', async () => (await sessions('%pg_sleep(60)%')) > 0);
+      process.kill(cli.pid, 'SIGKILL');
+      expect((await cli.done).signal).toBe('SIGKILL');
+      expect(await databases(name)).toEqual([name]);
+      // The server ends the killed client's sessions once it sees the connection gone.
+      await waitFor('the killed run\'s sessions to end', async () => (await sessions('%')) === 0);
+      p.write('20240102000001_slow.sql', FINE);
+      const r = await runCli(['verify', '--database', server.url(name)], { cwd: p.root });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`/${name} (left by a verify that was killed: created again for this run, dropped at the end)`);
+      expect(await databases(name)).toEqual([]);
+    } finally {
+      await withClient(server.url('postgres'), (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      p.remove();
+    }
+  });
+
   it('a second signal quits at once, but only after the scratch database is dropped', async () => {
     const { r } = await interrupted('ml_verify_twice', ['SIGINT', 'SIGTERM']);
     // 130 or 143: quit on whichever signal the process handled second (both are pending at once, and
