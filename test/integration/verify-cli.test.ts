@@ -92,6 +92,27 @@ describe('verify --database', () => {
     }
   });
 
+  it('"N newer Downs restored the schema before this one" after a failing Down, not after a failure of the Ups run again (every Down passed)', async () => {
+    const COLLATION = '-- +migrate Up\nCREATE COLLATION plain FROM "C";\nCREATE TABLE t_plain (c text COLLATE plain);\n\n-- +migrate Down\nDROP TABLE t_plain;\n';
+    const p = project({ '20240101000001_base.sql': BASE, '20240102000001_collation.sql': COLLATION, '20240103000001_index.sql': FINE });
+    const server_ = server.url('').replace(/\/$/, '');
+    try {
+      const r = await runCli(['verify', '--database', server_], { cwd: p.root });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(
+        'migrations/20240102000001_collation.sql:5: the Down of 20240102000001_collation does not restore the schema its Up started from:\n' +
+          '  collation `public.plain` still exists\n(1 newer Down restored the schema before this one.)\n',
+      );
+      // An Up that builds another table each time it runs.
+      p.write('20240102000001_collation.sql', "-- +migrate Up\nDO $$ BEGIN EXECUTE format('CREATE TABLE t_%s (id int)', txid_current()); END $$;\n\n-- +migrate Down\nDO $$ DECLARE t text; BEGIN FOR t IN SELECT tablename FROM pg_tables WHERE tablename LIKE 't\\_%' LOOP EXECUTE format('DROP TABLE %I', t); END LOOP; END $$;\n");
+      const again = await runCli(['verify', '--database', server_], { cwd: p.root });
+      expect(again.code).toBe(1);
+      expect(again.stderr).toMatch(/^after every Down and every Up again, the schema differs .*\n  table `t_\d+` is missing .*\n  table `t_\d+` still exists\n$/);
+    } finally {
+      p.remove();
+    }
+  });
+
   it('a named database that does not exist: created, and dropped after a pass', async () => {
     const p = project({ '20240101000001_base.sql': BASE, '20240102000001_index.sql': FINE });
     const name = randomName('ml_verify');

@@ -107,7 +107,9 @@ database name in the URL, a new one (migrate_lens_verify_<random>) is made.`,
       io.err(`verify cancelled after ${result.verified} Down${result.verified === 1 ? '' : 's'}${target.created && target.name ? `; database ${target.name} dropped` : ''}\n`);
     } else if (result.failure) {
       io.err(`${verifyFailureText(result.failure, show)}\n`);
-      if (result.verified) io.err(`(${result.verified} newer Down${result.verified === 1 ? '' : 's'} restored the schema before this one.)\n`);
+      // Only a Down has newer ones before it: after a failure of the Ups run again, every Down passed.
+      const atDown = result.failure.kind === 'schema' || result.failure.kind === 'no-down' || ('phase' in result.failure && result.failure.phase === 'down');
+      if (result.verified && atDown) io.err(`(${result.verified} newer Down${result.verified === 1 ? '' : 's'} restored the schema before this one.)\n`);
     } else if (result.migrations === 0) {
       info('No migrations to verify.\n');
     } else {
