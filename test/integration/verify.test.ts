@@ -2,9 +2,9 @@
 // user reads, with the file and the Down's line; what must pass (notransaction, code migrations, a
 // column dropped and added back); what cannot run (no Down, a broken Down, a PGlite extension).
 import { beforeEach, describe, expect, it } from 'vitest';
-import { clearRegisteredMigrations, StateError, verifyFailureText, verifyMigrations, type Database, type VerifyResult } from '../../src/engine/internal';
+import { clearRegisteredMigrations, Snapshotter, StateError, takeSnapshot, verifyFailureText, verifyMigrations, type Database, type VerifyResult } from '../../src/engine/internal';
 import { createMigrator } from '../../src/engine/index';
-import { BACKENDS, pgliteBackend, useBackend } from '../support/backends';
+import { BACKENDS, pgBackend, pgliteBackend, useBackend } from '../support/backends';
 import { getServer, randomName, withClient } from '../support/pg';
 import { migrationsFolder } from '../support/files';
 
@@ -285,6 +285,26 @@ describe('verify on PGlite: an extension it lacks', () => {
     } finally {
       f.remove();
       await backend.close();
+    }
+  });
+});
+
+describe('verify on PostgreSQL: a statement_timeout a migration left (PGlite has none)', () => {
+  const suite = useBackend(pgBackend, clearRegisteredMigrations);
+  it('does not cut a snapshot short: the catalogs are read without it', async () => {
+    const db = suite.db;
+    const f = suite.folder({ '20240101000001_base.sql': BASE });
+    await verifyMigrations({ db, migrationsDir: f.dir, useGlobalRegistry: false });
+    // What the session is left with, as after a migration's `SET statement_timeout = 1`: the
+    // catalog query takes longer than a millisecond.
+    await db.exec('SET statement_timeout = 1');
+    try {
+      const options = { trackingSchema: 'public', trackingTable: 'schema_migrations' };
+      expect([...(await takeSnapshot(db, options)).table.keys()]).toEqual(['users']);
+      expect([...(await new Snapshotter(db, options).take()).table.keys()]).toEqual(['users']);
+      expect(await db.query(`SELECT current_setting('statement_timeout') AS t`)).toEqual([{ t: '1ms' }]);
+    } finally {
+      await db.exec('RESET statement_timeout');
     }
   });
 });

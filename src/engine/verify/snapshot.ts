@@ -246,7 +246,7 @@ export function emptySnapshot(): Snapshot {
  * Session settings that change how the catalogs' definitions read: a migration may leave any of them
  * set (`SET TIME ZONE` for a backfill, `SET DateStyle`), and a default of `'2024-01-01 00:00+00'`
  * would then read as another time, `date` as `"date"`; so every snapshot reads with the same ones,
- * set for its own transaction only.
+ * set for its own transaction only. Nor is it cut short by a timeout a migration left set.
  */
 const STABLE_OUTPUT = `SET LOCAL search_path = pg_catalog, public;
 SET LOCAL TimeZone = 'UTC';
@@ -255,7 +255,9 @@ SET LOCAL IntervalStyle = 'postgres';
 SET LOCAL extra_float_digits = 1;
 SET LOCAL bytea_output = 'hex';
 SET LOCAL standard_conforming_strings = on;
-SET LOCAL quote_all_identifiers = off`;
+SET LOCAL quote_all_identifiers = off;
+SET LOCAL statement_timeout = 0;
+SET LOCAL idle_in_transaction_session_timeout = 0`;
 
 /** Runs `read` (one query) in a read-only transaction with STABLE_OUTPUT; the session's own settings are untouched. */
 async function withStableOutput<T>(db: Database, read: () => Promise<T>): Promise<T> {
@@ -295,12 +297,15 @@ export class Snapshotter {
 
   async take(): Promise<Snapshot> {
     for (let attempt = 0; ; attempt++) {
-      if (!this.prepared) {
-        await this.db.exec(`PREPARE ${this.name} AS ${snapshotSql(sqlLiteral(this.options.trackingSchema), sqlLiteral(this.options.trackingTable))}`);
-        this.prepared = true;
-      }
       try {
-        const [row] = await withStableOutput(this.db, () => this.db.query<Row>(`EXECUTE ${this.name}`));
+        // Prepared inside the transaction too, under its settings (a prepared statement outlives it).
+        const [row] = await withStableOutput(this.db, async () => {
+          if (!this.prepared) {
+            await this.db.exec(`PREPARE ${this.name} AS ${snapshotSql(sqlLiteral(this.options.trackingSchema), sqlLiteral(this.options.trackingTable))}`);
+            this.prepared = true;
+          }
+          return this.db.query<Row>(`EXECUTE ${this.name}`);
+        });
         return snapshotFromRow(row);
       } catch (err) {
         // 26000: invalid_sql_statement_name, the statement is gone.
