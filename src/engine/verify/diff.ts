@@ -55,9 +55,11 @@ function changes(kind: ObjectKind, was: SchemaObject, now: SchemaObject): Schema
   const out: SchemaDifference[] = [];
   const props = [...new Set([...Object.keys(was.props), ...Object.keys(now.props)])];
   for (const property of props) {
-    const a = was.props[property] ?? null;
-    const b = now.props[property] ?? null;
+    let a = was.props[property] ?? null;
+    let b = now.props[property] ?? null;
     if (a === b) continue;
+    // Not set: the owner's default privileges (see snapshot.ts).
+    if (property === 'privileges') [a, b] = [a ?? 'default', b ?? 'default'];
     const message = kind === 'enum' && property === 'values' ? enumValues(was.name, a, b) : propertyChange(head(kind, was), kind, property, a, b);
     out.push({ kind, name: was.name, change: 'changed', property, message });
   }

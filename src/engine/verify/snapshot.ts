@@ -67,14 +67,14 @@ const comment = (catalog: string, oid: string, sub = '0') =>
   `(SELECT d.description FROM pg_catalog.pg_description d WHERE d.objoid = ${oid} AND d.classoid = '${catalog}'::regclass AND d.objsubid = ${sub})`;
 // The privileges in effect, not as stored: an object's ACL is NULL (the owner's default) until the
 // first GRANT or REVOKE, a REVOKE that undoes a GRANT leaves the default written out, and the entries
-// are in the order they were granted. So: 'default' when they are the owner's default (however
-// stored; and so an owner change is one difference, not two), else the entries sorted ('none' when
-// every privilege was revoked). `kind` is acldefault's: r table or view, s sequence, f function, T
-// type, n schema, c column.
+// are in the order they were granted. So: NULL when they are the owner's default (however stored;
+// and so an owner change is one difference, not two; messages say `default`), else the entries
+// sorted ('none' when every privilege was revoked). `kind` is acldefault's: r table or view, s
+// sequence, f function, T type, n schema, c column.
 const sortedAcl = (acl: string) => `(SELECT coalesce(string_agg(i::text, ', ' ORDER BY i::text), 'none') FROM unnest(${acl}) i)`;
 const privileges = (acl: string, kind: string, owner: string) =>
-  `(SELECT CASE WHEN x.granted = x.owners THEN 'default' ELSE x.granted END
-    FROM (SELECT ${sortedAcl(`coalesce(${acl}, acldefault('${kind}', ${owner}))`)} AS granted, ${sortedAcl(`acldefault('${kind}', ${owner})`)} AS owners) x)`;
+  `CASE WHEN ${acl} IS NULL THEN NULL ELSE (SELECT NULLIF(x.granted, x.owners)
+    FROM (SELECT ${sortedAcl(acl)} AS granted, ${sortedAcl(`acldefault('${kind}', ${owner})`)} AS owners) x) END`;
 const display = (ns: string, name: string) => `CASE WHEN ${ns} = 'public' THEN ${name} ELSE ${ns} || '.' || ${name} END`;
 const agg = (select: string) => `(SELECT coalesce(json_agg(x), '[]'::json) FROM (${select}) x)`;
 
@@ -99,7 +99,7 @@ const OTHER_OBJECTS = [
  * order (attnum) is not compared: a Down that re-adds a dropped column can only add it at the end.
  * Sequence values, statistics and OIDs are not schema and are not read.
  */
-const snapshotSql = (trackingSchema: string, trackingTable: string) => `
+const snapshotSql = (trackingSchema: string, trackingTable: string, serverVersion: number) => `
 WITH rels AS (
   SELECT c.oid, c.relkind, ${display('n.nspname', 'c.relname')} AS name
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -152,7 +152,7 @@ SELECT
           WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i' LIMIT 1) END AS "identity sequence",
        CASE WHEN a.attcollation <> t.typcollation THEN (SELECT collname FROM pg_catalog.pg_collation WHERE oid = a.attcollation) END AS collation,
        CASE WHEN a.attstorage <> t.typstorage THEN CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main' WHEN 'x' THEN 'extended' END END AS storage,
-       CASE to_jsonb(a) ->> 'attcompression' WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END AS compression, -- the column is PostgreSQL 14's
+       ${serverVersion >= 140000 ? `CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END` : 'NULL'} AS compression,
        CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::text END AS statistics,
        ${privileges('a.attacl', 'c', '0')} AS privileges, ${comment('pg_catalog.pg_class', 'a.attrelid', 'a.attnum')} AS comment
      FROM rels r JOIN pg_catalog.pg_attribute a ON a.attrelid = r.oid
@@ -273,9 +273,16 @@ async function withStableOutput<T>(db: Database, read: () => Promise<T>): Promis
   return value;
 }
 
+/** The server's version (`server_version_num`): which catalog columns the query may name. */
+async function serverVersion(db: Database): Promise<number> {
+  const [{ v }] = await db.query<{ v: number }>(`SELECT current_setting('server_version_num')::int AS v`);
+  return v;
+}
+
 /** Reads the schema of the database `db` is connected to, once. */
 export async function takeSnapshot(db: Database, options: SnapshotOptions): Promise<Snapshot> {
-  const [row] = await withStableOutput(db, () => db.query<Row>(snapshotSql(sqlLiteral(options.trackingSchema), sqlLiteral(options.trackingTable))));
+  const version = await serverVersion(db);
+  const [row] = await withStableOutput(db, () => db.query<Row>(snapshotSql(sqlLiteral(options.trackingSchema), sqlLiteral(options.trackingTable), version)));
   return snapshotFromRow(row);
 }
 
@@ -289,6 +296,7 @@ export class Snapshotter {
   // node:crypto on first use (see checksum.ts)
   private readonly name = `migrate_lens_snapshot_${(require('node:crypto') as typeof import('node:crypto')).randomBytes(4).toString('hex')}`;
   private prepared = false;
+  private version: number | undefined;
 
   constructor(
     private readonly db: Database,
@@ -301,7 +309,8 @@ export class Snapshotter {
         // Prepared inside the transaction too, under its settings (a prepared statement outlives it).
         const [row] = await withStableOutput(this.db, async () => {
           if (!this.prepared) {
-            await this.db.exec(`PREPARE ${this.name} AS ${snapshotSql(sqlLiteral(this.options.trackingSchema), sqlLiteral(this.options.trackingTable))}`);
+            this.version ??= await serverVersion(this.db);
+            await this.db.exec(`PREPARE ${this.name} AS ${snapshotSql(sqlLiteral(this.options.trackingSchema), sqlLiteral(this.options.trackingTable), this.version)}`);
             this.prepared = true;
           }
           return this.db.query<Row>(`EXECUTE ${this.name}`);

@@ -50,6 +50,12 @@ describe('diffSnapshots', () => {
     ]);
   });
 
+  it("privileges not set are the owner's default, and said so", () => {
+    const t = (privileges: string | null) => snap({ table: [{ name: 'users', props: { privileges } }] });
+    expect(diffSnapshots(t(null), t('=r/app, app=arwdDxt/app'))[0].message).toBe('table `users`: privileges is `=r/app, app=arwdDxt/app`, before the Up it was `default`');
+    expect(diffSnapshots(t('none'), t(null))[0].message).toBe('table `users`: privileges is `default`, before the Up it was `none`');
+  });
+
   it('enum values left, missing, reordered', () => {
     const e = (values: string[]) => snap({ enum: [{ name: 'mood', props: { values: JSON.stringify(values) } }] });
     expect(diffSnapshots(e(['sad', 'ok']), e(['sad', 'ok', 'happy']))[0].message).toBe('enum `mood`: value `happy` still exists');
