@@ -82,8 +82,14 @@ export function dryRunText(result: RunResult): string {
     .map((p) => {
       const mode = p.noTransaction ? ' (notransaction)' : p.ownTransactions ? ' (opens and closes its own transactions: runs as written, without a transaction around it)' : '';
       const head = `-- ${p.direction} ${p.version}_${p.name}${mode}`;
-      const body = p.statements.map((s) => s.sql + (lastLine(s.sql).includes("--") ? "\n;" : ";")).join('\n');
-      return p.noTransaction || p.ownTransactions ? `${head}\n${body}\n` : `${head}\nBEGIN;\n${body}\nCOMMIT;\n`;
+      const statements = p.statements.map((s) => s.sql + (lastLine(s.sql).includes("--") ? "\n;" : ";"));
+      // The lock_timeout is sent too (retry.ts): for the transaction, or for the session around one that has none.
+      const timeout = p.lockTimeoutMs ? `lock_timeout = '${p.lockTimeoutMs}ms';` : '';
+      const lines =
+        p.noTransaction || p.ownTransactions
+          ? [...(timeout ? [`SET ${timeout}`] : []), ...statements, ...(timeout ? ['RESET lock_timeout;'] : [])]
+          : ['BEGIN;', ...(timeout ? [`SET LOCAL ${timeout}`] : []), ...statements, 'COMMIT;'];
+      return `${head}\n${lines.join('\n')}\n`;
     })
     .join('\n');
 }

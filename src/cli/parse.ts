@@ -112,7 +112,7 @@ export function parseCommandLine(argv: string[]): Parsed {
       continue;
     }
     try {
-      out.values.set(flag.name, flag.type === 'duration' ? parseDuration(value, flag.name) : value);
+      out.values.set(flag.name, flag.type === 'duration' ? parseDuration(value, flag.name, flag.maxMs) : value);
     } catch (err) {
       throw new CommandUsageError((err as Error).message, command);
     }
@@ -177,12 +177,18 @@ function distance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-/** `30`, `30s`, `500ms`, `2m` → milliseconds. */
-export function parseDuration(value: string, flag: string): number {
+/**
+ * `30`, `30s`, `500ms`, `2m` → milliseconds, at most `maxMs`. A value that is not 0 but rounds to
+ * 0 ms is refused: 0 means "none" to the timeouts, not "as short as possible".
+ */
+export function parseDuration(value: string, flag: string, maxMs = Number.MAX_SAFE_INTEGER): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
   if (!m) throw new UsageError(`-${flag} expects seconds (e.g. 30, 30s, 500ms, 2m), got "${value}"`);
   const n = Number(m[1]);
-  return Math.round(m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000);
+  const ms = Math.round(m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000);
+  if (!(ms <= maxMs)) throw new UsageError(`-${flag} is at most ${maxMs} ms (${Math.floor(maxMs / 86_400_000)} days), got "${value}"`);
+  if (ms === 0 && n > 0) throw new UsageError(`-${flag} is counted in whole milliseconds: "${value}" would be 0, which means none (give 1ms or more, or 0)`);
+  return ms;
 }
 
 /** The context a command's run() reads its flags through. */

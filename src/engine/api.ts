@@ -37,8 +37,10 @@ export interface CreateMigratorOptions {
   lockTimeoutMs?: number;
   /** Apply pending migrations older than the newest applied one (the CLI's `--out-of-order`). */
   allowOutOfOrder?: boolean;
-  /** PostgreSQL `lock_timeout` for each migration's statements, ms; 0 leaves the server's setting. */
+  /** PostgreSQL `lock_timeout` for each migration's statements, ms (the CLI's `--ddl-lock-timeout`); 0 leaves the server's setting. Default from the config file, else 5 s. */
   ddlLockTimeoutMs?: number;
+  /** Tries again a migration that hit that timeout, with backoff (the CLI's `--ddl-retries`). Default from the config file, else 3. */
+  ddlRetries?: number;
   /** Progress of every command: a migration started or done, waiting for the lock, information. */
   onEvent?: (event: MigrateEvent) => void;
   /** Aborting stops a run cleanly between migrations (the one running finishes). */
@@ -295,6 +297,7 @@ export function createMigrator(options: CreateMigratorOptions = {}): MigrateLens
     lockTimeoutMs: options.lockTimeoutMs,
     allowOutOfOrder: options.allowOutOfOrder,
     ddlLockTimeoutMs: options.ddlLockTimeoutMs,
+    ddlRetries: options.ddlRetries,
     require: options.require,
   });
   return new MigrateLens(settings, options, options.onEvent);

@@ -71,6 +71,8 @@ export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 export const DEFAULT_DDL_LOCK_TIMEOUT_MS = 5_000;
 /** Tries after the first that hit the lock timeout, with backoff (see the README). */
 export const DEFAULT_DDL_RETRIES = 3;
+/** The largest lock_timeout PostgreSQL takes (INT_MAX ms, about 24.8 days); SET refuses more. */
+export const MAX_LOCK_TIMEOUT_MS = 2_147_483_647;
 
 const KEYS: Record<string, readonly string[]> = {
   '': ['database', 'migrations', 'environments', 'lint'],
@@ -201,8 +203,10 @@ function commonSettings(opts: ResolveOptions, mig: Record<string, string>, label
   if (!schema) throw new ConfigError('the tracking table schema is empty');
   const lockTimeoutMs = opts.lockTimeoutMs ?? (mig.lock_timeout ? seconds(mig.lock_timeout, `${label}: ${prefix}lock_timeout`) : DEFAULT_LOCK_TIMEOUT_MS);
   const allowOutOfOrder = opts.allowOutOfOrder ?? (mig.out_of_order ? bool(mig.out_of_order, `${label}: ${prefix}out_of_order`) : false);
-  const ddlLockTimeoutMs =
-    opts.ddlLockTimeoutMs ?? (mig.ddl_lock_timeout ? seconds(mig.ddl_lock_timeout, `${label}: ${prefix}ddl_lock_timeout`) : DEFAULT_DDL_LOCK_TIMEOUT_MS);
+  const ddlLockTimeoutMs = lockTimeout(
+    opts.ddlLockTimeoutMs ?? (mig.ddl_lock_timeout ? seconds(mig.ddl_lock_timeout, `${label}: ${prefix}ddl_lock_timeout`) : DEFAULT_DDL_LOCK_TIMEOUT_MS),
+    opts.ddlLockTimeoutMs !== undefined ? 'the DDL lock timeout' : `${label}: ${prefix}ddl_lock_timeout`,
+  );
   const ddlRetries = opts.ddlRetries ?? (mig.ddl_retries ? count(mig.ddl_retries, `${label}: ${prefix}ddl_retries`) : DEFAULT_DDL_RETRIES);
   // Modules that register code migrations: the flags' (-require) after the config file's, relative to cwd.
   const requireFiles = [...(mig.require ? mig.require.split('\n').filter(Boolean) : []), ...(opts.require ?? [])].map((f) => resolve(opts.cwd, f));
@@ -543,7 +547,20 @@ function seconds(value: string, where: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(value.trim());
   if (!m) throw new ConfigError(`${where}: expected a duration such as 30s, 500ms or 2m, got "${value}"`);
   const n = Number(m[1]);
-  return Math.round(m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000);
+  const ms = Math.round(m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000);
+  if (ms === 0 && n > 0) throw new ConfigError(`${where}: counted in whole milliseconds, "${value}" would be 0, which means none (give 1ms or more, or 0)`);
+  return ms;
+}
+
+/**
+ * A lock_timeout PostgreSQL accepts, checked before anything runs: out of range, SET would fail in
+ * every migration, each recorded as failed on an error that is not the file's.
+ */
+function lockTimeout(ms: number, where: string): number {
+  if (!Number.isInteger(ms) || ms < 0 || ms > MAX_LOCK_TIMEOUT_MS) {
+    throw new ConfigError(`${where}: expected 0 (none) up to ${MAX_LOCK_TIMEOUT_MS} ms (about 24 days, PostgreSQL's limit), got ${ms} ms`);
+  }
+  return ms;
 }
 
 function count(value: string, where: string): number {

@@ -277,6 +277,7 @@ export class Migrator {
   }
 
   private dryRun(direction: Direction, plan: Migration[], resume: Resume | null = null): RunResult {
+    const lockTimeoutMs = (this.opts.lockPolicy ?? { timeoutMs: DEFAULT_DDL_LOCK_TIMEOUT_MS }).timeoutMs;
     return {
       batch: null,
       applied: [],
@@ -290,6 +291,7 @@ export class Migrator {
           direction,
           noTransaction: !!section?.noTransaction,
           ...(m.kind === 'file' && section && !section.noTransaction && ownTransactions(section) ? { ownTransactions: true } : {}),
+          ...(lockTimeoutMs > 0 ? { lockTimeoutMs } : {}),
           statements: section?.statements.slice(from) ?? [],
         };
       }),

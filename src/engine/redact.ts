@@ -11,14 +11,21 @@ export function registerSecret(_secret: string | undefined | null): void {
 
 const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):(\S*)@(?=[^@\s]*(?:\s|$))/gi;
 const KEYWORD_PASSWORD = /(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)/gi;
+/**
+ * SQL's `PASSWORD '…'` (CREATE/ALTER ROLE or USER): the literal in any quoting, E'…', $tag$…$tag$,
+ * and one cut off by the end of the text (pg_stat_activity shortens long queries).
+ */
+const SQL_PASSWORD = /(\bpassword\s+)(?:[eE]'(?:[^'\\]|\\[\s\S]|'')*(?:'|$)|'(?:[^']|'')*(?:'|$)|(\$(?:[A-Za-z_]\w*)?\$)[\s\S]*?(?:\2|$))/gi;
 
 /**
  * Text with the credentials a text can carry removed: the password of a URL's user-info
- * (`postgres://user:***@host`) and the value of `password=` parameters (libpq key/value strings,
- * URL query parameters). Anything else stays exactly as it was.
+ * (`postgres://user:***@host`), the value of `password=` parameters (libpq key/value strings,
+ * URL query parameters, SQL comparisons) and the literal of SQL's `PASSWORD '…'` (another
+ * session's `ALTER ROLE` shown as the query that blocks a migration). Anything else stays exactly
+ * as it was.
  */
 export function redact(text: string): string {
-  return text.replace(URL_CREDENTIALS, '$1:***@').replace(KEYWORD_PASSWORD, '$1***');
+  return text.replace(URL_CREDENTIALS, '$1:***@').replace(SQL_PASSWORD, "$1'***'").replace(KEYWORD_PASSWORD, '$1***');
 }
 
 /** `postgres://user@host:5432/db` for a connection URL: what to print instead of the URL. */

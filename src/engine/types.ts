@@ -138,6 +138,8 @@ export interface RunResult {
     noTransaction: boolean;
     /** Its own statements open and close transactions: it runs as written, without one around it. */
     ownTransactions?: boolean;
+    /** The lock_timeout it would run with, ms (absent: none is set, the server's applies). */
+    lockTimeoutMs?: number;
     statements: Statement[];
   }[];
   cancelled: boolean;

@@ -32,6 +32,9 @@ describe('createMigrator', () => {
     expect(m.settings).toMatchObject({ migrationsDir: join(project, 'db'), table: 'api_history', schema: 'tracking', source: 'DATABASE_URL' });
     const o = createMigrator({ cwd: project, env: { DATABASE_URL: db.url }, table: 'other', schema: 'public' });
     expect(o.settings).toMatchObject({ table: 'other', schema: 'public' });
+    // the lock timeout and its retries, like --ddl-lock-timeout and --ddl-retries
+    expect(m.settings).toMatchObject({ ddlLockTimeoutMs: 5000, ddlRetries: 3 });
+    expect(createMigrator({ cwd: project, env: { DATABASE_URL: db.url }, ddlLockTimeoutMs: 750, ddlRetries: 0 }).settings).toMatchObject({ ddlLockTimeoutMs: 750, ddlRetries: 0 });
     const embedded = createMigrator({ cwd: project, env: {} });
     expect(embedded.settings.connection.kind).toBe('embedded');
     expect(() => createMigrator({ cwd: project, env: {}, configFile: 'nope.yaml' })).toThrow(ConfigError);

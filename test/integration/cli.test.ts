@@ -96,8 +96,25 @@ describe('CLI on PostgreSQL', () => {
     const f = migrationsFolder({ '20240101000001_t.sql': '-- +migrate Up\nCREATE TABLE dry (id int);\n' });
     try {
       const out = await cli(['up', '--dry-run', '-migrations', f.dir, '-table', 'dry_history'], { DATABASE_URL: db.url });
-      expect(out.stdout).toContain('-- up 20240101000001_t\nBEGIN;\nCREATE TABLE dry (id int);\nCOMMIT;');
+      expect(out.stdout).toContain("-- up 20240101000001_t\nBEGIN;\nSET LOCAL lock_timeout = '5000ms';\nCREATE TABLE dry (id int);\nCOMMIT;");
       expect(await db.query(`SELECT 1 FROM pg_class WHERE relname IN ('dry', 'dry_history')`)).toEqual([]);
+    } finally {
+      f.remove();
+    }
+  });
+
+  it('--dry-run shows the lock_timeout --ddl-lock-timeout sets, and none for 0', async () => {
+    const f = migrationsFolder({
+      '20240101000001_t.sql': '-- +migrate Up\nCREATE TABLE dry (id int);\n',
+      '20240101000002_i.sql': '-- +migrate Up notransaction\nCREATE INDEX CONCURRENTLY dry_i ON dry (id);\n',
+    });
+    try {
+      const set = await cli(['up', '--dry-run', '-migrations', f.dir, '-table', 'dry_flags_history', '--ddl-lock-timeout', '2s'], { DATABASE_URL: db.url });
+      expect(set.stdout).toContain("-- up 20240101000001_t\nBEGIN;\nSET LOCAL lock_timeout = '2000ms';\nCREATE TABLE dry (id int);\nCOMMIT;\n");
+      expect(set.stdout).toContain("-- up 20240101000002_i (notransaction)\nSET lock_timeout = '2000ms';\nCREATE INDEX CONCURRENTLY dry_i ON dry (id);\nRESET lock_timeout;\n");
+      const none = await cli(['up', '--dry-run', '-migrations', f.dir, '-table', 'dry_flags_history', '--ddl-lock-timeout', '0'], { DATABASE_URL: db.url });
+      expect(none.stdout).toContain('-- up 20240101000001_t\nBEGIN;\nCREATE TABLE dry (id int);\nCOMMIT;\n');
+      expect(none.stdout).not.toContain('lock_timeout');
     } finally {
       f.remove();
     }

@@ -246,7 +246,7 @@ describe.each(BACKENDS)('engine on %s', (_label, makeBackend) => {
     const m = new Migrator({ db, migrationsDir: f.dir });
     const plan = await m.up({ dryRun: true });
     expect(plan.planned).toEqual([
-      { version: '20240101000001', name: 'a', direction: 'up', noTransaction: false, statements: [{ sql: 'CREATE TABLE a (id int PRIMARY KEY)', line: 2 }] },
+      { version: '20240101000001', name: 'a', direction: 'up', noTransaction: false, lockTimeoutMs: 5000, statements: [{ sql: 'CREATE TABLE a (id int PRIMARY KEY)', line: 2 }] },
     ]);
     expect(await tables(db)).toEqual([]);
     expect(await db.query(`SELECT 1 FROM pg_class WHERE relname = 'schema_migrations'`)).toHaveLength(0);

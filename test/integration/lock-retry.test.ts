@@ -64,6 +64,26 @@ describe('lock timeouts with retry on PostgreSQL', () => {
     expect(await db.query("SELECT current_setting('lock_timeout') AS v")).toEqual([{ v: '0' }]);
   });
 
+  it.each([
+    ['the default 5 s', undefined, '5s'],
+    ['none (0)', { timeoutMs: 0, retries: 0 }, '0'],
+  ])("a migration's own SET lock_timeout holds for it alone, with %s set", async (_label, lockPolicy, ours) => {
+    const seen = (table: string) => `CREATE TABLE ${table} AS SELECT current_setting('lock_timeout') AS v;`;
+    const dir = await setup({
+      '20240101000000_a.sql': `-- +migrate Up\nSET lock_timeout = '1ms';\n${seen('seen_a')}\n`,
+      '20240102000000_b.sql': `-- +migrate Up\n${seen('seen_b')}\n`,
+      '20240103000000_c.sql': `-- +migrate Up notransaction\nSET lock_timeout = '2ms';\n${seen('seen_c')}\n`,
+      '20240104000000_d.sql': `-- +migrate Up\n${seen('seen_d')}\n`,
+      '20240106000000_f.sql': `-- +migrate Up\n${seen('seen_f')}\n`,
+    });
+    const m = new Migrator({ db, migrationsDir: dir, lockPolicy, useGlobalRegistry: false });
+    m.register({ version: '20240105000000', name: 'code', up: async (h) => void (await h.query("SET lock_timeout = '3ms'")) });
+    await m.up();
+    const rows = await db.query("SELECT (SELECT v FROM seen_a) a, (SELECT v FROM seen_b) b, (SELECT v FROM seen_c) c, (SELECT v FROM seen_d) d, (SELECT v FROM seen_f) f, current_setting('lock_timeout') AS after");
+    // The file's own SET wins over ours in that migration; the next one starts from ours (or the server's) again.
+    expect(rows).toEqual([{ a: '1ms', b: ours, c: '2ms', d: ours, f: ours, after: '0' }]);
+  });
+
   it('retries a migration that hit the lock timeout, naming the blocking session and its query', async () => {
     const dir = await setup({ '20240101000000_add.sql': '-- +migrate Up\nALTER TABLE t ADD COLUMN c int;\n-- +migrate Down\nALTER TABLE t DROP COLUMN c;\n' });
     await block();
@@ -74,6 +94,18 @@ describe('lock timeouts with retry on PostgreSQL', () => {
     expect(events[0]).toMatchObject({ version: '20240101000000', statement: null, attempt: 1, retries: 3, waitMs: 1000 });
     expect(events[0].blockers).toEqual([{ pid: blockerPid, query: 'SELECT count(*) FROM t', state: 'idle in transaction' }]);
     expect(await db.query("SELECT status FROM schema_migrations")).toEqual([{ status: 'applied' }]);
+  });
+
+  it("never prints the blocking session's secrets: its ALTER ROLE ... PASSWORD shows as '***'", async () => {
+    const dir = await setup({ '20240101000000_add.sql': '-- +migrate Up\nALTER TABLE t ADD COLUMN c int;\n-- +migrate Down\nALTER TABLE t DROP COLUMN c;\n' });
+    await block();
+    // Its last query, in the transaction that holds the lock (rolled back: the role never exists).
+    await blocker.query(`CREATE ROLE ml_locksecret_${blockerPid}`);
+    await blocker.query(`ALTER ROLE ml_locksecret_${blockerPid} PASSWORD 'hunter2-in-the-log'`);
+    const { m, events } = retrying(dir, { timeoutMs: 3000, retries: 1, watchAfterMs: 0, sleep: async () => void (await blocker.query('ROLLBACK')) });
+    await m.up();
+    expect(events).toHaveLength(1);
+    expect(events[0].blockers).toEqual([{ pid: blockerPid, query: `ALTER ROLE ml_locksecret_${blockerPid} PASSWORD '***'`, state: 'idle in transaction' }]);
   });
 
   it('in a notransaction migration retries only the statement that timed out', async () => {
@@ -89,6 +121,25 @@ describe('lock timeouts with retry on PostgreSQL', () => {
     expect(await db.query("SELECT status FROM schema_migrations")).toEqual([{ status: 'applied' }]);
   });
 
+  it('a notransaction migration is watched for blockers statement by statement, not a second time as a whole', async () => {
+    const dir = await setup({ '20240101000000_nt.sql': '-- +migrate Up notransaction\nSELECT pg_sleep(0.3);\n-- +migrate Down\nSELECT 1;\n' });
+    let opened = 0;
+    const counting: Database = {
+      ...db,
+      query: db.query.bind(db),
+      exec: db.exec.bind(db),
+      close: db.close.bind(db),
+      inTransaction: db.inTransaction?.bind(db),
+      openSibling: async () => {
+        opened++;
+        return db.openSibling!();
+      },
+    };
+    // Watching from the start: the statement's watcher opens its session while pg_sleep runs.
+    await new Migrator({ db: counting, migrationsDir: dir, lockPolicy: { timeoutMs: 5000, retries: 1, watchAfterMs: 0 } }).up();
+    expect(opened).toBe(2); // the tracking table's writer and the statement's watcher
+  });
+
   it('gives up after N retries with backoff and records the failure', async () => {
     const dir = await setup({ '20240101000000_add.sql': '-- +migrate Up\nALTER TABLE t ADD COLUMN c int;\n-- +migrate Down\nALTER TABLE t DROP COLUMN c;\n' });
     await block();
@@ -100,6 +151,23 @@ describe('lock timeouts with retry on PostgreSQL', () => {
     expect(events.map((e) => e.attempt)).toEqual([1, 2]);
     expect(waits).toEqual([1000, 2000]);
     expect(await db.query('SELECT status, error FROM schema_migrations')).toEqual([{ status: 'failed', error: expect.stringMatching(/lock timeout/) }]);
+  });
+
+  it('a stop asked for during the pause between tries ends the run at once, the failure recorded', async () => {
+    const dir = await setup({ '20240101000000_add.sql': '-- +migrate Up\nALTER TABLE t ADD COLUMN c int;\n-- +migrate Down\nALTER TABLE t DROP COLUMN c;\n' });
+    await block();
+    const stop = new AbortController();
+    // A pause that only the stop can end (a 30 s backoff, for the test's purpose).
+    const m = new Migrator({
+      db,
+      migrationsDir: dir,
+      signal: stop.signal,
+      onEvent: (e) => e.type === 'lock-retry' && stop.abort(),
+      lockPolicy: { timeoutMs: 200, retries: 3, sleep: () => new Promise(() => undefined) },
+    });
+    const err = await m.up().catch((e) => e);
+    expect(err).toBeInstanceOf(MigrationFailedError);
+    expect(await db.query('SELECT status, error FROM schema_migrations')).toEqual([{ status: 'failed', error: 'canceling statement due to lock timeout' }]);
   });
 
   it('the CLI prints each retry with the blocking pid and query (--ddl-lock-timeout, --ddl-retries)', async () => {

@@ -97,6 +97,15 @@ describe('parseCommandLine', () => {
     expect(() => parseDuration('soon', 'lock-timeout')).toThrow(UsageError);
     expect(parse(['up', '--lock-timeout=2m']).values['lock-timeout']).toBe(120_000);
   });
+
+  it("refuses a --ddl-lock-timeout PostgreSQL would refuse in every migration, and one that rounds to none", () => {
+    expect(parse(['up', '--ddl-lock-timeout', '2147483647ms']).values['ddl-lock-timeout']).toBe(2_147_483_647);
+    expect(parse(['up', '--ddl-lock-timeout', '0']).values['ddl-lock-timeout']).toBe(0);
+    for (const bad of ['2147483648ms', '3000000s', '99999999999999999999999', '1e309ms', '-1s', '5 parsecs']) {
+      expect(() => parse(['up', '--ddl-lock-timeout', bad]), bad).toThrow(/^-ddl-lock-timeout /);
+    }
+    expect(() => parse(['down', '--ddl-lock-timeout', '0.4ms'])).toThrow('whole milliseconds: "0.4ms" would be 0, which means none');
+  });
 });
 
 describe('commands: one definition each', () => {

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveSettings } from '../../src/engine/internal';
 import { backoffMs, isLockTimeout } from '../../src/engine/internal';
+import { blockerQuery, pause } from '../../src/engine/run/retry';
 
 describe('migrations.ddl_lock_timeout and ddl_retries', () => {
   let dir: string;
@@ -27,6 +28,11 @@ describe('migrations.ddl_lock_timeout and ddl_retries', () => {
   it('reject what is not a duration or a count, with the line', () => {
     expect(() => settings('migrations:\n  ddl_lock_timeout: soon\n')).toThrow(/config\.yaml: migrations\.ddl_lock_timeout: expected a duration/);
     expect(() => settings('migrations:\n  ddl_retries: -1\n')).toThrow(/migrations\.ddl_retries: expected a whole number/);
+    // out of PostgreSQL's range: SET would fail in every migration, each recorded as failed
+    expect(() => settings('migrations:\n  ddl_lock_timeout: 3000000s\n')).toThrow(/migrations\.ddl_lock_timeout: expected 0 \(none\) up to 2147483647 ms/);
+    expect(() => settings('migrations:\n  ddl_lock_timeout: 0.4ms\n')).toThrow(/ddl_lock_timeout: counted in whole milliseconds/);
+    expect(() => settings(null, { ddlLockTimeoutMs: Infinity })).toThrow(/the DDL lock timeout: expected 0/);
+    expect(() => settings(null, { ddlLockTimeoutMs: -5 })).toThrow(/the DDL lock timeout: expected 0/);
   });
 });
 
@@ -38,5 +44,33 @@ describe('retry helpers', () => {
     expect(isLockTimeout({ code: '55P03' })).toBe(true);
     expect(isLockTimeout(new Error('x', { cause: { code: '55P03' } }))).toBe(true);
     expect(isLockTimeout({ code: '57014' })).toBe(false);
+  });
+  it('end the pause between tries when the run is stopped, leaving no timer behind', async () => {
+    vi.useFakeTimers();
+    try {
+      const stop = new AbortController();
+      let ended = false;
+      const p = pause(30_000, stop.signal).then(() => void (ended = true));
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(ended).toBe(false);
+      stop.abort();
+      await p;
+      expect(vi.getTimerCount()).toBe(0);
+      // and a pause that a test's own sleep never ends
+      const other = new AbortController();
+      const q = pause(1000, other.signal, () => new Promise(() => undefined));
+      other.abort();
+      await q;
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+  it("print a blocking session's query without its secrets, cut to a line, marked as cut", () => {
+    expect(blockerQuery("ALTER ROLE app PASSWORD 'hunter2'")).toBe("ALTER ROLE app PASSWORD '***'");
+    const long = `SELECT ${'x, '.repeat(200)}1`;
+    expect(blockerQuery(long)).toBe(`${long.slice(0, 300)}…`);
+    // a password cut by the limit is still scrubbed: the scrub comes first
+    expect(blockerQuery(`${'-'.repeat(290)} ALTER ROLE a PASSWORD 'hunter2hunter2'`)).not.toMatch(/hunter/);
+    expect(blockerQuery(`${'x'.repeat(299)}😀`)).toBe(`${'x'.repeat(299)}…`);
   });
 });

@@ -23,6 +23,19 @@ describe('redact', () => {
     expect(redact(`postgres://h/d?sslmode=require&password=${pw}`)).not.toContain(pw);
   });
 
+  it("hides the literal of SQL's PASSWORD in any quoting, also when the text ends inside it", () => {
+    const pw = secret();
+    expect(redact(`ALTER ROLE app PASSWORD '${pw}'`)).toBe("ALTER ROLE app PASSWORD '***'");
+    expect(redact(`CREATE USER app WITH LOGIN ENCRYPTED password 'it''s ${pw}' VALID UNTIL 'infinity'`)).toBe("CREATE USER app WITH LOGIN ENCRYPTED password '***' VALID UNTIL 'infinity'");
+    expect(redact(`alter user app password E'a\\'${pw}'; select 1`)).toBe("alter user app password '***'; select 1");
+    expect(redact(`ALTER ROLE app PASSWORD $q$${pw}$q$ LOGIN`)).toBe("ALTER ROLE app PASSWORD '***' LOGIN");
+    expect(redact(`ALTER ROLE app PASSWORD $$${pw}$$`)).toBe("ALTER ROLE app PASSWORD '***'");
+    // cut off by pg_stat_activity's track_activity_query_size, or by the caller
+    expect(redact(`ALTER ROLE app PASSWORD '${pw.slice(0, 5)}`)).toBe("ALTER ROLE app PASSWORD '***'");
+    expect(redact(`UPDATE users SET password = '${pw}' WHERE id = 1`)).not.toContain(pw);
+    expect(redact('ALTER ROLE app PASSWORD NULL')).toBe('ALTER ROLE app PASSWORD NULL');
+  });
+
   it('never mangles a message: only credentials are scrubbed, a registered password elsewhere stays text', () => {
     for (const pw of ['postgres', '0', 'a', 'log']) registerSecret(pw);
     const messages = [

@@ -22,6 +22,16 @@ describe('run output', () => {
     expect(out).not.toMatch(/^BEGIN;\nBEGIN;/m);
   });
 
+  it('a dry run shows the lock_timeout each migration runs with', () => {
+    const planned = (extra: object) => dryRunText({
+      batch: null, applied: [], cancelled: false,
+      planned: [{ version: '1', name: 'a', direction: 'up', noTransaction: false, lockTimeoutMs: 1500, statements: [{ sql: 'SELECT 1', line: 2 }], ...extra }],
+    });
+    expect(planned({})).toBe("-- up 1_a\nBEGIN;\nSET LOCAL lock_timeout = '1500ms';\nSELECT 1;\nCOMMIT;\n");
+    expect(planned({ noTransaction: true })).toBe("-- up 1_a (notransaction)\nSET lock_timeout = '1500ms';\nSELECT 1;\nRESET lock_timeout;\n");
+    expect(planned({ lockTimeoutMs: undefined })).toBe('-- up 1_a\nBEGIN;\nSELECT 1;\nCOMMIT;\n');
+  });
+
   it('status shows a partial migration: counts, the running statement and its line, what continues', () => {
     const entries = buildStatus([m], [row]);
     expect(entries[0].status).toBe('partial');

@@ -1,4 +1,5 @@
 /** Flags that more than one command takes, defined once so that they read and print the same everywhere. */
+import { MAX_LOCK_TIMEOUT_MS } from '../../engine/internal';
 import type { Flag } from './types';
 
 const digits = (flag: string) => (value: string) => (/^\d+$/.test(value) ? undefined : `-${flag} expects digits, got "${value}"`);
@@ -24,6 +25,7 @@ export const DDL_LOCK_TIMEOUT: Flag = {
   type: 'duration',
   value: 'D',
   help: "PostgreSQL lock_timeout for each migration's statements (default: migrations.ddl_lock_timeout, else 5s; 0: none)",
+  maxMs: MAX_LOCK_TIMEOUT_MS,
 };
 export const DDL_RETRIES: Flag = {
   name: 'ddl-retries',

@@ -13,6 +13,8 @@ export interface Flag {
   help: string;
   /** Checks a string value; returns the error message (without "error: ") when it is not acceptable. */
   check?: (value: string) => string | undefined;
+  /** A duration flag's largest value, ms. */
+  maxMs?: number;
 }
 
 export interface Command {

@@ -1,7 +1,7 @@
 import { databaseErrorInfo, type Database } from '../database';
 import { StateError } from '../errors';
 import type { Direction, Migration, Section } from '../types';
-import { changesSession, recordFailure, recordSql, RESET_SESSION, sectionOf, type RunContext } from './context';
+import { changesSession, recordFailure, recordSql, RESET_SESSION, sectionOf, setsLockTimeout, type RunContext } from './context';
 import { setLocalLockTimeout } from './retry';
 
 /** Migrations per round trip, and bytes of SQL: bounds how long a cancel waits and how much one message holds. */
@@ -71,6 +71,7 @@ export async function runChunk(
       return at;
     }));
     if (changesSession(m)) for (const reset of RESET_SESSION.split('\n').filter(Boolean)) push(reset + '\n', k);
+    if (setsLockTimeout(m)) push('RESET lock_timeout;\n', k);
     push(recordSql(ctx, direction, m, batch) + ';\n', k);
     push('COMMIT;\n', k);
     ends.push(length);

@@ -52,6 +52,15 @@ export function changesSession(m: Migration): boolean {
   return m.text !== undefined && SESSION_WORDS.test(m.text);
 }
 
+/**
+ * The migration may set lock_timeout for its session (a plain `SET lock_timeout`, not SET LOCAL,
+ * outlives its transaction): it is reset after it, so that its value holds for it alone, never for
+ * the migrations after it nor the tracking table's writes. A code migration's text is not known.
+ */
+export function setsLockTimeout(m: Migration): boolean {
+  return m.kind === 'code' || (m.text !== undefined && /lock_timeout/i.test(m.text));
+}
+
 /** DEALLOCATE ALL or DISCARD ALL would take the prepared history statements with them. */
 export function dropsPrepared(m: Migration): boolean {
   return m.text !== undefined && PREPARED_WORDS.test(m.text);

@@ -88,8 +88,10 @@ export async function runPlan(
     if (resume?.version === m.version) ctx.onEvent?.({ type: 'info', message: resumeMessage(m, direction, from) });
     const started = performance.now();
     // A notransaction migration retries statement by statement inside, and one with its own
-    // transaction control may have committed part of itself: only a code migration goes again whole.
-    const r = await watched(ctx, () => runAlone(ctx, direction, m, batch ?? 0, from));
+    // transaction control may have committed part of itself: only a code migration goes again whole,
+    // so only its run is watched for blockers (a file's is watched per statement, in runStatements;
+    // watching the whole too kept one more session polling through an hour-long CREATE INDEX).
+    const r = m.kind === 'code' ? await watched(ctx, () => runAlone(ctx, direction, m, batch ?? 0, from)) : await settled(() => runAlone(ctx, direction, m, batch ?? 0, from));
     if (!r.ok) {
       if (m.kind === 'code' && (await retryAfter(r.error, m, r.blockers))) {
         lastStarted = i - 1;
@@ -101,6 +103,16 @@ export async function runPlan(
     i++;
   }
   return result;
+}
+
+/** The outcome of a run that is not watched for blockers, in the shape of watched's. */
+async function settled(body: () => Promise<void>): Promise<{ ok: true } | { ok: false; error: unknown; blockers: Blocker[] }> {
+  try {
+    await body();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error, blockers: [] };
+  }
 }
 
 /** What a resumed run says before it continues: which statements it skips and which one it runs again. */

@@ -5,6 +5,7 @@
 // waited half the timeout, a second session watches who blocks it (pg_blocking_pids), so that each
 // retry can name the session and its query.
 import type { Database } from '../database';
+import { redact } from '../redact';
 import type { Blocker } from '../types';
 import type { RunContext } from './context';
 
@@ -43,8 +44,23 @@ export function backoffMs(attempt: number): number {
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export function sleepFor(policy: LockPolicy): (ms: number) => Promise<void> {
-  return policy.sleep ?? realSleep;
+/**
+ * The pause between tries, cut short by the signal: a Ctrl-C during a 30 s backoff stops the run
+ * now, not when the pause ends (and leaves no timer to keep the process alive).
+ */
+export function pause(ms: number, signal: AbortSignal | undefined, sleep?: (ms: number) => Promise<void>): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const end = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', end);
+      resolve();
+    };
+    signal?.addEventListener('abort', end, { once: true });
+    if (sleep) sleep(ms).then(end, end);
+    else timer = setTimeout(end, ms);
+  });
 }
 
 /** The policy asks for retries here: a lock timeout is set and there are tries to spend. */
@@ -67,7 +83,7 @@ export async function retryAfterLockTimeout(
   if (!policy || !retrying(ctx) || !isLockTimeout(err) || tries > policy.retries || ctx.signal?.aborted) return false;
   const waitMs = backoffMs(tries);
   ctx.onEvent?.({ type: 'lock-retry', ...what, attempt: tries, retries: policy.retries, waitMs, blockers });
-  await sleepFor(policy)(waitMs);
+  await pause(waitMs, ctx.signal, policy.sleep);
   return !ctx.signal?.aborted;
 }
 
@@ -111,13 +127,13 @@ export function watchBlockers(ctx: RunContext, afterMs: number): { stop(): Promi
       while (sibling && !stopped) {
         const rows = await sibling
           .query<{ pid: number; query: string; state: string }>(
-            `SELECT a.pid, left(coalesce(a.query, ''), 300) AS query, coalesce(a.state, '') AS state
+            `SELECT a.pid, left(coalesce(a.query, ''), 2000) AS query, coalesce(a.state, '') AS state
                FROM unnest(pg_blocking_pids($1::int)) AS b(pid) JOIN pg_stat_activity a ON a.pid = b.pid ORDER BY a.pid`,
             [pid],
           )
           .catch(() => null);
         if (rows === null) break;
-        if (rows.length) last = rows.map((r) => ({ pid: Number(r.pid), query: r.query, state: r.state }));
+        if (rows.length) last = rows.map((r) => ({ pid: Number(r.pid), query: blockerQuery(r.query), state: r.state }));
         await realSleep(100);
       }
     })();
@@ -137,6 +153,16 @@ export function watchBlockers(ctx: RunContext, afterMs: number): { stop(): Promi
     },
   };
 }
+
+/** Another session's query as it may be printed: its secrets scrubbed, then cut to a line's length. */
+export function blockerQuery(query: string, max = BLOCKER_QUERY_CHARS): string {
+  const text = redact(query);
+  if (text.length <= max) return text;
+  const cut = /[\ud800-\udbff]/.test(text[max - 1]) ? max - 1 : max; // not between the halves of a surrogate pair
+  return `${text.slice(0, cut)}…`;
+}
+
+const BLOCKER_QUERY_CHARS = 300;
 
 const pids = new WeakMap<Database, Promise<number | null>>();
 

@@ -1,7 +1,7 @@
 import { databaseErrorInfo, type Database } from '../database';
 import { History } from '../history';
 import type { Direction, Migration, MigrationHandle, Section } from '../types';
-import { appliedRecord, changesSession, dropsPrepared, recordFailure, recordSql, RESET_SESSION, sectionOf, type RunContext } from './context';
+import { appliedRecord, changesSession, dropsPrepared, recordFailure, recordSql, RESET_SESSION, sectionOf, setsLockTimeout, type RunContext } from './context';
 import { retryAfterLockTimeout, setLocalLockTimeout, watched } from './retry';
 
 /**
@@ -65,7 +65,7 @@ export async function runStatements(ctx: RunContext, direction: Direction, m: Mi
       direction === 'up' ? writer.history.appliedSqlPlain({ ...record, executionTimeMs: elapsed }) : writer.history.rolledBackSqlPlain(m.version, elapsed),
     );
   } finally {
-    if (timeoutMs > 0) await ctx.db.exec('RESET lock_timeout').catch(() => undefined);
+    if (timeoutMs > 0 || setsLockTimeout(m)) await ctx.db.exec('RESET lock_timeout').catch(() => undefined);
     await writer.close();
     // The next migration starts from the session as we opened it.
     if (!writer.sameSession) await resetSession(ctx.db, m).catch(() => undefined);
@@ -98,7 +98,7 @@ async function runCode(ctx: RunContext, direction: Direction, m: Migration, batc
   await db.exec('BEGIN;\n' + setLocalLockTimeout(ctx.lockPolicy));
   try {
     await fn(handle);
-    await db.exec(`${recordSql(ctx, direction, m, batch)};\nCOMMIT`);
+    await db.exec(`RESET lock_timeout;\n${recordSql(ctx, direction, m, batch)};\nCOMMIT`);
   } catch (err) {
     const elapsed = performance.now() - started;
     await db.exec('ROLLBACK').catch(() => undefined);

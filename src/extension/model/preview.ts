@@ -23,20 +23,26 @@ export function previewText(result: RunResult, header: PreviewHeader): string {
   for (const p of result.planned) {
     out.push('');
     if (result.planned.length > 1) out.push(`-- ${p.direction} ${p.version}_${p.name}`);
+    // A file that opens and closes its own transactions runs as written, without one around it (chunk.ts).
+    const wrapped = !p.noTransaction && !p.ownTransactions;
     out.push(
       p.noTransaction
         ? '-- Transaction: none (notransaction): each statement commits on its own; a failure leaves the ones before it applied.'
-        : '-- Transaction: one transaction around every statement below and the history record; a failure rolls all of it back.',
+        : p.ownTransactions
+          ? '-- Transaction: the file opens and closes its own; it runs as written, statement by statement, without one around it.'
+          : '-- Transaction: one transaction around every statement below and the history record; a failure rolls all of it back.',
     );
     if (p.statements.length === 0) out.push('-- (no statements: only the history record changes)');
-    if (!p.noTransaction) out.push('BEGIN;');
+    if (wrapped) out.push('BEGIN;');
+    if (p.lockTimeoutMs) out.push(`${wrapped ? 'SET LOCAL' : 'SET'} lock_timeout = '${p.lockTimeoutMs}ms';`);
     for (const s of p.statements) {
       const sql = s.sql.trim();
       // A statement ending in a line comment gets its semicolon on the next line.
       const tail = sql.slice(sql.lastIndexOf('\n') + 1).includes('--') ? '\n;' : ';';
       out.push('', `-- file line ${s.line}`, sql + tail);
     }
-    if (!p.noTransaction) out.push('', 'COMMIT;');
+    if (!wrapped && p.lockTimeoutMs) out.push('', 'RESET lock_timeout;');
+    if (wrapped) out.push('', 'COMMIT;');
   }
   return out.join('\n') + '\n';
 }

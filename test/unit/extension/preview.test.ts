@@ -36,4 +36,21 @@ describe('previewText', () => {
     expect(nt).toContain('-- file line 7\nDROP INDEX CONCURRENTLY i;');
     expect(previewText({ batch: null, applied: [], cancelled: false, planned: [] }, header)).toContain('-- nothing to do');
   });
+
+  it('shows the lock_timeout the run sets: SET LOCAL in the transaction, SET and RESET around a notransaction one', () => {
+    const planned = (noTransaction: boolean) => previewText({ batch: null, applied: [], cancelled: false, planned: [
+      { version: '1', name: 'a', direction: 'up', noTransaction, lockTimeoutMs: 5000, statements: [{ sql: 'ALTER TABLE t ADD c int', line: 2 }] },
+    ] }, header);
+    expect(planned(false)).toContain("BEGIN;\nSET LOCAL lock_timeout = '5000ms';\n\n-- file line 2\nALTER TABLE t ADD c int;\n\nCOMMIT;\n");
+    expect(planned(true)).toContain("SET lock_timeout = '5000ms';\n\n-- file line 2\nALTER TABLE t ADD c int;\n\nRESET lock_timeout;\n");
+  });
+
+  it('does not wrap a file that opens and closes its own transactions in one more', () => {
+    const text = previewText({ batch: null, applied: [], cancelled: false, planned: [
+      { version: '1', name: 'own', direction: 'up', noTransaction: false, ownTransactions: true, statements: [{ sql: 'BEGIN', line: 2 }, { sql: 'CREATE TABLE t (id int)', line: 3 }, { sql: 'COMMIT', line: 4 }] },
+    ] }, header);
+    expect(text).toContain('-- Transaction: the file opens and closes its own');
+    expect(text).not.toContain('one transaction around every statement');
+    expect(text.match(/^BEGIN;$/gm)).toHaveLength(1); // the file's own
+  });
 });
