@@ -39,7 +39,7 @@ export interface MigratorOptions {
   folderRead?: Promise<Migration[]>;
 }
 
-type Resume = { migration: Migration; from: number };
+type Resume = { migration: Migration; from: number; error: string | null };
 
 /** Commands of one locked session (Migrator.session). */
 export interface MigratorSession {
@@ -301,7 +301,7 @@ export class Migrator {
   private run(direction: Direction, plan: Migration[], batch: number | null, resume: Resume | null = null): Promise<RunResult> {
     const lockPolicy = this.opts.lockPolicy ?? { timeoutMs: DEFAULT_DDL_LOCK_TIMEOUT_MS, retries: DEFAULT_DDL_RETRIES };
     const ctx: RunContext = { db: this.opts.db, history: this.history, onEvent: this.opts.onEvent, signal: this.opts.signal, lockPolicy };
-    return runPlan(ctx, direction, plan, batch, resume ? { version: resume.migration.version, from: resume.from } : null);
+    return runPlan(ctx, direction, plan, batch, resume ? { version: resume.migration.version, from: resume.from, error: resume.error } : null);
   }
 }
 

@@ -110,7 +110,7 @@ export interface UpOptions {
 }
 
 /** A migration left part-way by a statement-by-statement run: what to resume, or an error that names it. */
-export function resumable(entries: StatusEntry[], direction: 'up' | 'down', resume: boolean | undefined): { migration: Migration; from: number } | null {
+export function resumable(entries: StatusEntry[], direction: 'up' | 'down', resume: boolean | undefined): { migration: Migration; from: number; error: string | null } | null {
   const partial = entries.find((e) => e.status === 'partial');
   if (!partial) {
     if (resume) throw new StateError(`nothing to resume: no migration is partial`);
@@ -122,7 +122,7 @@ export function resumable(entries: StatusEntry[], direction: 'up' | 'down', resu
     const how = p && partial.migration ? `"${p.direction} --resume" continues it; ` : '';
     throw new StateError(`${file}: migration ${partial.version} is partial (${partial.hint ?? partialHint(partial)}); ${how}nothing else runs until it is resolved`);
   }
-  return { migration: direction === 'down' ? downMigration(partial) : partial.migration, from: p.done };
+  return { migration: direction === 'down' ? downMigration(partial) : partial.migration, from: p.done, error: partial.row?.error ?? null };
 }
 
 /** What `up` would apply, in order. Throws when drift or order forbids running. */

@@ -14,7 +14,7 @@ export async function runPlan(
   direction: Direction,
   plan: Migration[],
   batch: number | null,
-  resume: { version: string; from: number } | null = null,
+  resume: { version: string; from: number; error: string | null } | null = null,
 ): Promise<RunResult> {
   const result: RunResult = { batch: plan.length && direction === 'up' ? batch : null, applied: [], planned: [], cancelled: false };
   const total = plan.length;
@@ -84,14 +84,16 @@ export async function runPlan(
     }
     const m = plan[i];
     start(m, i);
-    const from = resume?.version === m.version ? resume.from : 0;
-    if (resume?.version === m.version) ctx.onEvent?.({ type: 'info', message: resumeMessage(m, direction, from) });
+    const resumed = resume?.version === m.version ? resume : null;
+    const from = resumed?.from ?? 0;
+    if (resumed) ctx.onEvent?.({ type: 'info', message: resumeMessage(m, direction, from) });
+    const alone = () => runAlone(ctx, direction, m, batch ?? 0, from, resumed ? { error: resumed.error } : undefined);
     const started = performance.now();
     // A notransaction migration retries statement by statement inside, and one with its own
     // transaction control may have committed part of itself: only a code migration goes again whole,
     // so only its run is watched for blockers (a file's is watched per statement, in runStatements;
     // watching the whole too kept one more session polling through an hour-long CREATE INDEX).
-    const r = m.kind === 'code' ? await watched(ctx, () => runAlone(ctx, direction, m, batch ?? 0, from)) : await settled(() => runAlone(ctx, direction, m, batch ?? 0, from));
+    const r = m.kind === 'code' ? await watched(ctx, alone) : await settled(alone);
     if (!r.ok) {
       if (m.kind === 'code' && (await retryAfter(r.error, m, r.blockers))) {
         lastStarted = i - 1;

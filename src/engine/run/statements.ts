@@ -2,14 +2,16 @@ import { databaseErrorInfo, type Database } from '../database';
 import { History } from '../history';
 import type { Direction, Migration, MigrationHandle, Section } from '../types';
 import { appliedRecord, changesSession, dropsPrepared, recordFailure, recordSql, RESET_SESSION, sectionOf, setsLockTimeout, type RunContext } from './context';
+import { concurrentIndexOf, LeftIndex } from './concurrent-index';
 import { retryAfterLockTimeout, setLocalLockTimeout, watched } from './retry';
 
 /**
  * A migration that cannot share a round trip: code, `notransaction`, or one with its own
  * BEGIN/COMMIT. File migrations go through the one statement loop below; `from` is where a resumed
- * run starts (the statements before it completed in an earlier run).
+ * run starts (the statements before it completed in an earlier run), and `resumed` what that run
+ * recorded of statement `from`.
  */
-export async function runAlone(ctx: RunContext, direction: Direction, m: Migration, batch: number, from = 0): Promise<void> {
+export async function runAlone(ctx: RunContext, direction: Direction, m: Migration, batch: number, from = 0, resumed?: Resumed): Promise<void> {
   if (m.kind === 'code') return runCode(ctx, direction, m, batch);
   const section = sectionOf(m, direction)!;
   if (!section.noTransaction) {
@@ -19,7 +21,7 @@ export async function runAlone(ctx: RunContext, direction: Direction, m: Migrati
     });
   }
   try {
-    return await runStatements(ctx, direction, m, section, batch, from);
+    return await runStatements(ctx, direction, m, section, batch, from, resumed);
   } finally {
     if (dropsPrepared(m)) ctx.history.unprepare();
   }
@@ -33,7 +35,7 @@ export async function runAlone(ctx: RunContext, direction: Direction, m: Migrati
  * transaction the file opened counts as completed only once that transaction has ended (a
  * rollback takes it back), so resuming never skips a statement whose effect was undone.
  */
-export async function runStatements(ctx: RunContext, direction: Direction, m: Migration, section: Section, batch: number, from: number): Promise<void> {
+export async function runStatements(ctx: RunContext, direction: Direction, m: Migration, section: Section, batch: number, from: number, resumed?: Resumed): Promise<void> {
   const writer = await openWriter(ctx);
   const total = section.statements.length;
   const record = appliedRecord(m, batch, true);
@@ -46,15 +48,11 @@ export async function runStatements(ctx: RunContext, direction: Direction, m: Mi
   try {
     await writer.history.startProgress(record, direction, from, total);
     for (let i = from; i < total; i++) {
-      for (let tries = 1; ; tries++) {
-        const r = await watched(ctx, () => ctx.db.exec(section.statements[i].sql));
-        if (r.ok) break;
-        const err = r.error;
-        const info = databaseErrorInfo(err);
-        if (section.noTransaction && ctx.db.inTransaction?.() !== true && (await retryAfterLockTimeout(ctx, err, tries, { version: m.version, name: m.name, statement: i }, r.blockers))) continue;
+      const failure = await runStatement(ctx, direction, m, section, i, i === from ? resumed : undefined);
+      if (failure) {
         if (ctx.db.inTransaction?.() !== false) await ctx.db.exec('ROLLBACK').catch(() => undefined);
         if (writer.sameSession) await resetSession(ctx.db, m);
-        throw await recordFailure({ ...ctx, history: writer.history }, direction, m, section, batch, i, info.message, performance.now() - started, err, { partial: true });
+        throw await recordFailure({ ...ctx, history: writer.history }, direction, m, section, batch, i, failure.message, performance.now() - started, failure.error, { partial: true });
       }
       // Outside a transaction of the file's own: this statement and all before it are durable.
       if (ctx.db.inTransaction?.() !== true) await writer.history.recordProgress(m.version, i + 1, writer.sameSession && changesSession(m));
@@ -69,6 +67,46 @@ export async function runStatements(ctx: RunContext, direction: Direction, m: Mi
     await writer.close();
     // The next migration starts from the session as we opened it.
     if (!writer.sameSession) await resetSession(ctx.db, m).catch(() => undefined);
+  }
+}
+
+/** A partial migration taken up again: the error recorded for the statement it resumes at. */
+export interface Resumed {
+  error: string | null;
+}
+
+/**
+ * One statement, tried again after a lock timeout in a notransaction section. A CREATE INDEX
+ * CONCURRENTLY that fails leaves an invalid index: the one it left is dropped before the next try,
+ * or at once when no try follows (so that a resume starts clean). Returns the failure to record.
+ */
+async function runStatement(ctx: RunContext, direction: Direction, m: Migration, section: Section, i: number, resumed: Resumed | undefined): Promise<{ error: unknown; message: string } | null> {
+  const statement = section.statements[i];
+  const outside = ctx.db.inTransaction?.() !== true;
+  const cic = outside ? concurrentIndexOf(statement.sql) : null;
+  const where = `${m.path ?? m.version}:${statement.line} (statement ${i + 1})`;
+  const index = cic ? new LeftIndex(ctx, cic, where, direction) : null;
+  if (index && resumed) await index.resuming(resumed.error);
+  for (let tries = 1; ; tries++) {
+    const at = { statement: false }; // false while dropping what the last try left
+    const r = await watched(ctx, async () => {
+      await index?.dropLeft();
+      at.statement = true;
+      await index?.before();
+      await ctx.db.exec(statement.sql);
+    });
+    if (r.ok) {
+      await index?.checkKept();
+      return null;
+    }
+    const err = r.error;
+    const failedStatement = at.statement;
+    if (index && failedStatement) await index.afterFailure(err);
+    if (section.noTransaction && ctx.db.inTransaction?.() !== true && (await retryAfterLockTimeout(ctx, err, tries, { version: m.version, name: m.name, statement: i }, r.blockers))) continue;
+    const message = databaseErrorInfo(err).message;
+    if (!index) return { error: err, message };
+    if (!failedStatement) return { error: err, message: index.dropFailedText(message) };
+    return { error: err, message: message + (await index.finalNote()) };
   }
 }
 
