@@ -18,6 +18,8 @@ export class ParseError extends MigrateError {
     readonly file: string,
     readonly line: number,
     readonly reason: string,
+    /** Where in the parsed (LF-normalised) text the problem starts, when the parser knows it (the linter shows its column). */
+    readonly offset?: number,
   ) {
     super('PARSE', `${line > 0 ? `${file}:${line}` : file}: ${reason}`);
   }

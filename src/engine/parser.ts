@@ -100,7 +100,7 @@ class Scanner {
   }
 
   private fail(pos: number, reason: string): never {
-    throw new ParseError(this.file, this.lineAt(pos), reason);
+    throw new ParseError(this.file, this.lineAt(pos), reason, pos);
   }
 
   run(): Section {

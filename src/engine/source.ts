@@ -166,15 +166,12 @@ export function isGooseFile(path: string): boolean {
 export function readMigrationFile(path: string, version: string, name: string, lazyParse = false): Migration | null {
   let raw: string;
   try {
-    // Node's own UTF-8 decoding is the fast path; it turns bad bytes into U+FFFD, so only a text
-    // holding U+FFFD (or a NUL) is read again as bytes to tell a real character from an error.
     raw = readText(path);
   } catch (err) {
     if (isFolder(err, path)) return null;
     throw new ParseError(path, 0, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
-  if (raw.includes('\uFFFD') || raw.includes('\0')) raw = decode(readFileSync(path), path);
-  const text = normaliseText(raw);
+  const text = normaliseText(checkedText(raw, path));
   const migration = new FileMigration(version, name, path, checksum(text), text);
   if (!lazyParse) void migration.parsed; // parse now: a broken file is an error here
   return migration;
@@ -235,6 +232,15 @@ function readText(path: string): string {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * A file's text as Node's UTF-8 decoding read it (the fast path: bad bytes become U+FFFD), checked
+ * as the runner needs it: only a text holding U+FFFD or a NUL is read again as bytes, to tell a real
+ * character from an error. A NUL byte or bytes that are not UTF-8 are a ParseError with their line.
+ */
+export function checkedText(raw: string, path: string): string {
+  return raw.includes('\uFFFD') || raw.includes('\0') ? decode(readFileSync(path), path) : raw;
 }
 
 function decode(bytes: Buffer, path: string): string {

@@ -26,19 +26,42 @@ export function columnConstraints(columnDef: Node | undefined): Node[] {
   return ((columnDef?.constraints ?? []) as Node[]).map((c) => c.Constraint as Node).filter(Boolean);
 }
 
-/** Names of every function called anywhere inside an expression tree (lower case, last name part). */
-export function calledFunctions(expr: unknown, out: string[] = []): string[] {
-  if (Array.isArray(expr)) {
-    for (const e of expr) calledFunctions(e, out);
-  } else if (expr && typeof expr === 'object') {
-    const o = expr as Node;
-    if (o.FuncCall) {
-      const parts = (o.FuncCall.funcname ?? []) as Node[];
-      const last = parts[parts.length - 1]?.String?.sval;
-      if (last) out.push(String(last).toLowerCase());
+/**
+ * Calls `visit` on every object node of a parse tree. Iterative: PostgreSQL accepts expressions
+ * nested thousands of calls deep, and a recursive walk overflowed the stack on them.
+ */
+export function forEachNode(tree: unknown, visit: (node: Node) => void): void {
+  const stack: unknown[] = [tree];
+  while (stack.length) {
+    const t = stack.pop();
+    if (Array.isArray(t)) {
+      for (let i = t.length - 1; i >= 0; i--) stack.push(t[i]);
+    } else if (t && typeof t === 'object') {
+      visit(t as Node);
+      const values = Object.values(t as Node);
+      for (let i = values.length - 1; i >= 0; i--) if (values[i] && typeof values[i] === 'object') stack.push(values[i]);
     }
-    for (const v of Object.values(o)) if (v && typeof v === 'object') calledFunctions(v, out);
   }
+}
+
+/** Names of every function called anywhere inside an expression tree (lower case, last name part). */
+export function calledFunctions(expr: unknown): string[] {
+  const out: string[] = [];
+  forEachNode(expr, (o) => {
+    if (!o.FuncCall) return;
+    const parts = (o.FuncCall.funcname ?? []) as Node[];
+    const last = parts[parts.length - 1]?.String?.sval;
+    if (last) out.push(String(last).toLowerCase());
+  });
+  return out;
+}
+
+/** Every string (`sval`) anywhere in a tree: column names, and also constants and function names. */
+export function stringsIn(tree: unknown): Set<string> {
+  const out = new Set<string>();
+  forEachNode(tree, (o) => {
+    if (typeof o.sval === 'string') out.add(o.sval);
+  });
   return out;
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { ConfigError } from '../engine/errors';
-import type { RuleSetting } from './lint';
+import { BUILTIN_FINDINGS, type RuleSetting } from './lint';
 import { RULES } from './rules';
 
 const SETTINGS: readonly RuleSetting[] = ['error', 'warning', 'off'];
@@ -46,6 +46,7 @@ export function parseLintRules(text: string, label: string): Record<string, Rule
     if (!isMap(item.value)) throw new ConfigError(`${at(item.value as never)}: "lint.rules" must map rule ids to error, warning or off`);
     for (const r of item.value.items) {
       const id = String(isScalar(r.key) ? r.key.value : r.key);
+      if (id in BUILTIN_FINDINGS) throw new ConfigError(`${at(r.key as never)}: "${id}" is always on and has no setting (it is no rule: nothing else can be checked without it)`);
       if (!known.has(id)) throw new ConfigError(`${at(r.key as never)}: unknown lint rule "${id}"; the rules are: ${[...known].join(', ')}`);
       const value = isScalar(r.value) ? String(r.value.value) : '';
       // YAML reads a bare `off` as the string "off" in its default (1.2) schema; false is accepted too.

@@ -46,7 +46,7 @@ function sarif(findings: Finding[]) {
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: f.file.split('\\').join('/') },
+                artifactLocation: { uri: uriOf(f.file) },
                 region: { startLine: f.line, startColumn: f.column },
               },
             },
@@ -55,4 +55,9 @@ function sarif(findings: Finding[]) {
       },
     ],
   };
+}
+
+/** A file name as a SARIF artifact URI reference (RFC 3986): `/` between folders, every other special character escaped. */
+function uriOf(file: string): string {
+  return file.split(/[\\/]/).map(encodeURIComponent).join('/');
 }

@@ -10,7 +10,7 @@ import { RULES } from './rules';
 export const BUILTIN_FINDINGS = {
   'syntax-error': 'a statement PostgreSQL\'s grammar rejects (it would fail at run time)',
   'file-format': 'a file that is not a valid sql-migrate migration (unknown directive, unterminated string, …)',
-  'unknown-rule': 'a migrate-lens-ignore comment or a lint.rules key naming no rule',
+  'unknown-rule': 'a migrate-lens-ignore comment that names no rule, or is on no statement',
 } as const;
 
 export type RuleSetting = Severity | 'off';
@@ -60,7 +60,7 @@ export function lintMigration(m: LintMigration, options: LintOptions = {}): Find
     findings.push({ file: m.file, line, column, severity, rule, message, offset, end, fix });
   };
   if (m.formatError) {
-    const offset = lines[m.formatError.line - 1] ?? 0;
+    const offset = m.formatError.offset ?? lines[m.formatError.line - 1] ?? 0;
     add(offset, offset, 'error', 'file-format', m.formatError.message);
     return findings;
   }
@@ -69,6 +69,7 @@ export function lintMigration(m: LintMigration, options: LintOptions = {}): Find
   const ignores = readIgnores(m);
   const known = new Set(RULES.map((r) => r.meta.id));
   for (const c of ignores.comments) {
+    if (c.problem) add(c.offset, c.offset, 'warning', 'unknown-rule', c.problem);
     for (const id of c.rules) {
       if (!known.has(id) && !(id in BUILTIN_FINDINGS)) add(c.offset, c.offset, 'warning', 'unknown-rule', `migrate-lens-ignore names no rule "${id}"`);
     }

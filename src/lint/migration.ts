@@ -1,3 +1,4 @@
+import { lineOf, lineStarts } from '../engine/lines';
 import { normaliseText } from '../engine/text';
 import { ParseError } from '../engine/errors';
 import { parseMigration } from '../engine/parser';
@@ -20,6 +21,11 @@ export interface LintStatement {
   end: number;
   kind: string;
   node: Node;
+  /**
+   * Sent to the server in one query with other statements (a StatementBegin block holding several):
+   * PostgreSQL runs such a query as one transaction, even in a `notransaction` section.
+   */
+  sharesQuery: boolean;
   /** Byte offset (libpg_query location) → file offset, for locations inside this statement. */
   at(location: number | undefined): number;
   /** Tables (lower-case names, schema left out) created by earlier statements of the same section. */
@@ -49,7 +55,7 @@ export interface LintMigration {
   up: LintSection | null;
   down: LintSection | null;
   /** The file is not a migration (sql-migrate format): line and reason, and nothing else is checked. */
-  formatError: { line: number; message: string } | null;
+  formatError: { line: number; message: string; offset?: number } | null;
   syntaxErrors: SyntaxProblem[];
   /** Offsets where each raw statement's text begins (comments included), in file order, for ignore comments. */
   statementSpans: { textStart: number; end: number }[];
@@ -102,16 +108,25 @@ export function readMigration(rawText: string, file: string, cache: ParseCache =
     parsed = parseMigration(text, file);
   } catch (err) {
     if (err instanceof ParseError) {
-      out.formatError = { line: Math.max(1, err.line), message: err.reason };
+      out.formatError = { line: Math.max(1, err.line), message: err.reason, offset: err.offset };
       return out;
     }
     throw err;
   }
   let cursor = 0;
-  const place = (sql: string): number => {
-    const at = text.indexOf(sql, cursor);
-    // The parser's statements are slices of this text, in order; indexOf cannot miss.
-    const found = at === -1 ? cursor : at;
+  let starts: number[] | null = null;
+  const place = (sql: string, line: number): number => {
+    // The parser's statements are slices of this text, in order. The same text can also stand
+    // earlier in a comment that belongs to no statement (before StatementBegin or Down), so the
+    // statement's own copy is the one whose code starts on the line the parser gives.
+    const first = text.indexOf(sql, cursor);
+    let at = first;
+    if (at !== -1) {
+      starts ??= lineStarts(text);
+      const code = codeStart(sql);
+      while (at !== -1 && lineOf(starts, at + code) + 1 !== line) at = text.indexOf(sql, at + 1);
+    }
+    const found = at !== -1 ? at : first !== -1 ? first : cursor;
     cursor = found + sql.length;
     return found;
   };
@@ -125,7 +140,7 @@ function readSection(
   name: 'up' | 'down',
   section: Section,
   text: string,
-  place: (sql: string) => number,
+  place: (sql: string, line: number) => number,
   out: LintMigration,
   cache: ParseCache,
 ): LintSection {
@@ -142,7 +157,7 @@ function readSection(
   // Table name → index of the statement that created it, for createdBefore.
   const created = new Map<string, number>();
   for (const raw of section.statements) {
-    const textStart = place(raw.sql);
+    const textStart = place(raw.sql, raw.line);
     out.statementSpans.push({ textStart, end: textStart + raw.sql.length });
     const parsed = cache.parse(raw.sql);
     if (parsed instanceof SqlSyntaxError) {
@@ -165,20 +180,27 @@ function readSection(
         end: textStart + to,
         kind: p.kind,
         node: p.node,
+        sharesQuery: parsed.length > 1,
         at: (location) => textStart + (typeof location === 'number' && location >= 0 ? toChar(location) : from),
         createdBefore: { has: (table) => (created.get(table) ?? index) < index },
       };
       result.statements.push(stmt);
       for (const t of tablesCreatedBy(stmt)) if (!created.has(t)) created.set(t, index);
+      // A table this section created keeps being new under the name it is renamed to.
+      if (stmt.kind === 'RenameStmt' && stmt.node.renameType === 'OBJECT_TABLE' && stmt.createdBefore.has(relName(stmt.node.relation))) {
+        const to = String(stmt.node.newname ?? '');
+        if (!created.has(to)) created.set(to, index);
+      }
     }
   }
   return result;
 }
 
-/** Names of the tables a statement creates (CREATE TABLE, CREATE TABLE AS, CREATE MATERIALIZED VIEW). */
+/** Names of the tables a statement creates (CREATE TABLE, CREATE TABLE AS, CREATE MATERIALIZED VIEW, SELECT INTO). */
 export function tablesCreatedBy(stmt: { kind: string; node: Node }): string[] {
   if (stmt.kind === 'CreateStmt') return [relName(stmt.node.relation)];
   if (stmt.kind === 'CreateTableAsStmt') return [relName(stmt.node.into?.rel)];
+  if (stmt.kind === 'SelectStmt' && stmt.node.intoClause) return [relName(stmt.node.intoClause.rel)];
   return [];
 }
 

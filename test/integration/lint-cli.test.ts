@@ -1,9 +1,9 @@
 // `migrate-lens lint` as a user runs it: the built CLI, a folder, files, formats, exit codes, and
 // --pending against PostgreSQL and against the embedded PGlite database.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, getServer, type PgServer, type TestDatabase } from '../support/pg';
@@ -12,10 +12,10 @@ import { migrationsFolder } from '../support/files';
 const CLI = resolve(__dirname, '..', '..', 'dist', 'cli.js');
 const run = promisify(execFile);
 
-async function cli(args: string[], env: Record<string, string | undefined> = {}, cwd = process.cwd()) {
+async function cli(args: string[], env: Record<string, string | undefined> = {}, cwd = process.cwd(), options: { timeout?: number; killSignal?: NodeJS.Signals } = {}) {
   const clean = { ...process.env, MIGRATE_LENS_COMPILE_CACHE: 'off', DATABASE_URL: undefined, PGHOST: undefined, PGDATABASE: undefined, PGUSER: undefined, PGPORT: undefined, PGPASSWORD: undefined, ...env };
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: clean as NodeJS.ProcessEnv, cwd });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: clean as NodeJS.ProcessEnv, cwd, ...options });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -83,6 +83,31 @@ describe('lint (no database)', () => {
     expect(s.runs[0].results[0].locations[0].physicalLocation.region).toEqual({ startLine: 3, startColumn: 14 });
   });
 
+  it('a folder among the files stands for its .sql files; a file named twice is linted once; a missing one is named', async () => {
+    const risky = join(folder.dir, '20240102000000_risky.sql');
+    const twice = await cli(['lint', risky, risky, `${folder.dir}/./20240102000000_risky.sql`]);
+    expect(twice.stdout.trim().split('\n')).toHaveLength(1);
+    expect(twice.stderr).toBe('1 file: 1 error, 0 warnings\n');
+    const name = basename(folder.dir);
+    const dir = await cli(['lint', name], {}, cwd);
+    expect(dir.stdout).toBe((await cli(['lint', '-migrations', name], {}, cwd)).stdout);
+    expect(dir.stdout).toMatch(/risky\.sql:2:1 error index-without-concurrently/);
+    const missing = await cli(['lint', 'nope.sql'], {}, cwd);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^error: cannot read nope\.sql \(ENOENT\)/);
+    // Reading a FIFO waits for a writer for ever (and a blocked read cannot even take SIGTERM): the
+    // kill is only the safety net of a failing test.
+    const fifo = join(folder.dir, 'fifo.sql');
+    execFileSync('mkfifo', [fifo]);
+    try {
+      const r = await cli(['lint', fifo], {}, cwd, { timeout: 60_000, killSignal: 'SIGKILL' });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/fifo\.sql is not a regular file/);
+    } finally {
+      rmSync(fifo);
+    }
+  });
+
   it('reads lint.rules from config.yaml', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ml-lint-config-'));
     try {
@@ -124,6 +149,31 @@ describe('lint --pending', () => {
     expect(r.stdout).toMatch(/20240103000000_c\.sql:2:1 warning renaming-column/);
     expect(r.stderr).toBe('1 file: 0 errors, 1 warning\n');
     expect(r.code).toBe(0);
+  });
+
+  it('lints what the next up runs again: a failed migration and a rolled-back one', async () => {
+    const other = await createDatabase(server, 'ml_lint_failed');
+    // Fails at run time (division by zero) and has a finding the linter must not skip.
+    const failing = '-- +migrate Up\nALTER TABLE a ADD COLUMN n int NOT NULL;\nSELECT 1/0;\n\n-- +migrate Down\nSELECT 1;\n';
+    const local = migrationsFolder({ '20240101000000_a.sql': SAFE, '20240102000000_risky.sql': RISKY });
+    try {
+      expect((await cli(['up', '-migrations', local.dir], { DATABASE_URL: other.url })).code).toBe(0);
+      local.write('20240103000000_failing.sql', failing);
+      expect((await cli(['up', '-migrations', local.dir], { DATABASE_URL: other.url })).code).toBe(1);
+      expect((await cli(['down', '-migrations', local.dir], { DATABASE_URL: other.url })).code).toBe(0);
+      const status = await cli(['status', '-migrations', local.dir], { DATABASE_URL: other.url });
+      expect(status.stdout).toMatch(/20240102000000 +rollback/);
+      expect(status.stdout).toMatch(/20240103000000 +failed/);
+      const r = await cli(['lint', '--pending', '-migrations', local.dir], { DATABASE_URL: other.url });
+      expect(r.stdout.trim().split('\n')).toEqual([
+        expect.stringMatching(/20240102000000_risky\.sql:2:1 error index-without-concurrently/),
+        expect.stringMatching(/20240103000000_failing\.sql:2:26 error adding-not-null-column-without-default/),
+      ]);
+      expect(r.code).toBe(1);
+    } finally {
+      local.remove();
+      await other.drop();
+    }
   });
 
   it('on the embedded PGlite database: the same', async () => {

@@ -1,4 +1,5 @@
 // `migrate-lens lint`: the linter of src/lint over a folder, some files, or the pending migrations.
+import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError, Migrator, openDatabase, type Settings } from '../../engine/internal';
 import { CONFIG, DDL_LOCK_TIMEOUT, ENV, MIGRATIONS, SCHEMA, TABLE } from './flags';
@@ -23,7 +24,7 @@ Silence one on a statement or a file: -- migrate-lens-ignore rule-id[, rule-id]`
       value: 'F',
       help: 'text (default), json (array of {file, line, column, severity, rule, message}) or sarif (2.1.0)',
     },
-    { name: 'pending', type: 'boolean', help: 'only the migrations not yet applied to the database (connects like status)' },
+    { name: 'pending', type: 'boolean', help: 'only what the next up would run: not applied, rolled back, failed or partial (connects like status)' },
     { name: 'strict', type: 'boolean', help: 'warnings fail too (exit 1)' },
     DDL_LOCK_TIMEOUT,
     CONFIG,
@@ -32,7 +33,7 @@ Silence one on a statement or a file: -- migrate-lens-ignore rule-id[, rule-id]`
     TABLE,
     SCHEMA,
   ],
-  positionals: { value: 'FILE...', help: 'lint these files instead of the migrations folder' },
+  positionals: { value: 'FILE...', help: 'lint these files (a folder: its .sql files) instead of the migrations folder' },
   run: async (ctx) => {
     const { formatFindings, lintFiles, migrationFilesIn, readLintRules } = require('../../lint') as typeof import('../../lint');
     const io = ctx.io;
@@ -45,7 +46,7 @@ Silence one on a statement or a file: -- migrate-lens-ignore rule-id[, rule-id]`
     const rules = readLintRules(io.cwd, ctx.string('config'));
 
     let paths: string[];
-    if (files.length) paths = files.map((f) => resolve(io.cwd, f));
+    if (files.length) paths = filesToLint(io.cwd, files, migrationFilesIn);
     else if (ctx.bool('pending')) paths = await pendingFiles(settings);
     else {
       try {
@@ -89,11 +90,33 @@ Silence one on a statement or a file: -- migrate-lens-ignore rule-id[, rule-id]`
   },
 });
 
+/** FILE... as paths: a folder stands for its .sql files, and a file named twice is linted once. */
+function filesToLint(cwd: string, args: readonly string[], migrationFilesIn: (dir: string) => string[]): string[] {
+  const paths = new Set<string>();
+  for (const arg of args) {
+    const path = resolve(cwd, arg);
+    let stat;
+    try {
+      stat = statSync(path);
+    } catch (err) {
+      throw new UsageError(`cannot read ${arg} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+    if (stat.isDirectory()) for (const file of migrationFilesIn(path)) paths.add(file);
+    else if (stat.isFile()) paths.add(path);
+    // A FIFO or a device: reading it would wait for a writer for ever.
+    else throw new UsageError(`${arg} is not a regular file`);
+  }
+  return [...paths];
+}
+
 async function pendingFiles(settings: Settings): Promise<string[]> {
   const db = await openDatabase(settings.connection);
   try {
     const entries = await Migrator.fromSettings(db, settings).status();
-    return entries.filter((e) => e.status === 'pending' && e.migration?.path).map((e) => e.migration!.path!);
+    // What the next `up` runs: never applied, rolled back, failed (run again once fixed), or partial
+    // (resumed). Only 'pending' was read before, so a failed migration being fixed went unchecked.
+    const waiting = new Set(['pending', 'rollback', 'failed', 'partial']);
+    return entries.filter((e) => waiting.has(e.status) && e.migration?.path).map((e) => e.migration!.path!);
   } finally {
     await db.close();
   }

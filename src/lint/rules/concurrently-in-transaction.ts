@@ -32,13 +32,22 @@ export const rule: Rule = {
     explanation:
       'PostgreSQL refuses CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY and DETACH PARTITION CONCURRENTLY ' +
       'inside a transaction block ("cannot run inside a transaction block"), and every section runs in one unless it is marked ' +
-      '`notransaction`. The migration would fail at run time. This is checked in Down sections too, since it makes them fail.',
-    fix: 'Add `notransaction` to the section\'s directive: `-- +migrate Up notransaction` (or Down).',
+      '`notransaction`. A StatementBegin block holding several statements is sent as one query, which PostgreSQL also runs as one ' +
+      'transaction, so CONCURRENTLY fails there even with `notransaction`. The migration would fail at run time. This is checked in ' +
+      'Down sections too, since it makes them fail.',
+    fix: 'Add `notransaction` to the section\'s directive: `-- +migrate Up notransaction` (or Down), and keep the statement out of a StatementBegin block that holds other statements.',
   },
   check(stmt, ctx) {
-    if (stmt.noTransaction) return;
+    if (stmt.noTransaction && !stmt.sharesQuery) return;
     const what = concurrentWhat(stmt);
     if (!what) return;
+    if (stmt.sharesQuery) {
+      ctx.report({
+        statement: stmt,
+        message: `${what} cannot run inside a transaction, and its StatementBegin block holds other statements: they go to the server as one query, which runs as one transaction even with notransaction; give it a block of its own, or no block`,
+      });
+      return;
+    }
     const edit = notransactionEdit(ctx.migration, stmt.section);
     const dir = stmt.section === 'up' ? 'Up' : 'Down';
     ctx.report({

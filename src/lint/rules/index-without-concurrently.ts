@@ -12,7 +12,8 @@ export const rule: Rule = {
     explanation:
       'CREATE INDEX holds a SHARE lock on the table until it finishes, so every INSERT, UPDATE and DELETE waits for the whole build; ' +
       'DROP INDEX takes an ACCESS EXCLUSIVE lock that blocks reads too. On a busy table that is an outage for as long as the build runs. ' +
-      'A table created earlier in the same migration is empty and invisible to others, so it is exempt.',
+      'A table created earlier in the same migration is empty and invisible to others, so it is exempt, and so is CREATE INDEX ON ONLY, ' +
+      'which builds nothing (an invalid index on a partitioned parent, for the partitions\' indexes to be attached to).',
     fix:
       'Write CREATE INDEX CONCURRENTLY (or DROP INDEX CONCURRENTLY) and mark the section `notransaction` (`-- +migrate Up notransaction`), ' +
       'since PostgreSQL refuses CONCURRENTLY inside a transaction; add IF NOT EXISTS / IF EXISTS so that a resumed run can repeat it.',
@@ -22,7 +23,9 @@ export const rule: Rule = {
     let message: string;
     if (stmt.kind === 'IndexStmt') {
       const table = relName(stmt.node.relation);
-      if (stmt.node.concurrent || stmt.createdBefore.has(table)) return;
+      // ON ONLY (relation.inh false) builds nothing: it adds an invalid index to a partitioned parent at
+      // once, for the partitions' indexes to be attached to; CONCURRENTLY is refused there anyway.
+      if (stmt.node.concurrent || stmt.createdBefore.has(table) || !stmt.node.relation?.inh) return;
       message = `CREATE INDEX${stmt.node.idxname ? ` "${stmt.node.idxname}"` : ''} on existing table "${table}" without CONCURRENTLY blocks writes to it while the index builds`;
       const at = afterPrefix(stmt, /create\s+(unique\s+)?index/i);
       if (at !== null) edits.push(insert(at, ' CONCURRENTLY'));

@@ -25,7 +25,7 @@ export const rule: Rule = {
     sections: ['up'],
     explanation:
       'Since PostgreSQL 11 a column added with a constant or stable default (0, now()) is stored as metadata at once. A volatile default ' +
-      '(random(), gen_random_uuid(), clock_timestamp(), nextval()) must be computed per row, so the table is rewritten under an ' +
+      '(random(), gen_random_uuid(), clock_timestamp(), nextval(), and so serial and identity columns) must be computed per row, so the table is rewritten under an ' +
       'ACCESS EXCLUSIVE lock that blocks reads and writes until it is done.',
     fix: 'Add the column without a default (or with a constant one), set the volatile default with ALTER COLUMN … SET DEFAULT, and backfill the existing rows in batches.',
   },
@@ -36,13 +36,16 @@ export const rule: Rule = {
       if (cmd.subtype !== 'AT_AddColumn') continue;
       const col = cmd.def?.ColumnDef;
       const def = columnConstraints(col).find((c) => c.contype === 'CONSTR_DEFAULT');
+      // An identity column is filled from its sequence row by row, like serial: nextval() in disguise.
+      const identity = columnConstraints(col).find((c) => c.contype === 'CONSTR_IDENTITY');
       const volatile = calledFunctions(def?.raw_expr).find((f) => VOLATILE.has(f));
       const serial = /^(small|big)?serial[248]?$/i.test(String(col?.typeName?.names?.at(-1)?.String?.sval ?? ''));
-      if (!volatile && !serial) continue;
+      if (!volatile && !serial && !identity) continue;
+      const what = volatile ? `${volatile}()` : serial ? 'serial' : 'identity';
       ctx.report({
         statement: stmt,
-        offset: stmt.at(def?.location ?? col?.location),
-        message: `column "${col?.colname}" is added to "${alter.table}" with a volatile default (${volatile ? `${volatile}()` : 'serial'}), which rewrites the table under an exclusive lock`,
+        offset: stmt.at((volatile ? def : identity)?.location ?? col?.location),
+        message: `column "${col?.colname}" is added to "${alter.table}" with a volatile default (${what}), which rewrites the table under an exclusive lock`,
       });
     }
   },

@@ -1,9 +1,11 @@
 // `lint` of the library (src/engine/index.ts): a folder or files in, findings out, settings found like the CLI's.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, lint } from '../../../src/engine/index';
+import { migrationFilesIn } from '../../../src/lint';
 
 describe('lint (library)', () => {
   let project: string;
@@ -28,6 +30,26 @@ describe('lint (library)', () => {
   it('takes files as given (relative to cwd) and options.rules over the config file', async () => {
     const findings = await lint(['db/20240101000001_a.sql'], { cwd: project, rules: { 'index-without-concurrently': 'off', 'update-or-delete-without-where': 'error' } });
     expect(findings.map((f) => [f.file, f.rule, f.severity])).toEqual([['db/20240101000001_a.sql', 'update-or-delete-without-where', 'error']]);
+  });
+
+  it('a file up would refuse as not UTF-8 text (Latin-1, a NUL byte) is a file-format finding at its line', async () => {
+    writeFileSync(join(project, 'latin1.sql'), Buffer.from('-- +migrate Up\n-- caf\xe9\nCREATE TABLE a (id int);\n-- +migrate Down\nDROP TABLE a;\n', 'latin1'));
+    writeFileSync(join(project, 'nul.sql'), '-- +migrate Up\nCREATE TABLE a (id int);\0\n-- +migrate Down\nDROP TABLE a;\n');
+    expect(await lint(['latin1.sql', 'nul.sql'], { cwd: project })).toEqual([
+      { file: 'latin1.sql', line: 2, column: 1, severity: 'error', rule: 'file-format', message: 'not valid UTF-8 text; save the file as UTF-8' },
+      { file: 'nul.sql', line: 2, column: 1, severity: 'error', rule: 'file-format', message: 'binary file: NUL byte; a migration is UTF-8 text' },
+    ]);
+  });
+
+  it('reads only the regular files of a folder, as up does: a folder or a FIFO named like a migration is skipped', async () => {
+    const dir = join(project, 'odd');
+    mkdirSync(dir);
+    writeFileSync(join(dir, '20240101000001_a.sql'), '-- +migrate Up\nSELECT 1;\n-- +migrate Down\nSELECT 1;\n');
+    mkdirSync(join(dir, '20240101000002_folder.sql'));
+    execFileSync('mkfifo', [join(dir, '20240101000003_fifo.sql')]); // opening it to read would wait for a writer for ever
+    symlinkSync(join(dir, '20240101000001_a.sql'), join(dir, '20240101000004_link.sql'));
+    expect(migrationFilesIn(dir)).toEqual([join(dir, '20240101000001_a.sql'), join(dir, '20240101000004_link.sql')]);
+    expect(await lint('odd', { cwd: project })).toEqual([]);
   });
 
   it('says which folder it cannot read, and which rule it does not know', async () => {

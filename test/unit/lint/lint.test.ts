@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { formatFindings, lintText, loadPgParser, ParseCache, parseLintRules, RULES } from '../../../src/lint';
+import { applyFix, formatFindings, lintText, loadPgParser, ParseCache, parseLintRules, RULES } from '../../../src/lint';
 import { FIXTURES, sqlFiles } from './rule-fixtures';
 
 beforeAll(() => loadPgParser());
@@ -45,6 +45,14 @@ describe('syntax errors', () => {
     expect(rulesOf('-- +migrate Up\nSELECT 1;\n-- +migrate Sideways\n')).toEqual(['file-format@3:1']);
   });
 
+  it('an unterminated string, identifier, dollar quote or comment is reported at the column where it opens', () => {
+    expect(rulesOf("-- +migrate Up\nSELECT 'é', 'abc;\n-- +migrate Down\nSELECT 1;\n")).toEqual(['file-format@2:13']);
+    expect(rulesOf('-- +migrate Up\nSELECT 1;\n-- +migrate Down\n  SELECT "abc;\n')).toEqual(['file-format@4:10']);
+    expect(rulesOf('-- +migrate Up\nSELECT 1; /* 🚀 */ SELECT $f$ x;\n')).toEqual(['file-format@2:26']);
+    expect(rulesOf('-- +migrate Up\nSELECT 1; /* x\n')).toEqual(['file-format@2:11']);
+    expect(rulesOf('-- +migrate Up\n  -- +migrate Sideways\n')).toEqual(['file-format@2:3']);
+  });
+
   it('a StatementBegin block is parsed as the statements it holds', () => {
     const text = [
       '-- +migrate Up',
@@ -56,6 +64,47 @@ describe('syntax errors', () => {
       'DROP FUNCTION f();',
     ].join('\n');
     expect(rulesOf(text)).toContain('index-without-concurrently@4:1');
+  });
+});
+
+describe('statement places', () => {
+  it('are the statements\' own, not the same text earlier in a comment the parser dropped', () => {
+    // The comment before StatementBegin (and the one before Down) belongs to no statement; the
+    // statement's text also appears in it, and the finding and its fix must not land there.
+    const text = [
+      '-- +migrate Up',
+      '-- create index i on t (a)',
+      '-- +migrate StatementBegin',
+      'create index i on t (a)',
+      '-- +migrate StatementEnd',
+      '-- alter table t drop column b',
+      '-- +migrate Down',
+      'alter table t drop column b;',
+    ].join('\n');
+    const found = lintText(text, 'm.sql').filter((f) => f.rule === 'index-without-concurrently');
+    expect(found.map((f) => `${f.line}:${f.column}`)).toEqual(['4:1']);
+    expect(applyFix(text, found[0].fix!).split('\n').slice(0, 4)).toEqual([
+      '-- +migrate Up notransaction',
+      '-- create index i on t (a)',
+      '-- +migrate StatementBegin',
+      'create index CONCURRENTLY i on t (a)',
+    ]);
+  });
+});
+
+describe('deep expressions', () => {
+  it('a default, a copy and a check nested 3,000 calls deep (PostgreSQL runs them) are linted, not a stack overflow', () => {
+    const deep = 'coalesce('.repeat(3000) + '1' + ')'.repeat(3000);
+    const text = [
+      '-- +migrate Up',
+      `ALTER TABLE t ADD COLUMN c int DEFAULT ${deep};`,
+      `INSERT INTO t2 SELECT ${deep} FROM t3;`,
+      `ALTER TABLE t ADD CONSTRAINT c_ok CHECK (c = ${deep});`,
+      'ALTER TABLE t ALTER COLUMN c SET NOT NULL;',
+      '-- +migrate Down',
+      'SELECT 1;',
+    ].join('\n');
+    expect(rulesOf(text)).toEqual(['one-change-per-migration@3:1', 'constraint-without-not-valid@4:19']);
   });
 });
 
@@ -107,6 +156,29 @@ describe('migrate-lens-ignore', () => {
     ]);
   });
 
+  it('without a rule id, or misspelt, says so instead of silently ignoring nothing', () => {
+    expect(rulesOf(body('-- migrate-lens-ignore'))).toEqual(['unknown-rule@2:1', 'index-without-concurrently@3:1', 'index-without-concurrently@4:1']);
+    expect(lintText(body('-- migrate-lens-ignore'), 'm.sql')[0].message).toMatch(/names no rule: write -- migrate-lens-ignore rule-id/);
+    expect(rulesOf(body('-- migrate-lens-ignore-next-line index-without-concurrently'))).toEqual([
+      'unknown-rule@2:1',
+      'index-without-concurrently@3:1',
+      'index-without-concurrently@4:1',
+    ]);
+    expect(lintText(body('-- migrate-lens-ignores index-without-concurrently'), 'm.sql')[0].message).toMatch(/"migrate-lens-ignores" is not a migrate-lens comment/);
+  });
+
+  it('takes a colon after the marker, and several ids separated by spaces before the reason', () => {
+    expect(rulesOf(body('-- migrate-lens-ignore: index-without-concurrently'))).toEqual(['index-without-concurrently@4:1']);
+    const text = '-- +migrate Up\n-- migrate-lens-ignore-file drop-column drop-table both go in this release, drop-table\nALTER TABLE a DROP COLUMN x;\nDROP TABLE a;\n-- +migrate Down\nSELECT 1;\n';
+    expect(rulesOf(text)).toEqual([]);
+  });
+
+  it('after the last statement belongs to no statement: it silences nothing (it silenced the whole file) and says so', () => {
+    const text = '-- +migrate Up\nDROP TABLE a;\n-- +migrate Down\nSELECT 1;\n-- migrate-lens-ignore drop-table\n';
+    expect(rulesOf(text)).toEqual(['drop-table@2:1', 'unknown-rule@5:1']);
+    expect(lintText(text, 'm.sql')[1].message).toMatch(/is on no statement/);
+  });
+
   it('inside a string literal is not a comment', () => {
     const text = "-- +migrate Up\nUPDATE users SET note = '-- migrate-lens-ignore update-or-delete-without-where';\n-- +migrate Down\nSELECT 1;\n";
     expect(rulesOf(text)).toEqual(['update-or-delete-without-where@2:1']);
@@ -124,6 +196,7 @@ describe('lint.rules in config.yaml', () => {
   it('rejects an unknown rule or severity with the line', () => {
     expect(() => parseLintRules('lint:\n  rules:\n    drop-tabel: off\n', 'config.yaml')).toThrow(/config\.yaml:3: unknown lint rule "drop-tabel"/);
     expect(() => parseLintRules('lint:\n  rules:\n    drop-table: fatal\n', 'config.yaml')).toThrow(/config\.yaml:3: lint\.rules\.drop-table must be error, warning or off/);
+    expect(() => parseLintRules('lint:\n  rules:\n    up-without-down: off\n    syntax-error: off\n', 'config.yaml')).toThrow(/config\.yaml:4: "syntax-error" is always on and has no setting/);
   });
 });
 
@@ -150,6 +223,14 @@ describe('output formats', () => {
       locations: [{ physicalLocation: { artifactLocation: { uri: 'migrations/1_a.sql' }, region: { startLine: 2, startColumn: 1 } } }],
     });
     expect(run.tool.driver.rules[run.results[1].ruleIndex].id).toBe('drop-table');
+  });
+
+  it('sarif gives each file as a URI reference: spaces, %, # and non-ASCII letters escaped, folders kept', () => {
+    const found = lintText('-- +migrate Up\nDROP TABLE x;\n-- +migrate Down\nSELECT 1;\n', 'my migrations\\1 a#b%c é.sql');
+    const uri = JSON.parse(formatFindings(found, 'sarif')).runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri;
+    expect(uri).toBe('my%20migrations/1%20a%23b%25c%20%C3%A9.sql');
+    expect(decodeURIComponent(uri)).toBe('my migrations/1 a#b%c é.sql');
+    expect(JSON.parse(formatFindings(lintText('-- +migrate Up\nDROP TABLE x;\n', '/tmp/db/1_a.sql'), 'sarif')).runs[0].results[1].locations[0].physicalLocation.artifactLocation.uri).toBe('/tmp/db/1_a.sql');
   });
 
   it('every format gives the column in code points, and SARIF says so (columnKind)', () => {
