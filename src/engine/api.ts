@@ -7,7 +7,7 @@ import { Migrator } from './migrator';
 import { loadRequiredModules } from './require';
 import type { DownOptions, UpOptions } from './plan';
 import type { CodeMigrationDefinition, RunEvent, RunResult, StatusEntry } from './types';
-import { openScratchDatabase, openThrowawayPglite } from './verify/scratch';
+import { dropsAtEnd, openScratchDatabase, openThrowawayPglite } from './verify/scratch';
 import { verifyMigrations, type VerifyProgress, type VerifyResult } from './verify/verify';
 
 /**
@@ -221,6 +221,7 @@ export class MigrateLens {
         codeMigrations: this.registered,
         useGlobalRegistry: this.options.useGlobalRegistry,
         signal: options.signal,
+        rollBackAtEnd: dropsAtEnd(target),
         onProgress: options.onProgress,
       });
     } finally {

@@ -92,6 +92,27 @@ describe('verify --database', () => {
     }
   });
 
+  it('"N newer Downs restored the schema before this one" after a failing Down, not after a failure of the Ups run again (every Down passed)', async () => {
+    const COLLATION = '-- +migrate Up\nCREATE COLLATION plain FROM "C";\nCREATE TABLE t_plain (c text COLLATE plain);\n\n-- +migrate Down\nDROP TABLE t_plain;\n';
+    const p = project({ '20240101000001_base.sql': BASE, '20240102000001_collation.sql': COLLATION, '20240103000001_index.sql': FINE });
+    const server_ = server.url('').replace(/\/$/, '');
+    try {
+      const r = await runCli(['verify', '--database', server_], { cwd: p.root });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(
+        'migrations/20240102000001_collation.sql:5: the Down of 20240102000001_collation does not restore the schema its Up started from:\n' +
+          '  collation `public.plain` still exists\n(1 newer Down restored the schema before this one.)\n',
+      );
+      // An Up that builds another table each time it runs.
+      p.write('20240102000001_collation.sql', "-- +migrate Up\nDO $$ BEGIN EXECUTE format('CREATE TABLE t_%s (id int)', txid_current()); END $$;\n\n-- +migrate Down\nDO $$ DECLARE t text; BEGIN FOR t IN SELECT tablename FROM pg_tables WHERE tablename LIKE 't\\_%' LOOP EXECUTE format('DROP TABLE %I', t); END LOOP; END $$;\n");
+      const again = await runCli(['verify', '--database', server_], { cwd: p.root });
+      expect(again.code).toBe(1);
+      expect(again.stderr).toMatch(/^after every Down and every Up again, the schema differs .*\n  table `t_\d+` is missing .*\n  table `t_\d+` still exists\n$/);
+    } finally {
+      p.remove();
+    }
+  });
+
   it('a named database that does not exist: created, and dropped after a pass', async () => {
     const p = project({ '20240101000001_base.sql': BASE, '20240102000001_index.sql': FINE });
     const name = randomName('ml_verify');
@@ -131,10 +152,61 @@ describe('verify --database', () => {
       expect(r.stdout).toContain(`Database: existing database`);
       expect(await db.query(`SELECT version::text AS version, status FROM schema_migrations`)).toEqual([{ version: '20240101000001', status: 'applied' }]);
       const own = await runCli(['verify', '--database', server.url('postgres')], { cwd: p.root });
-      expect(own.code).toBe(1);
+      expect(own.code).toBe(2);
       expect(own.stderr).toMatch(/"postgres" is the server's own database and is never used by verify/);
     } finally {
       await db.drop();
+      p.remove();
+    }
+  });
+
+  it('a role a migration makes (a server object, which dropping the database leaves) is dropped by its Down at the end, so the next run works too', async () => {
+    const role = randomName('ml_verify_role');
+    const roles = async () => withClient(server.url('postgres'), async (c) => (await c.query(`SELECT rolname FROM pg_roles WHERE rolname = $1`, [role])).rows);
+    const ROLE = `-- +migrate Up\nCREATE ROLE ${role};\nGRANT SELECT ON users TO ${role};\n\n-- +migrate Down\nREVOKE SELECT ON users FROM ${role};\nDROP ROLE ${role};\n`;
+    const p = project({ '20240101000001_base.sql': BASE, '20240102000001_role.sql': ROLE });
+    try {
+      for (const run of [1, 2]) {
+        const r = await runCli(['verify', '--database', server.url('').replace(/\/$/, '')], { cwd: p.root });
+        expect(r.stderr, `run ${run}`).toBe('');
+        expect(r.code, `run ${run}`).toBe(0);
+        expect(await roles(), `run ${run}`).toEqual([]);
+      }
+      // A failing Down after it: the role goes too.
+      p.write('20240103000001_index.sql', LEAVES_INDEX);
+      const r = await runCli(['verify', '--database', server.url('').replace(/\/$/, '')], { cwd: p.root });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('index `users_email_idx` still exists');
+      expect(await roles()).toEqual([]);
+    } finally {
+      await withClient(server.url('postgres'), (c) => c.query(`DROP ROLE IF EXISTS ${role}`));
+      p.remove();
+    }
+  });
+
+  it('a URL verify cannot use is a usage error (exit 2); one it cannot reach, a failure (exit 1); the password is never printed, even with --verbose', async () => {
+    const p = project({ '20240101000001_base.sql': BASE });
+    const secret = 'pw_' + randomName('s').slice(-10);
+    const u = new URL(server.url('postgres'));
+    const at = (path: string) => `postgres://${u.username}:${secret}@${u.host}/${path}`;
+    try {
+      const cases: [string, number, RegExp][] = [
+        [at('postgres'), 2, /"postgres" is the server's own database/],
+        [at('template1'), 2, /"template1" is the server's own database/],
+        [at('ml_x').replace(/^postgres:/, 'http:'), 2, /expects a postgres:\/\/ URL .*, got a http:\/\/ URL/],
+        [at('ml_%ZZ'), 2, /the database name in the URL is not valid percent-encoding/],
+        [at('ml_a/b'), 2, /a database name cannot hold "\/" \(got "ml_a\/b"\)/],
+        [`postgres://postgres:${secret}@127.0.0.1:1/ml_x`, 1, /^error: cannot connect to the database \(ECONNREFUSED\)/],
+        [`postgres://ml_nobody:${secret}@${u.host}/ml_x`, 1, /^error: the database refused the login/],
+      ];
+      for (const [url, code, message] of cases) {
+        const r = await runCli(['verify', '--verbose', '--database', url], { cwd: p.root });
+        expect(r.stderr, url).toMatch(message);
+        expect(r.code, url).toBe(code);
+        expect(r.stdout + r.stderr, url).not.toContain(secret);
+      }
+      expect(await databases('ml\\_a/b')).toEqual([]);
+    } finally {
       p.remove();
     }
   });
@@ -168,6 +240,31 @@ describe('verify --database', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('Terminated: stopping after the current migration');
     expect(r.stderr).toContain(`verify cancelled; database ${name} dropped`);
+  });
+
+  it('SIGKILL leaves the scratch database (marked as verify\'s); the next run on the same URL makes it again and drops it', async () => {
+    const p = project({ '20240101000001_base.sql': BASE, '20240102000001_slow.sql': '-- +migrate Up\nSELECT pg_sleep(60);\n\n-- +migrate Down\nSELECT 1;\n' });
+    const name = randomName('ml_verify_kill');
+    const sessions = (query: string) =>
+      withClient(server.url('postgres'), async (c) => (await c.query(`SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND query LIKE $2`, [name, query])).rowCount ?? 0);
+    try {
+      const cli = startCli(['verify', '--database', server.url(name)], { cwd: p.root, timeoutMs: 60_000 });
+      await waitFor('the slow Up to run', async () => (await sessions('%pg_sleep(60)%')) > 0);
+      process.kill(cli.pid, 'SIGKILL');
+      expect((await cli.done).signal).toBe('SIGKILL');
+      expect(await databases(name)).toEqual([name]);
+      // The server ends the killed client's sessions once it sees the connection gone.
+      await waitFor('the killed run\'s sessions to end', async () => (await sessions('%')) === 0);
+      p.write('20240102000001_slow.sql', FINE);
+      const r = await runCli(['verify', '--database', server.url(name)], { cwd: p.root });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`/${name} (left by a verify that was killed: created again for this run, dropped at the end)`);
+      expect(await databases(name)).toEqual([]);
+    } finally {
+      await withClient(server.url('postgres'), (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      p.remove();
+    }
   });
 
   it('a second signal quits at once, but only after the scratch database is dropped', async () => {

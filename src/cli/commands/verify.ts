@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import {
   ConfigError,
+  dropsAtEnd,
   loadRequiredModules,
   openScratchDatabase,
   openThrowawayPglite,
@@ -15,7 +16,7 @@ import {
 import { formatMs } from '../format';
 import { CONFIG, ENV, MIGRATIONS, REQUIRE, SCHEMA, TABLE } from './flags';
 import { settingsOf } from './shared';
-import { defineCommand } from './types';
+import { defineCommand, UsageError } from './types';
 
 export default defineCommand({
   name: 'verify',
@@ -51,7 +52,9 @@ database name in the URL, a new one (migrate_lens_verify_<random>) is made.`,
     }
     await loadRequiredModules(settings.require);
     const url = ctx.string('database');
-    const target: VerifyDatabase = url ? await openScratchDatabase(url) : await openThrowawayPglite();
+    // A URL verify cannot use (not postgres://, the server's own database) is a usage error, exit 2.
+    const scratch = (u: string) => openScratchDatabase(u).catch((err) => Promise.reject(err instanceof ConfigError ? new UsageError(err.message) : err));
+    const target: VerifyDatabase = url ? await scratch(url) : await openThrowawayPglite();
     // Ctrl-C or SIGTERM: a scratch database goes at once (a running statement is ended by the
     // server), not after the migration under way, and a second signal waits for the drop; PGlite
     // stops between steps.
@@ -76,6 +79,7 @@ database name in the URL, a new one (migrate_lens_verify_<random>) is made.`,
         table: settings.table,
         schema: settings.schema,
         signal: io.signal,
+        rollBackAtEnd: dropsAtEnd(target),
         onProgress: (p) => {
           if (json) return;
           if (p.phase !== lastPhase) {
@@ -103,7 +107,9 @@ database name in the URL, a new one (migrate_lens_verify_<random>) is made.`,
       io.err(`verify cancelled after ${result.verified} Down${result.verified === 1 ? '' : 's'}${target.created && target.name ? `; database ${target.name} dropped` : ''}\n`);
     } else if (result.failure) {
       io.err(`${verifyFailureText(result.failure, show)}\n`);
-      if (result.verified) io.err(`(${result.verified} newer Down${result.verified === 1 ? '' : 's'} restored the schema before this one.)\n`);
+      // Only a Down has newer ones before it: after a failure of the Ups run again, every Down passed.
+      const atDown = result.failure.kind === 'schema' || result.failure.kind === 'no-down' || ('phase' in result.failure && result.failure.phase === 'down');
+      if (result.verified && atDown) io.err(`(${result.verified} newer Down${result.verified === 1 ? '' : 's'} restored the schema before this one.)\n`);
     } else if (result.migrations === 0) {
       info('No migrations to verify.\n');
     } else {

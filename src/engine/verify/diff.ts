@@ -38,29 +38,35 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): SchemaDifferen
       const now = after[kind].get(name);
       if (was?.parent && gone.has(was.parent)) continue;
       if (now?.parent && gone.has(now.parent)) continue;
-      if (!was) out.push({ kind, name, change: 'left', message: `${kind} \`${name}\` still exists` });
-      else if (!now) out.push({ kind, name, change: 'missing', message: `${kind} \`${name}\` is missing (it existed before the Up)` });
+      if (!was) out.push({ kind, name, change: 'left', message: `${head(kind, now!)} still exists` });
+      else if (!now) out.push({ kind, name, change: 'missing', message: `${head(kind, was)} is missing (it existed before the Up)` });
       else out.push(...changes(kind, was, now));
     }
   }
   return out;
 }
 
+/** How messages name an object: ``index `users_email_idx` ``, ``statistics object `public.users_stats` ``. */
+function head(kind: ObjectKind, object: SchemaObject): string {
+  return object.label ?? `${kind} \`${object.name}\``;
+}
+
 function changes(kind: ObjectKind, was: SchemaObject, now: SchemaObject): SchemaDifference[] {
   const out: SchemaDifference[] = [];
   const props = [...new Set([...Object.keys(was.props), ...Object.keys(now.props)])];
   for (const property of props) {
-    const a = was.props[property] ?? null;
-    const b = now.props[property] ?? null;
+    let a = was.props[property] ?? null;
+    let b = now.props[property] ?? null;
     if (a === b) continue;
-    const message = kind === 'enum' && property === 'values' ? enumValues(was.name, a, b) : propertyChange(kind, was.name, property, a, b);
+    // Not set: the owner's default privileges (see snapshot.ts).
+    if (property === 'privileges') [a, b] = [a ?? 'default', b ?? 'default'];
+    const message = kind === 'enum' && property === 'values' ? enumValues(was.name, a, b) : propertyChange(head(kind, was), kind, property, a, b);
     out.push({ kind, name: was.name, change: 'changed', property, message });
   }
   return out;
 }
 
-function propertyChange(kind: ObjectKind, name: string, property: string, a: string | null, b: string | null): string {
-  const head = `${kind} \`${name}\``;
+function propertyChange(head: string, kind: ObjectKind, property: string, a: string | null, b: string | null): string {
   if (LONG.has(property) && a !== null && b !== null && (kind === 'function' || oneLine(a).length > 160 || oneLine(b).length > 160)) {
     const line = firstDifferentLine(a, b);
     return `${head}: its ${property} differs at line ${line.number}: \`${line.now}\`, before the Up \`${line.was}\``;

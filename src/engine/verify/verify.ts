@@ -24,6 +24,14 @@ export interface VerifyOptions {
   useGlobalRegistry?: boolean;
   /** Checked between steps: verify stops cleanly and says it was cancelled. */
   signal?: AbortSignal;
+  /**
+   * At the end (after a pass or a failure, not after a cancel), roll back every migration still
+   * applied, newest first, as far as their Downs go: for a scratch database that is dropped next, so
+   * that what migrations make on the server outside the database (roles, tablespaces), which the
+   * drop leaves, is dropped by their Downs. A Down that fails there is not reported (the result is
+   * already known) and stops it.
+   */
+  rollBackAtEnd?: boolean;
   /** Each step as it starts. */
   onProgress?: (event: VerifyProgress) => void;
 }
@@ -102,7 +110,11 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
   for (const d of options.codeMigrations ?? []) migrator.register(d);
   const snapshots = new Snapshotter(db, { trackingSchema: schema, trackingTable: table });
   // One locked session for every step: the folder is read and the tracking table checked once.
-  return migrator.session((session) => roundTrip(session, db, () => snapshots.take(), options, started));
+  return migrator.session(async (session) => {
+    const result = await roundTrip(session, db, () => snapshots.take(), options, started);
+    if (options.rollBackAtEnd && !result.cancelled) await session.down({ all: true }).catch(() => undefined);
+    return result;
+  });
 }
 
 /** The three passes, in one migrator session. */

@@ -50,6 +50,12 @@ describe('diffSnapshots', () => {
     ]);
   });
 
+  it("privileges not set are the owner's default, and said so", () => {
+    const t = (privileges: string | null) => snap({ table: [{ name: 'users', props: { privileges } }] });
+    expect(diffSnapshots(t(null), t('=r/app, app=arwdDxt/app'))[0].message).toBe('table `users`: privileges is `=r/app, app=arwdDxt/app`, before the Up it was `default`');
+    expect(diffSnapshots(t('none'), t(null))[0].message).toBe('table `users`: privileges is `default`, before the Up it was `none`');
+  });
+
   it('enum values left, missing, reordered', () => {
     const e = (values: string[]) => snap({ enum: [{ name: 'mood', props: { values: JSON.stringify(values) } }] });
     expect(diffSnapshots(e(['sad', 'ok']), e(['sad', 'ok', 'happy']))[0].message).toBe('enum `mood`: value `happy` still exists');
@@ -71,6 +77,19 @@ describe('diffSnapshots', () => {
   it('reports kinds in a fixed order, names sorted', () => {
     const after = snap({ trigger: [{ name: 't on a' }], extension: [{ name: 'pgcrypto' }], index: [{ name: 'b_idx' }, { name: 'a_idx' }] });
     expect(diffSnapshots(snap({}), after).map((x) => `${x.kind} ${x.name}`)).toEqual(['extension pgcrypto', 'index a_idx', 'index b_idx', 'trigger t on a']);
+  });
+});
+
+describe('other objects, named in PostgreSQL\'s words', () => {
+  it('reads a label from the object type and identity, and says it in every message', () => {
+    const row = (definition: string) => ({ others: [{ name: 'statistics object public.st', object_type: 'statistics object', identity: 'public.st', definition }] });
+    const s = snapshotFromRow(row('CREATE STATISTICS public.st ON a, b FROM t'));
+    expect(s.object.get('statistics object public.st')).toEqual({ name: 'statistics object public.st', label: 'statistics object `public.st`', props: { definition: 'CREATE STATISTICS public.st ON a, b FROM t' } });
+    expect(diffSnapshots(emptySnapshot(), s).map((d) => [d.kind, d.name, d.message])).toEqual([['object', 'statistics object public.st', 'statistics object `public.st` still exists']]);
+    expect(diffSnapshots(s, emptySnapshot())[0].message).toBe('statistics object `public.st` is missing (it existed before the Up)');
+    expect(diffSnapshots(s, snapshotFromRow(row('CREATE STATISTICS public.st ON a FROM t')))[0].message).toBe(
+      'statistics object `public.st`: definition is `CREATE STATISTICS public.st ON a FROM t`, before the Up it was `CREATE STATISTICS public.st ON a, b FROM t`',
+    );
   });
 });
 
