@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { ConfigError } from '../engine/errors';
 import { BUILTIN_FINDINGS, type RuleSetting } from './lint';
-import { RULES } from './rules';
+import { RULE_IDS } from './rules';
 
 const SETTINGS: readonly RuleSetting[] = ['error', 'warning', 'off'];
 
@@ -38,7 +38,6 @@ export function parseLintRules(text: string, label: string): Record<string, Rule
   if (!lint || lint.value === null || (isScalar(lint.value) && lint.value.value === null)) return {};
   if (!isMap(lint.value)) throw new ConfigError(`${at(lint.value as never)}: "lint" must be a mapping with the key "rules"`);
   const out: Record<string, RuleSetting> = {};
-  const known = new Set(RULES.map((r) => r.meta.id));
   for (const item of lint.value.items) {
     const key = String(isScalar(item.key) ? item.key.value : item.key);
     if (key !== 'rules') throw new ConfigError(`${at(item.key as never)}: unknown key "lint.${key}"; expected rules`);
@@ -47,7 +46,7 @@ export function parseLintRules(text: string, label: string): Record<string, Rule
     for (const r of item.value.items) {
       const id = String(isScalar(r.key) ? r.key.value : r.key);
       if (id in BUILTIN_FINDINGS) throw new ConfigError(`${at(r.key as never)}: "${id}" is always on and has no setting (it is no rule: nothing else can be checked without it)`);
-      if (!known.has(id)) throw new ConfigError(`${at(r.key as never)}: unknown lint rule "${id}"; the rules are: ${[...known].join(', ')}`);
+      if (!RULE_IDS.has(id)) throw new ConfigError(`${at(r.key as never)}: unknown lint rule "${id}"; the rules are: ${[...RULE_IDS].join(', ')}`);
       const value = isScalar(r.value) ? String(r.value.value) : '';
       // YAML reads a bare `off` as the string "off" in its default (1.2) schema; false is accepted too.
       const setting = value === 'false' ? 'off' : value;

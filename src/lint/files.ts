@@ -49,7 +49,7 @@ export function migrationFilesIn(dir: string): string[] {
     .map((n) => join(dir, n));
 }
 
-export function isFile(path: string): boolean {
+function isFile(path: string): boolean {
   try {
     return statSync(path).isFile();
   } catch {

@@ -1,7 +1,5 @@
 import type { LintMigration } from './migration';
-import { RULES } from './rules';
-
-const KNOWN = new Set(RULES.map((r) => r.meta.id));
+import { RULE_IDS } from './rules';
 
 /**
  * `-- migrate-lens-ignore rule-id[, rule-id]` on a statement (the line before it, a line inside it,
@@ -97,7 +95,7 @@ function ruleIds(part: string): string[] {
   if (!words.length) return [];
   const ids = [words[0]];
   for (const w of words.slice(1)) {
-    if (!KNOWN.has(w)) break;
+    if (!RULE_IDS.has(w)) break;
     ids.push(w);
   }
   return ids;

@@ -4,7 +4,7 @@ import { readIgnores } from './ignore';
 import { readMigration, type LintMigration, type ParseCache } from './migration';
 import { loadPgParser } from './pg-parser';
 import type { Fix, Report, Rule, RuleContext, Severity } from './rule';
-import { RULES } from './rules';
+import { RULE_IDS, RULES } from './rules';
 
 /** Findings that are not rules: they cannot be turned off, since nothing else can be checked. */
 export const BUILTIN_FINDINGS = {
@@ -67,11 +67,10 @@ export function lintMigration(m: LintMigration, options: LintOptions = {}): Find
   for (const e of m.syntaxErrors) add(e.offset, e.offset, 'error', 'syntax-error', e.message);
 
   const ignores = readIgnores(m);
-  const known = new Set(RULES.map((r) => r.meta.id));
   for (const c of ignores.comments) {
     if (c.problem) add(c.offset, c.offset, 'warning', 'unknown-rule', c.problem);
     for (const id of c.rules) {
-      if (!known.has(id) && !(id in BUILTIN_FINDINGS)) add(c.offset, c.offset, 'warning', 'unknown-rule', `migrate-lens-ignore names no rule "${id}"`);
+      if (!RULE_IDS.has(id) && !(id in BUILTIN_FINDINGS)) add(c.offset, c.offset, 'warning', 'unknown-rule', `migrate-lens-ignore names no rule "${id}"`);
     }
   }
   const settings = options.rules ?? {};

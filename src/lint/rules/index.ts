@@ -38,3 +38,6 @@ export const RULES: readonly Rule[] = [
   updateOrDeleteWithoutWhere,
   volatileDefault,
 ];
+
+/** The ids of RULES, for telling a rule id from a typo (ignore comments, lint.rules). */
+export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((r) => r.meta.id));
