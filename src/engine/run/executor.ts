@@ -1,7 +1,7 @@
 import type { Blocker, Direction, Migration, RunResult } from '../types';
 import { CHUNK_BYTES, CHUNK_MIGRATIONS, chunkable, runChunk } from './chunk';
 import { dropsPrepared, sectionOf, type RunContext } from './context';
-import { retryAfterLockTimeout, watched } from './retry';
+import { retryAfterLockTimeout, settled, watched } from './retry';
 import { runAlone } from './statements';
 
 /**
@@ -105,16 +105,6 @@ export async function runPlan(
     i++;
   }
   return result;
-}
-
-/** The outcome of a run that is not watched for blockers, in the shape of watched's. */
-async function settled(body: () => Promise<void>): Promise<{ ok: true } | { ok: false; error: unknown; blockers: Blocker[] }> {
-  try {
-    await body();
-    return { ok: true };
-  } catch (error) {
-    return { ok: false, error, blockers: [] };
-  }
 }
 
 /** What a resumed run says before it continues: which statements it skips and which one it runs again. */

@@ -89,13 +89,7 @@ export async function retryAfterLockTimeout(
 
 /** Runs one statement or round trip, watching for the sessions that block it when retries are on. */
 export async function watched<T>(ctx: RunContext, body: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown; blockers: Blocker[] }> {
-  if (!retrying(ctx)) {
-    try {
-      return { ok: true, value: await body() };
-    } catch (error) {
-      return { ok: false, error, blockers: [] };
-    }
-  }
+  if (!retrying(ctx)) return settled(body);
   await runnerPid(ctx); // asked now: once the session waits for a lock, it answers nothing else
   const watch = watchBlockers(ctx, ctx.lockPolicy!.watchAfterMs ?? ctx.lockPolicy!.timeoutMs / 2);
   try {
@@ -104,6 +98,15 @@ export async function watched<T>(ctx: RunContext, body: () => Promise<T>): Promi
     return { ok: true, value };
   } catch (error) {
     return { ok: false, error, blockers: await watch.stop() };
+  }
+}
+
+/** The outcome of a run that is not watched for blockers, in the shape of watched's. */
+export async function settled<T>(body: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown; blockers: Blocker[] }> {
+  try {
+    return { ok: true, value: await body() };
+  } catch (error) {
+    return { ok: false, error, blockers: [] };
   }
 }
 
