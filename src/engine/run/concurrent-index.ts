@@ -41,6 +41,10 @@ const BUSY = `EXISTS (SELECT 1 FROM pg_locks l LEFT JOIN pg_stat_activity a ON a
                   AND (l.relation = i.indexrelid
                        OR (l.relation = i.indrelid AND l.mode = 'ShareUpdateExclusiveLock' AND a.backend_type IS DISTINCT FROM 'autovacuum worker')))`;
 
+/** An index (i), its name (c) and schema (n), as an IndexRef with `busy`; the callers add their WHERE. */
+const INDEX_ROWS = `SELECT n.nspname AS schema, c.relname AS name, ${BUSY} AS busy
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace`;
+
 const GAP = String.raw`(?:\s|--[^\n]*(?:\n|$)|/\*[\s\S]*?\*/)`;
 const IDENT = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*)`;
 const QUALIFIED = `(${IDENT}(?:${GAP}*\\.${GAP}*${IDENT}){0,2})`;
@@ -113,8 +117,7 @@ export async function before(db: Database, cic: ConcurrentIndex): Promise<Before
 export async function leftBehind(db: Database, cic: ConcurrentIndex, was: Before): Promise<IndexRef[]> {
   if (!was.tables.length) return [];
   return db.query<IndexRef>(
-    `SELECT n.nspname AS schema, c.relname AS name, ${BUSY} AS busy
-       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    `${INDEX_ROWS}
       WHERE i.indrelid = ANY($1::oid[]) AND NOT i.indisvalid AND NOT (i.indexrelid = ANY($2::oid[]))
         AND CASE WHEN $4 THEN c.relname ~ '_cc(new|old)[0-9]*$' ELSE ($3::text IS NULL OR c.relname = $3::name) END
       ORDER BY c.relname`,
@@ -126,8 +129,7 @@ export async function leftBehind(db: Database, cic: ConcurrentIndex, was: Before
 export async function invalidNamed(db: Database, cic: ConcurrentIndex): Promise<IndexRef | null> {
   if (cic.kind !== 'create' || cic.name === null) return null;
   const rows = await db.query<IndexRef>(
-    `SELECT n.nspname AS schema, c.relname AS name, ${BUSY} AS busy
-       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    `${INDEX_ROWS}
       WHERE i.indrelid = to_regclass($1) AND NOT i.indisvalid AND c.relname = $2::name`,
     [cic.relation, identifierName(cic.name)],
   );
@@ -307,8 +309,7 @@ async function stillInvalid(db: Database, cic: ConcurrentIndex, indexes: IndexRe
   const was = await before(db, cic);
   if (!was.tables.length) return [];
   return db.query<IndexRef>(
-    `SELECT n.nspname AS schema, c.relname AS name, ${BUSY} AS busy
-       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    `${INDEX_ROWS}
       WHERE i.indrelid = ANY($1::oid[]) AND NOT i.indisvalid
         AND (n.nspname::text, c.relname::text) IN (SELECT * FROM unnest($2::text[], $3::text[]))
       ORDER BY c.relname`,
