@@ -1,4 +1,5 @@
 import type { RunResult, StatusEntry } from '../engine/internal';
+import { sentAround, terminated } from '../engine/dry-run';
 
 /** `2024-01-01 12:34:56` in UTC: sortable and the same on every machine. */
 export function formatTime(d: Date | null): string {
@@ -82,18 +83,9 @@ export function dryRunText(result: RunResult): string {
     .map((p) => {
       const mode = p.noTransaction ? ' (notransaction)' : p.ownTransactions ? ' (opens and closes its own transactions: runs as written, without a transaction around it)' : '';
       const head = `-- ${p.direction} ${p.version}_${p.name}${mode}`;
-      const statements = p.statements.map((s) => s.sql + (lastLine(s.sql).includes("--") ? "\n;" : ";"));
-      // The lock_timeout is sent too (retry.ts): for the transaction, or for the session around one that has none.
-      const timeout = p.lockTimeoutMs ? `lock_timeout = '${p.lockTimeoutMs}ms';` : '';
-      const lines =
-        p.noTransaction || p.ownTransactions
-          ? [...(timeout ? [`SET ${timeout}`] : []), ...statements, ...(timeout ? ['RESET lock_timeout;'] : [])]
-          : ['BEGIN;', ...(timeout ? [`SET LOCAL ${timeout}`] : []), ...statements, 'COMMIT;'];
+      const { before, after } = sentAround(p);
+      const lines = [...before, ...p.statements.map((s) => terminated(s.sql)), ...after];
       return `${head}\n${lines.join('\n')}\n`;
     })
     .join('\n');
-}
-
-function lastLine(text: string): string {
-  return text.slice(text.lastIndexOf('\n') + 1);
 }

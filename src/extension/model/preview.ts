@@ -1,5 +1,6 @@
 // "Preview SQL": the statements the engine would send (its dry run), as a read-only document
 // that says the transaction mode and where each statement sits in the file.
+import { sentAround, terminated } from '../../engine/dry-run';
 import type { RunResult } from '../../engine/types';
 
 export interface PreviewHeader {
@@ -23,8 +24,7 @@ export function previewText(result: RunResult, header: PreviewHeader): string {
   for (const p of result.planned) {
     out.push('');
     if (result.planned.length > 1) out.push(`-- ${p.direction} ${p.version}_${p.name}`);
-    // A file that opens and closes its own transactions runs as written, without one around it (chunk.ts).
-    const wrapped = !p.noTransaction && !p.ownTransactions;
+    const { before, after } = sentAround(p);
     out.push(
       p.noTransaction
         ? '-- Transaction: none (notransaction): each statement commits on its own; a failure leaves the ones before it applied.'
@@ -33,16 +33,9 @@ export function previewText(result: RunResult, header: PreviewHeader): string {
           : '-- Transaction: one transaction around every statement below and the history record; a failure rolls all of it back.',
     );
     if (p.statements.length === 0) out.push('-- (no statements: only the history record changes)');
-    if (wrapped) out.push('BEGIN;');
-    if (p.lockTimeoutMs) out.push(`${wrapped ? 'SET LOCAL' : 'SET'} lock_timeout = '${p.lockTimeoutMs}ms';`);
-    for (const s of p.statements) {
-      const sql = s.sql.trim();
-      // A statement ending in a line comment gets its semicolon on the next line.
-      const tail = sql.slice(sql.lastIndexOf('\n') + 1).includes('--') ? '\n;' : ';';
-      out.push('', `-- file line ${s.line}`, sql + tail);
-    }
-    if (!wrapped && p.lockTimeoutMs) out.push('', 'RESET lock_timeout;');
-    if (wrapped) out.push('', 'COMMIT;');
+    out.push(...before);
+    for (const s of p.statements) out.push('', `-- file line ${s.line}`, terminated(s.sql.trim()));
+    if (after.length) out.push('', ...after);
   }
   return out.join('\n') + '\n';
 }
