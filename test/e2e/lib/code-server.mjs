@@ -135,11 +135,58 @@ export class CodeServer {
     return url;
   }
 
+  /**
+   * Stops the server and every process it started: its extension host outlives the main process
+   * for a moment otherwise, and goes on with what it was doing (the firstview suite saw it finish
+   * writing the embedded database after stop() had returned).
+   */
   async stop() {
     if (!this.child || this.child.exitCode !== null) return;
+    const family = descendants(this.child.pid);
     this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
     await this.exited;
     clearTimeout(timer);
+    for (const pid of family) signal(pid, 'SIGTERM');
+    const deadline = Date.now() + 5000;
+    while (family.some(alive)) {
+      if (Date.now() > deadline + 5000) throw new Error(`code-server's processes ${family.filter(alive).join(', ')} outlived SIGKILL`);
+      if (Date.now() > deadline) family.forEach((pid) => signal(pid, 'SIGKILL'));
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
+}
+
+/** The processes below `pid` (children, theirs, ...), read from /proc (Linux, where this suite runs). */
+function descendants(pid) {
+  const parentOf = new Map();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // The fields after the name, which is in parentheses and may hold spaces: state, ppid, ...
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      parentOf.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch { /* gone meanwhile */ }
+  }
+  const out = [];
+  for (let i = -1, at = pid; i < out.length; at = out[++i]) {
+    for (const [child, parent] of parentOf) if (parent === at) out.push(child);
+  }
+  return out;
+}
+
+/** Running: not gone, and not a zombie waiting for whoever adopted it to reap it. */
+function alive(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+function signal(pid, name) {
+  try {
+    process.kill(pid, name);
+  } catch { /* already gone */ }
 }
